@@ -1,0 +1,84 @@
+//! The collector: reads every source under the configured roots and builds a [`Snapshot`].
+//!
+//! Each kernel source has one file in `collect/` with a pure `parse(&str)` and a thin reader.
+//! Nothing here draws; nothing in `ui/` reads files.
+
+pub mod error;
+pub mod text;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use error::{ParseError, SourceError};
+
+/// Where the kernel's files are: the live /proc and /sys, or a captured tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roots {
+    pub proc: PathBuf,
+    pub sys: PathBuf,
+}
+
+impl Default for Roots {
+    fn default() -> Self {
+        Self {
+            proc: PathBuf::from("/proc"),
+            sys: PathBuf::from("/sys"),
+        }
+    }
+}
+
+impl Roots {
+    pub fn new(proc: impl Into<PathBuf>, sys: impl Into<PathBuf>) -> Self {
+        Self {
+            proc: proc.into(),
+            sys: sys.into(),
+        }
+    }
+
+    /// A fixture scenario laid out as `<dir>/proc` and `<dir>/sys`.
+    pub fn fixture(dir: impl AsRef<Path>) -> Self {
+        let dir = dir.as_ref();
+        Self::new(dir.join("proc"), dir.join("sys"))
+    }
+
+    /// A path below the proc root, e.g. `proc_path("net/sockstat")`.
+    pub fn proc_path(&self, rel: &str) -> PathBuf {
+        self.proc.join(rel)
+    }
+
+    /// A path below the sys root, e.g. `sys_path("fs/cgroup")`.
+    pub fn sys_path(&self, rel: &str) -> PathBuf {
+        self.sys.join(rel)
+    }
+
+    /// Maps an absolute path as the kernel prints it (a mount point under /sys) into the sys root.
+    pub fn sys_abs(&self, abs: &str) -> PathBuf {
+        match abs.strip_prefix("/sys") {
+            Some(rest) => self.sys.join(rest.trim_start_matches('/')),
+            None => self.sys.join(abs.trim_start_matches('/')),
+        }
+    }
+
+    /// True when these are the running kernel's own files.
+    pub fn is_live(&self) -> bool {
+        self.proc == Path::new("/proc")
+    }
+}
+
+/// Reads a whole text file; binary junk becomes replacement characters, never an error.
+pub fn read_text(path: &Path) -> Result<String, SourceError> {
+    let bytes = fs::read(path).map_err(|e| SourceError::io(path, &e))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// Reads a file and runs a pure parser over it, attaching the path to any failure.
+pub fn read_parsed<T>(
+    path: &Path,
+    parse: impl FnOnce(&str) -> Result<T, ParseError>,
+) -> Result<T, SourceError> {
+    let text = read_text(path)?;
+    parse(&text).map_err(|e| SourceError::parse(path, e))
+}

@@ -1,0 +1,4 @@
+//! headroom: which limit is this machine hitting, or about to hit, and who is using it up?
+
+pub mod collect;
+pub mod model;

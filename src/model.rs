@@ -1,0 +1,152 @@
+//! The [`Snapshot`]: raw readings of every source at one moment, plain serde data, no I/O.
+//!
+//! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
+//! recording keeps raw snapshots and a replay derives them again.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::collect::SourceError;
+
+/// A reading that may be absent on this machine or unreadable.
+pub type Reading<T> = Result<T, SourceError>;
+
+/// Counters by section and name, as in /proc/net/sockstat ("TCP" → "orphan" → 3) or
+/// /proc/net/netstat ("TcpExt" → "ListenOverflows" → 0).
+pub type Counters = BTreeMap<String, BTreeMap<String, u64>>;
+
+/// Looks up one counter of a [`Counters`] table.
+pub fn counter(table: &Counters, section: &str, name: &str) -> Option<u64> {
+    table.get(section)?.get(name).copied()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Wall-clock time of the reading, milliseconds since the Unix epoch.
+    pub time_ms: u64,
+    pub hostname: String,
+    pub beancounters: Reading<Vec<UbcBlock>>,
+    pub cgroup: Reading<Cgroup>,
+    pub files: Reading<FileNr>,
+    pub mounts: Reading<Vec<Mount>>,
+    pub kernel: Kernel,
+    pub net: Net,
+    pub nofile: Reading<NofileScan>,
+}
+
+/// One container's block of /proc/user_beancounters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UbcBlock {
+    pub uid: u64,
+    pub resources: Vec<UbcResource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UbcResource {
+    pub name: String,
+    pub held: u64,
+    pub maxheld: u64,
+    pub barrier: u64,
+    pub limit: u64,
+    pub failcnt: u64,
+}
+
+/// The process's own cgroup limits, v1 or v2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cgroup {
+    pub version: u8,
+    /// The cgroup path as /proc/self/cgroup names it (per controller on v1: the pids one).
+    pub path: String,
+    pub pids: Reading<CgroupPids>,
+    pub memory: Reading<CgroupMemory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CgroupPids {
+    pub current: u64,
+    /// None when unlimited ("max").
+    pub max: Option<u64>,
+    /// Forks refused at the limit (pids.events "max").
+    pub refused: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CgroupMemory {
+    pub current: u64,
+    /// None when unlimited.
+    pub max: Option<u64>,
+    /// Times the limit was hit: memory.events "max" on v2, memory.failcnt on v1.
+    pub failures: Option<u64>,
+    pub oom: Option<u64>,
+    pub oom_kill: Option<u64>,
+}
+
+/// /proc/sys/fs/file-nr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileNr {
+    pub allocated: u64,
+    pub free: u64,
+    pub max: u64,
+}
+
+/// A mounted filesystem and its statvfs numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    pub mountpoint: String,
+    pub fstype: String,
+    pub source: String,
+    pub usage: Reading<FsUsage>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FsUsage {
+    pub inodes_total: u64,
+    pub inodes_free: u64,
+    pub bytes_total: u64,
+    /// Free bytes an unprivileged user may use.
+    pub bytes_avail: u64,
+    pub bytes_free: u64,
+}
+
+/// Kernel tables: tasks against pid_max and threads-max.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kernel {
+    /// Scheduling entities (processes and threads), from /proc/loadavg.
+    pub tasks: Reading<u64>,
+    pub pid_max: Reading<u64>,
+    pub threads_max: Reading<u64>,
+}
+
+/// Network tables and their sysctls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Net {
+    pub sockstat: Reading<Counters>,
+    pub netstat: Reading<Counters>,
+    pub tcp_max_orphans: Reading<u64>,
+    pub tcp_max_tw_buckets: Reading<u64>,
+    /// min, pressure, max in pages.
+    pub tcp_mem: Reading<[u64; 3]>,
+    pub conntrack_count: Reading<u64>,
+    pub conntrack_max: Reading<u64>,
+}
+
+/// Open file descriptors against RLIMIT_NOFILE, for the processes closest to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NofileScan {
+    /// Most used first (by share of the soft limit).
+    pub top: Vec<ProcNofile>,
+    pub scanned: u64,
+    /// Processes whose fd table this user may not read.
+    pub unreadable: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcNofile {
+    pub pid: u32,
+    pub comm: String,
+    pub open: u64,
+    /// None when unlimited.
+    pub soft: Option<u64>,
+    pub hard: Option<u64>,
+}
