@@ -3,8 +3,20 @@
 //! Each kernel source has one file in `collect/` with a pure `parse(&str)` and a thin reader.
 //! Nothing here draws; nothing in `ui/` reads files.
 
+pub mod cpufreq;
+pub mod cpuinfo;
+pub mod dirty;
+pub mod diskstats;
 pub mod error;
+pub mod hwmon;
+pub mod loadavg;
+pub mod meminfo;
+pub mod pressure;
+pub mod stat;
 pub mod text;
+pub mod thermal;
+pub mod vmstat;
+pub mod zoneinfo;
 
 use std::fs;
 use std::path::{Path, PathBuf};

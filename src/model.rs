@@ -3,6 +3,8 @@
 //! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
 //! recording keeps raw snapshots and a replay derives them again.
 
+pub mod graphs;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
