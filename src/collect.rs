@@ -139,7 +139,30 @@ impl Collector {
             kernel: kernel::read_kernel(roots),
             net: kernel::read_net(roots),
             nofile: nofile::read(roots),
+            memory: read_memory(roots),
+            cpu: crate::model::graphs::CpuReadings {
+                freq: cpufreq::read(roots),
+                hwmon: hwmon::read(roots),
+                thermal: thermal::read(roots),
+            },
+            disks: diskstats::read(roots),
+            pressure: pressure::read(roots),
+            load: crate::model::graphs::LoadReadings {
+                loadavg: loadavg::read(roots),
+                stat: stat::read(roots),
+            },
         }
+    }
+}
+
+/// Memory readings behind the dirty-page chart: meminfo, vmstat, the dirty sysctls, zoneinfo.
+pub fn read_memory(roots: &Roots) -> crate::model::graphs::MemoryReadings {
+    crate::model::graphs::MemoryReadings {
+        meminfo: meminfo::read(roots),
+        vmstat: vmstat::read(roots),
+        dirty_sysctls: dirty::read(roots),
+        reserve_pages: zoneinfo::read(roots),
+        page_size: rustix::param::page_size() as u64,
     }
 }
 

@@ -1,13 +1,16 @@
 //! Derived state, computed in one place: from the previous and current snapshot (and the recent
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
+pub mod graphs;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::history::{LimitHistory, LimitPoint};
+use crate::history::{LimitHistory, LimitPoint, SeriesHistory};
 use crate::limits::{self, Limit, SourceNote};
 use crate::model::Snapshot;
+use crate::model::graphs::DiskStat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,6 +76,8 @@ pub struct Derived {
     pub findings: Vec<Finding>,
     pub absent: Vec<SourceNote>,
     pub errors: Vec<SourceNote>,
+    /// Values and rates of the Graphs pane.
+    pub graphs: graphs::GraphsView,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -80,9 +85,31 @@ pub struct Derived {
 pub struct Deriver {
     prev: Option<(u64, HashMap<String, u64>)>,
     history: LimitHistory,
+    prev_disks: Option<(Vec<DiskStat>, u64)>,
+    series: SeriesHistory,
 }
 
 impl Deriver {
+    /// The Graphs pane's series, with a mark wherever a limit failed.
+    pub fn series(&self) -> &SeriesHistory {
+        &self.series
+    }
+
+    /// Derives the Graphs pane's values and adds them (and failed limits as marks) to its history.
+    fn update_graphs(&mut self, snap: &Snapshot, views: &[LimitView]) -> graphs::GraphsView {
+        let prev = self.prev_disks.as_ref().map(|(d, t)| (d.as_slice(), *t));
+        let view = graphs::view(snap, prev);
+        self.prev_disks = snap.disks.as_ref().ok().map(|d| (d.clone(), snap.time_ms));
+        self.series.push(snap.time_ms, graphs::series(&view));
+        for v in views
+            .iter()
+            .filter(|v| v.failures_delta.is_some_and(|d| d > 0))
+        {
+            self.series.mark(snap.time_ms, v.limit.name.clone());
+        }
+        view
+    }
+
     pub fn update(&mut self, snap: &Snapshot) -> Derived {
         let rows = limits::rows(snap);
         self.history.push(
@@ -126,7 +153,9 @@ impl Deriver {
                 .collect(),
         ));
         let (absent, errors) = limits::source_notes(snap);
+        let graphs = self.update_graphs(snap, &views);
         Derived {
+            graphs,
             time_ms: snap.time_ms,
             interval_ms: prev.map(|(t, _)| snap.time_ms.saturating_sub(t)),
             findings: findings(&views),

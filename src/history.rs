@@ -1,5 +1,9 @@
 //! History: the one place where past readings are kept between snapshots.
 
+pub mod series;
+
+pub use series::{Mark, SeriesHistory, Zoom};
+
 use std::collections::{HashMap, VecDeque};
 
 /// One reading of a limit: when, how much was used, the cumulative failure counter.

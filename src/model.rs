@@ -35,6 +35,14 @@ pub struct Snapshot {
     pub kernel: Kernel,
     pub net: Net,
     pub nofile: Reading<NofileScan>,
+    /// Dirty pages and their thresholds.
+    pub memory: graphs::MemoryReadings,
+    /// Frequency and temperatures.
+    pub cpu: graphs::CpuReadings,
+    /// Whole block devices that did any I/O (as iostat lists them).
+    pub disks: Reading<Vec<graphs::DiskStat>>,
+    pub pressure: graphs::PressureReadings,
+    pub load: graphs::LoadReadings,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use crate::collect::{Collector, Roots};
+use crate::derive::graphs;
 use crate::derive::{Derived, Deriver, Finding, LimitView, Severity};
 use crate::limits::SourceNote;
 use crate::model::Snapshot;
@@ -21,6 +22,12 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub errors: &'a [SourceNote],
     pub unavailable: &'a [SourceNote],
+    pub memory: &'a graphs::MemoryView,
+    pub cpu: &'a graphs::CpuView,
+    /// Rates are null with one reading (`--samples 2` gives them).
+    pub disks: &'a [graphs::DiskRate],
+    pub pressure: &'a graphs::PressureView,
+    pub load: &'a graphs::LoadView,
 }
 
 impl<'a> Report<'a> {
@@ -32,6 +39,11 @@ impl<'a> Report<'a> {
             findings: &derived.findings,
             errors: &derived.errors,
             unavailable: &derived.absent,
+            memory: &derived.graphs.memory,
+            cpu: &derived.graphs.cpu,
+            disks: &derived.graphs.disks,
+            pressure: &derived.graphs.pressure,
+            load: &derived.graphs.load,
         }
     }
 }
