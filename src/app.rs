@@ -2,6 +2,7 @@
 //! renders and handles keys; the collector thread does all reading.
 
 pub mod action;
+pub mod graphs;
 pub mod keymap;
 pub mod state;
 

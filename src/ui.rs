@@ -8,6 +8,7 @@
 //! ```
 
 pub mod format;
+pub mod graphs;
 pub mod help;
 pub mod limits;
 pub mod theme;
@@ -30,6 +31,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     title_bar(state, top, buf);
     match state.tab {
         Tab::Limits => limits::render(state, body, buf),
+        Tab::Graphs => graphs::render(state, body, buf),
     }
     footer(state, foot, buf);
     if state.show_help {
@@ -53,8 +55,8 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
             theme::severity(crate::derive::Severity::Warning),
         ));
     }
-    for (i, t) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, t.title());
+    for t in Tab::ALL {
+        let label = format!(" {} {} ", t.key(), t.title());
         let style = if *t == state.tab {
             theme::selected()
         } else {
@@ -66,21 +68,33 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
 }
 
 /// HH:MM:SS in UTC, from the snapshot's wall clock.
-fn clock(time_ms: u64) -> String {
+pub fn clock(time_ms: u64) -> String {
     let secs = (time_ms / 1000) % 86_400;
     format!("{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 fn footer(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let keys = [
-        ("q", "quit"),
-        ("?", "help"),
-        ("Tab", "pane"),
-        ("↑↓", "select"),
-        ("p", if state.paused { "resume" } else { "pause" }),
-    ];
+    let pause = ("p", if state.paused { "resume" } else { "pause" });
+    let keys: &[(&str, &str)] = match state.tab {
+        Tab::Graphs => &[
+            ("q", "quit"),
+            ("?", "help"),
+            ("Tab", "pane"),
+            ("←→", "cursor"),
+            ("+-", "zoom"),
+            ("Esc", "live"),
+            pause,
+        ],
+        _ => &[
+            ("q", "quit"),
+            ("?", "help"),
+            ("Tab", "pane"),
+            ("↑↓", "select"),
+            pause,
+        ],
+    };
     let mut spans = Vec::new();
-    for (k, what) in keys {
+    for &(k, what) in keys {
         spans.push(Span::styled(k, theme::key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }

@@ -35,23 +35,48 @@ pub const BINDINGS: &[Binding] = &[
         "?",
         "help: this list of keys",
     ),
+    b(&[KeyCode::Tab], Action::NextTab, "Tab", "next pane"),
     b(
-        &[KeyCode::Tab, KeyCode::Right],
-        Action::NextTab,
-        "Tab",
-        "next pane",
-    ),
-    b(
-        &[KeyCode::BackTab, KeyCode::Left],
+        &[KeyCode::BackTab],
         Action::PrevTab,
         "S-Tab",
         "previous pane",
+    ),
+    b(
+        &[KeyCode::Left],
+        Action::Left,
+        "←",
+        "previous pane; Graphs: cursor back in time",
+    ),
+    b(
+        &[KeyCode::Right],
+        Action::Right,
+        "→",
+        "next pane; Graphs: cursor forward (off at now)",
     ),
     b(
         &[KeyCode::Char('1')],
         Action::Go(Tab::Limits),
         "1",
         "Limits pane",
+    ),
+    b(
+        &[KeyCode::Char('4')],
+        Action::Go(Tab::Graphs),
+        "4",
+        "Graphs pane",
+    ),
+    b(
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        Action::ZoomIn,
+        "+",
+        "Graphs: zoom in (2h → 30m → 5m)",
+    ),
+    b(
+        &[KeyCode::Char('-')],
+        Action::ZoomOut,
+        "-",
+        "Graphs: zoom out (5m → 30m → 2h)",
     ),
     b(
         &[KeyCode::Up, KeyCode::Char('k')],
@@ -82,7 +107,7 @@ pub const BINDINGS: &[Binding] = &[
         &[KeyCode::End, KeyCode::Char('G')],
         Action::End,
         "End/G",
-        "last row",
+        "last row; Graphs: cursor off",
     ),
     b(
         &[KeyCode::Char('p'), KeyCode::Char(' ')],
@@ -90,7 +115,12 @@ pub const BINDINGS: &[Binding] = &[
         "p",
         "pause/resume updates",
     ),
-    b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
+    b(
+        &[KeyCode::Esc],
+        Action::Back,
+        "Esc",
+        "close this overlay; Graphs: cursor off",
+    ),
 ];
 
 /// The action for a key press, if any. Ctrl-C always quits.
@@ -120,6 +150,9 @@ mod tests {
         assert_eq!(press(KeyCode::Char('q')), Some(Action::Quit));
         assert_eq!(press(KeyCode::Char('?')), Some(Action::ToggleHelp));
         assert_eq!(press(KeyCode::Char('1')), Some(Action::Go(Tab::Limits)));
+        assert_eq!(press(KeyCode::Char('4')), Some(Action::Go(Tab::Graphs)));
+        assert_eq!(press(KeyCode::Left), Some(Action::Left));
+        assert_eq!(press(KeyCode::Char('-')), Some(Action::ZoomOut));
         assert_eq!(press(KeyCode::Char('j')), Some(Action::Down));
         assert_eq!(press(KeyCode::Char('Z')), None);
         assert_eq!(

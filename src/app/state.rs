@@ -1,19 +1,31 @@
 //! The application's state: the newest data and the view state of each pane, kept apart.
 
+use super::graphs::GraphsState;
 use crate::derive::{Derived, Deriver};
+use crate::history::SeriesHistory;
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Limits,
+    Graphs,
 }
 
 impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits];
+    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Graphs];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Limits => "Limits",
+            Tab::Graphs => "Graphs",
+        }
+    }
+
+    /// The digit that jumps to the pane (panes keep their digit as others are added).
+    pub fn key(self) -> char {
+        match self {
+            Tab::Limits => '1',
+            Tab::Graphs => '4',
         }
     }
 
@@ -61,6 +73,7 @@ pub struct AppState {
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
     pub limits: LimitsState,
+    pub graphs: GraphsState,
     deriver: Deriver,
 }
 
@@ -76,8 +89,14 @@ impl AppState {
             snapshot: None,
             derived: Derived::default(),
             limits: LimitsState::default(),
+            graphs: GraphsState::default(),
             deriver: Deriver::default(),
         }
+    }
+
+    /// The Graphs pane's series, kept by the derive step.
+    pub fn series(&self) -> &SeriesHistory {
+        self.deriver.series()
     }
 
     /// Takes in a new snapshot: derive once, keep it, clamp selections. Paused, the view holds

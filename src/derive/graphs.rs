@@ -286,6 +286,10 @@ pub mod key {
     pub const DISK_WRITE: &str = "write";
     pub const DISK_IOPS: &str = "iops";
     pub const DISK_UTIL: &str = "util";
+    /// Totals over all disks.
+    pub const DISKS_READ: &str = "disks.read";
+    pub const DISKS_WRITE: &str = "disks.write";
+    pub const DISKS_IOPS: &str = "disks.iops";
     pub const PSI_CPU_SOME: &str = "psi.cpu.some";
     pub const PSI_MEM_SOME: &str = "psi.memory.some";
     pub const PSI_MEM_FULL: &str = "psi.memory.full";
@@ -324,6 +328,14 @@ pub fn series(v: &GraphsView) -> Vec<(String, f64)> {
     for t in &v.cpu.temps {
         put(&format!("{}{}", key::TEMP, t.label), Some(t.celsius));
     }
+    let total = |f: fn(&DiskRate) -> Option<f64>| -> Option<f64> {
+        let mut it = v.disks.iter().map(f).peekable();
+        it.peek().is_some().then_some(())?;
+        it.sum()
+    };
+    put(key::DISKS_READ, total(|d| d.read_bytes_per_s));
+    put(key::DISKS_WRITE, total(|d| d.write_bytes_per_s));
+    put(key::DISKS_IOPS, total(|d| d.iops));
     for d in &v.disks {
         let k = |s: &str| format!("{}{}.{s}", key::DISK, d.name);
         put(&k(key::DISK_READ), d.read_bytes_per_s);

@@ -19,7 +19,7 @@ pub fn render(area: Rect, buf: &mut Buffer) {
         })
         .collect();
     let h = (lines.len() as u16 + 2).min(area.height);
-    let w = 48.min(area.width);
+    let w = 64.min(area.width);
     let [v] = Layout::vertical([Constraint::Length(h)])
         .flex(Flex::Center)
         .areas(area);

@@ -57,3 +57,35 @@ pub fn fresh_failure() -> Style {
         .bg(CRITICAL)
         .add_modifier(Modifier::BOLD)
 }
+
+/// Colours of the lines of a chart, in order; the legend uses the same.
+pub const SERIES: [Color; 6] = [
+    Color::Yellow,
+    Color::Magenta,
+    Color::Cyan,
+    Color::Green,
+    Color::LightBlue,
+    Color::LightRed,
+];
+
+/// A threshold drawn across a chart.
+pub fn threshold(critical: bool) -> Style {
+    Style::new().fg(if critical { CRITICAL } else { Color::Blue })
+}
+
+/// The time cursor.
+pub fn cursor() -> Style {
+    Style::new().fg(Color::White).add_modifier(Modifier::BOLD)
+}
+
+/// Heat from 0 (cold, at the lower bound) to 1 (at the upper bound).
+pub fn heat(x: f64) -> Color {
+    match x {
+        x if x >= 0.9 => Color::Red,
+        x if x >= 0.7 => Color::LightRed,
+        x if x >= 0.5 => Color::Yellow,
+        x if x >= 0.3 => Color::Green,
+        x if x >= 0.1 => Color::Cyan,
+        _ => Color::Blue,
+    }
+}

@@ -1,0 +1,82 @@
+//! View state of the Graphs pane: the zoom level and the time cursor. The series themselves
+//! live in the history; this holds only where the user is looking.
+
+use crate::history::Zoom;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GraphsState {
+    pub zoom: Zoom,
+    /// How far before the newest sample the cursor stands, in ms; None shows the newest values.
+    pub cursor_back_ms: Option<u64>,
+}
+
+impl GraphsState {
+    /// How far one cursor step moves at this zoom: 1 s, 10 s, 1 min.
+    pub fn step_ms(&self) -> u64 {
+        match self.zoom {
+            Zoom::Min5 => 1_000,
+            Zoom::Min30 => 10_000,
+            Zoom::Hour2 => 60_000,
+        }
+    }
+
+    /// Moves the cursor back in time, at most to the left edge of the window.
+    pub fn cursor_back(&mut self) {
+        let back = self.cursor_back_ms.map_or(0, |b| b + self.step_ms());
+        self.cursor_back_ms = Some(back.min(self.zoom.span_ms()));
+    }
+
+    /// Moves the cursor towards now; past now it disappears.
+    pub fn cursor_forward(&mut self) {
+        self.cursor_back_ms = match self.cursor_back_ms {
+            Some(b) if b > 0 => Some(b.saturating_sub(self.step_ms())),
+            _ => None,
+        };
+    }
+
+    pub fn clear_cursor(&mut self) {
+        self.cursor_back_ms = None;
+    }
+
+    pub fn set_zoom(&mut self, zoom: Zoom) {
+        self.zoom = zoom;
+        self.clamp();
+    }
+
+    /// Keeps the cursor inside the window after a zoom.
+    pub fn clamp(&mut self) {
+        if let Some(b) = &mut self.cursor_back_ms {
+            *b = (*b).min(self.zoom.span_ms());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_moves_by_zoom_step_and_stays_in_the_window() {
+        let mut g = GraphsState::default();
+        g.cursor_forward();
+        assert_eq!(g.cursor_back_ms, None);
+        g.cursor_back();
+        assert_eq!(g.cursor_back_ms, Some(0));
+        g.cursor_back();
+        g.cursor_back();
+        assert_eq!(g.cursor_back_ms, Some(2_000));
+        g.set_zoom(Zoom::Hour2);
+        g.cursor_back();
+        assert_eq!(g.cursor_back_ms, Some(62_000));
+        for _ in 0..500 {
+            g.cursor_back();
+        }
+        assert_eq!(g.cursor_back_ms, Some(7_200_000));
+        g.set_zoom(Zoom::Min5);
+        assert_eq!(g.cursor_back_ms, Some(300_000));
+        g.cursor_forward();
+        assert_eq!(g.cursor_back_ms, Some(299_000));
+        g.clear_cursor();
+        assert_eq!(g.cursor_back_ms, None);
+    }
+}
