@@ -5,6 +5,7 @@
 
 pub mod beancounters;
 pub mod cgroup;
+pub mod conntrack;
 pub mod counters;
 pub mod error;
 pub mod kernel;
@@ -95,6 +96,7 @@ pub fn read_parsed<T>(
 pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
+    nofile: nofile::NofileCache,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
 }
@@ -104,6 +106,7 @@ impl Collector {
         Self {
             roots,
             statvfs: mounts::LiveStat::default(),
+            nofile: nofile::NofileCache::default(),
             statvfs_budget: std::time::Duration::from_millis(500),
         }
     }
@@ -126,7 +129,7 @@ impl Collector {
             mounts: mounts::read(roots, &self.statvfs, self.statvfs_budget),
             kernel: kernel::read_kernel(roots),
             net: kernel::read_net(roots),
-            nofile: nofile::read(roots),
+            nofile: nofile::read(roots, &mut self.nofile),
         }
     }
 }
