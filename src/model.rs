@@ -26,6 +26,8 @@ pub struct Snapshot {
     /// Wall-clock time of the reading, milliseconds since the Unix epoch.
     pub time_ms: u64,
     pub hostname: String,
+    /// The distribution (live system only) and the kernel release, e.g. "Linux 12 (Debian) 6.18.0".
+    pub os: String,
     pub beancounters: Reading<Beancounters>,
     pub cgroup: Reading<Cgroup>,
     pub files: Reading<FileNr>,
