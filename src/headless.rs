@@ -1,3 +1,5 @@
 //! Headless modes: the collector's output written somewhere other than a terminal UI.
 
+pub mod record;
+pub mod replay;
 pub mod snapshot;

@@ -223,3 +223,77 @@ fn unprivileged_live_snapshot_still_sees_every_process_fd_count() {
     assert!(limits.iter().any(|l| l["id"] == "kernel.tasks"));
     assert!(limits.iter().filter(|l| l["group"] == "process").count() >= 2);
 }
+
+#[test]
+fn record_ends_cleanly_on_sigterm_and_keeps_every_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("night.zst");
+    let (proc, sys) = fixture("openvz-container");
+    let child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args([
+            "record",
+            file.to_str().unwrap(),
+            "--interval",
+            "100ms",
+            "--proc-root",
+            &proc,
+            "--sys-root",
+            &sys,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recorded"));
+    let rec = headroom::headless::record::read(&file).unwrap();
+    assert!(rec.damaged.is_none(), "{:?}", rec.damaged);
+    assert!(
+        (3..=9).contains(&rec.snapshots.len()),
+        "{}",
+        rec.snapshots.len()
+    );
+    assert!(
+        rec.snapshots
+            .windows(2)
+            .all(|w| w[0].time_ms < w[1].time_ms)
+    );
+}
+
+#[test]
+fn record_stops_after_its_samples_and_replay_refuses_junk() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.zst");
+    let out = headroom(&[
+        "record",
+        file.to_str().unwrap(),
+        "--samples",
+        "2",
+        "--interval",
+        "100ms",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        headroom::headless::record::read(&file)
+            .unwrap()
+            .snapshots
+            .len(),
+        2
+    );
+    let junk = dir.path().join("junk");
+    std::fs::write(&junk, "hello").unwrap();
+    let out = headroom(&["replay", junk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("junk"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -114,3 +114,37 @@ fn tiny_terminal_still_draws_and_quits() {
     t.send(&["q"]);
     t.wait_for("EXITED 0", WAIT);
 }
+
+#[test]
+fn replay_shows_what_was_recorded() {
+    let dir = copy_fixture("openvz-container");
+    let file = dir.path().join("rec.zst");
+    let snaps = [
+        "openvz-container",
+        "openvz-container",
+        "openvz-container-later",
+    ]
+    .map(|f| {
+        let mut c = headroom::collect::Collector::new(headroom::collect::Roots::fixture(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(f),
+        ));
+        c.sample()
+    });
+    let mut rec = headroom::headless::record::Recorder::create(&file).unwrap();
+    for (i, mut s) in snaps.into_iter().enumerate() {
+        s.time_ms = 1_700_000_000_000 + i as u64 * 30_000;
+        rec.write(&s).unwrap();
+    }
+    rec.finish().unwrap();
+    let t = Tmux::start(
+        &pane_command("", &format!("replay {} --speed 100", file.display())),
+        100,
+        30,
+    );
+    let screen = t.wait_for("was refused 17 times in the last minute", WAIT);
+    assert!(screen.contains("replay rec.zst"), "{screen}");
+    t.send(&["q"]);
+    assert_restored(&t, "0");
+}
