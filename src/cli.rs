@@ -41,6 +41,12 @@ pub enum Command {
         #[arg(long, value_parser = humantime::parse_duration)]
         duration: Option<Duration>,
     },
+    /// Serve every limit as Prometheus metrics over HTTP (on loopback unless told otherwise).
+    Export {
+        /// Address to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:9839")]
+        listen: std::net::SocketAddr,
+    },
     /// Play a recording back in the dashboard.
     Replay {
         file: PathBuf,

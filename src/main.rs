@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             duration,
         }) => record_until_stopped(roots, &file, interval, record::Span { samples, duration }),
         Some(Command::Replay { file, speed }) => replay(&file, speed, interval),
+        Some(Command::Export { listen }) => headless::export::run(roots, interval, listen),
         None => dashboard(Feed::Live(roots), interval),
     };
     match result {
