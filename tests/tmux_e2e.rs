@@ -20,10 +20,16 @@ fn roots(dir: &Path) -> String {
 }
 
 fn assert_restored(t: &Tmux, code: &str) -> String {
-    let screen = t.wait_for(&format!("EXITED {code}"), WAIT);
-    let screen = t.wait_for("MODE ", WAIT).max(screen);
-    assert!(
-        screen.contains("MODE icanon"),
+    t.wait_for(&format!("EXITED {code}"), WAIT);
+    // The MODE line follows EXITED; read the screen once it is there.
+    let screen = t.wait_for("MODE ", WAIT);
+    let mode = screen
+        .lines()
+        .find(|l| l.starts_with("MODE "))
+        .unwrap_or_default();
+    assert_eq!(
+        mode.trim(),
+        "MODE icanon",
         "terminal left in raw mode:\n{screen}"
     );
     assert!(!t.alternate_on(), "still on the alternate screen");
@@ -104,6 +110,10 @@ fn a_panic_restores_the_terminal_before_printing() {
     );
     let screen = assert_restored(&t, "101");
     assert!(screen.contains("HEADROOM_TEST_PANIC is set"), "{screen}");
+    assert!(
+        screen.contains("thread 'main'"),
+        "panic message overwritten:\n{screen}"
+    );
 }
 
 #[test]
