@@ -40,6 +40,16 @@ pub struct Limit {
     pub peak_hit: bool,
     /// The value carries no information (Virtuozzo emulation).
     pub no_info: bool,
+    /// Who uses the most of it, where that can be seen (largest first).
+    pub consumers: Vec<Consumer>,
+}
+
+/// A process and how much of a limit it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consumer {
+    pub pid: u32,
+    pub comm: String,
+    pub amount: u64,
 }
 
 impl Limit {
@@ -62,6 +72,7 @@ impl Limit {
             note: None,
             peak_hit: false,
             no_info: false,
+            consumers: Vec::new(),
         }
     }
 
@@ -107,7 +118,43 @@ pub fn rows(snap: &Snapshot) -> Vec<Limit> {
     kernel_rows(snap, &mut out);
     net_rows(snap, &mut out);
     nofile_rows(snap, &mut out);
+    name_consumers(snap, &mut out);
     out
+}
+
+/// Which processes fill which table. Inside one container /proc shows only its processes, so a
+/// single beancounter block can be attributed too; on a host node it cannot.
+fn name_consumers(snap: &Snapshot, rows: &mut [Limit]) {
+    let Ok(scan) = &snap.nofile else { return };
+    let list = |procs: &[crate::model::ProcNofile],
+                amount: fn(&crate::model::ProcNofile) -> Option<u64>|
+     -> Vec<Consumer> {
+        procs
+            .iter()
+            .filter_map(|p| {
+                Some(Consumer {
+                    pid: p.pid,
+                    comm: p.comm.clone(),
+                    amount: amount(p).filter(|a| *a > 0)?,
+                })
+            })
+            .collect()
+    };
+    let fds = list(&scan.most_fds, |p| Some(p.open));
+    let threads = list(&scan.most_threads, |p| p.threads);
+    let one_block = snap
+        .beancounters
+        .as_ref()
+        .is_ok_and(|b| b.blocks.len() == 1);
+    for row in rows.iter_mut() {
+        let id = row.id.as_str();
+        let ubc = one_block && id.starts_with("ubc.");
+        if id == "fs.files" || (ubc && id.ends_with(".numfile")) {
+            row.consumers.clone_from(&fds);
+        } else if id == "kernel.tasks" || id == "cgroup.pids" || (ubc && id.ends_with(".numproc")) {
+            row.consumers.clone_from(&threads);
+        }
+    }
 }
 
 const UBC_BYTES: &[&str] = &[
@@ -248,7 +295,7 @@ fn fs_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
                 Unit::Count,
                 hints::FILES,
             )
-            .with(used, Some(f.max)),
+            .with(used, (!is_unlimited(f.max)).then_some(f.max)),
         );
     }
     let Ok(mounts) = &snap.mounts else { return };
@@ -292,7 +339,7 @@ fn kernel_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
     let mut row = Limit::new(
         "kernel.tasks",
         "kernel",
-        "tasks (processes+threads)",
+        "tasks (procs+threads)",
         Unit::Count,
         hints::TASKS,
     )
@@ -392,7 +439,8 @@ fn net_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
                 Unit::Count,
                 hints::CONNTRACK,
             )
-            .with(*count, Some(*max)),
+            .with(*count, Some(*max))
+            .failing(n.conntrack_drops.as_ref().ok().copied()),
         );
     }
 }
@@ -406,7 +454,7 @@ fn nofile_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
         let row = Limit::new(
             format!("proc.nofile:{}", p.pid),
             "process",
-            format!("open files {} [{}]", p.comm, p.pid),
+            format!("fds {}[{}]", p.comm, p.pid),
             Unit::Count,
             hints::NOFILE,
         );
@@ -490,17 +538,32 @@ pub fn source_notes(snap: &Snapshot) -> (Vec<SourceNote>, Vec<SourceNote>) {
     );
     check(&mut absent, &mut errors, "net.tcp_mem", &n.tcp_mem);
     check(&mut absent, &mut errors, "net.conntrack", &n.conntrack_max);
+    check(
+        &mut absent,
+        &mut errors,
+        "net.conntrack_drops",
+        &n.conntrack_drops,
+    );
     check(&mut absent, &mut errors, "nofile", &snap.nofile);
-    if let Ok(scan) = &snap.nofile
-        && scan.unreadable > 0
-    {
-        absent.push(SourceNote {
-            source: "nofile".into(),
-            message: format!(
-                "{} processes not readable by this user (root sees all)",
-                scan.unreadable
-            ),
-        });
+    if let Ok(scan) = &snap.nofile {
+        if scan.unreadable > 0 {
+            absent.push(SourceNote {
+                source: "nofile".into(),
+                message: format!(
+                    "{} processes not readable by this user (root sees all)",
+                    scan.unreadable
+                ),
+            });
+        }
+        if let Some(first) = scan.malformed.first() {
+            errors.push(SourceNote {
+                source: "nofile".into(),
+                message: format!(
+                    "{} processes with malformed files, e.g. {first}",
+                    scan.malformed.len()
+                ),
+            });
+        }
     }
     (absent, errors)
 }

@@ -7,10 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Reading;
+use super::{Reading, not_recorded};
 
 /// Memory and dirty-page readings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MemoryReadings {
     pub meminfo: Reading<Meminfo>,
     pub vmstat: Reading<VmStat>,
@@ -73,6 +74,7 @@ pub struct DirtyLimits {
 
 /// CPU frequency and temperatures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CpuReadings {
     pub freq: Reading<CpuFreqs>,
     pub hwmon: Reading<Vec<HwmonChip>>,
@@ -170,6 +172,7 @@ pub struct DiskStat {
 
 /// /proc/pressure/{cpu,memory,io}.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PressureReadings {
     pub cpu: Reading<Psi>,
     pub memory: Reading<Psi>,
@@ -195,6 +198,7 @@ pub struct PsiLine {
 
 /// Load average and runnable/blocked tasks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LoadReadings {
     pub loadavg: Reading<LoadAvg>,
     pub stat: Reading<ProcStat>,
@@ -221,4 +225,46 @@ pub struct ProcStat {
     pub ctxt: Option<u64>,
     pub processes: Option<u64>,
     pub btime: Option<u64>,
+}
+
+/// Older recordings lack these sources: every reading says so.
+impl Default for MemoryReadings {
+    fn default() -> Self {
+        Self {
+            meminfo: not_recorded(),
+            vmstat: not_recorded(),
+            dirty_sysctls: not_recorded(),
+            reserve_pages: not_recorded(),
+            page_size: 4096,
+        }
+    }
+}
+
+impl Default for CpuReadings {
+    fn default() -> Self {
+        Self {
+            freq: not_recorded(),
+            hwmon: not_recorded(),
+            thermal: not_recorded(),
+        }
+    }
+}
+
+impl Default for PressureReadings {
+    fn default() -> Self {
+        Self {
+            cpu: not_recorded(),
+            memory: not_recorded(),
+            io: not_recorded(),
+        }
+    }
+}
+
+impl Default for LoadReadings {
+    fn default() -> Self {
+        Self {
+            loadavg: not_recorded(),
+            stat: not_recorded(),
+        }
+    }
 }
