@@ -131,8 +131,12 @@ async fn event_loop(
     let mut hup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
+    // A tick changes nothing on screen: only keys, resizes and snapshots lead to a redraw.
+    let mut redraw = true;
     loop {
-        guard.draw(state)?;
+        if redraw {
+            guard.draw(state)?;
+        }
         crash_test_hook();
         let event = tokio::select! {
             ev = keys.next() => match ev {
@@ -145,6 +149,7 @@ async fn event_loop(
             _ = term.recv() => AppEvent::Signal("SIGTERM"),
             _ = int.recv() => AppEvent::Signal("SIGINT"),
         };
+        redraw = !matches!(event, AppEvent::Tick);
         handle(state, event);
         // Keep up with a burst: take every queued snapshot, draw once.
         while let Ok(snap) = rx.try_recv() {

@@ -29,6 +29,8 @@ pub mod zoneinfo;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::model::Reading;
+
 pub use error::{ParseError, SourceError};
 
 /// Where the kernel's files are: the live /proc and /sys, or a captured tree.
@@ -109,6 +111,9 @@ pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
     nofile: nofile::NofileCache,
+    /// The kernel's reserve from /proc/zoneinfo (a long file on big machines that changes only
+    /// with watermark sysctls or memory hotplug) and the samples until it is read again.
+    zone_reserve: Option<(u32, Reading<u64>)>,
     /// The distribution's name; it does not change while we run.
     distro: Option<String>,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
@@ -127,6 +132,7 @@ impl Collector {
             roots,
             statvfs: mounts::LiveStat::default(),
             nofile: nofile::NofileCache::default(),
+            zone_reserve: None,
             statvfs_budget: std::time::Duration::from_millis(500),
         }
     }
@@ -135,8 +141,24 @@ impl Collector {
         &self.roots
     }
 
+    /// The zoneinfo reserve, read again every [`ZONEINFO_EVERY`] samples.
+    fn zone_reserve(&mut self) -> Reading<u64> {
+        match &mut self.zone_reserve {
+            Some((left, value)) if *left > 0 => {
+                *left -= 1;
+                value.clone()
+            }
+            slot => {
+                let value = zoneinfo::read(&self.roots);
+                *slot = Some((ZONEINFO_EVERY - 1, value.clone()));
+                value
+            }
+        }
+    }
+
     /// Reads every source once.
     pub fn sample(&mut self) -> crate::model::Snapshot {
+        let reserve = self.zone_reserve();
         let roots = &self.roots;
         crate::model::Snapshot {
             time_ms: now_ms(),
@@ -151,7 +173,7 @@ impl Collector {
             kernel: kernel::read_kernel(roots),
             net: kernel::read_net(roots),
             nofile: nofile::read(roots, &mut self.nofile),
-            memory: read_memory(roots),
+            memory: read_memory_with(roots, reserve),
             cpu: crate::model::graphs::CpuReadings {
                 freq: cpufreq::read(roots),
                 hwmon: hwmon::read(roots),
@@ -167,13 +189,24 @@ impl Collector {
     }
 }
 
+/// Samples between reads of /proc/zoneinfo.
+const ZONEINFO_EVERY: u32 = 60;
+
 /// Memory readings behind the dirty-page chart: meminfo, vmstat, the dirty sysctls, zoneinfo.
 pub fn read_memory(roots: &Roots) -> crate::model::graphs::MemoryReadings {
+    read_memory_with(roots, zoneinfo::read(roots))
+}
+
+/// The same, with the zoneinfo reserve already read.
+fn read_memory_with(
+    roots: &Roots,
+    reserve_pages: Reading<u64>,
+) -> crate::model::graphs::MemoryReadings {
     crate::model::graphs::MemoryReadings {
         meminfo: meminfo::read(roots),
         vmstat: vmstat::read(roots),
         dirty_sysctls: dirty::read(roots),
-        reserve_pages: zoneinfo::read(roots),
+        reserve_pages,
         page_size: rustix::param::page_size() as u64,
     }
 }

@@ -31,6 +31,9 @@ pub fn read_cpufreq(roots: &Roots) -> Reading<CpuFreqs> {
     let mut cpus = Vec::new();
     for cpu in cpu_numbers(roots)? {
         let dir = roots.sys_path(&format!("devices/system/cpu/cpu{cpu}/cpufreq"));
+        if !dir.is_dir() {
+            continue;
+        }
         let one = |name: &str| read_parsed(&dir.join(name), parse).ok();
         let core = CoreFreq {
             cpu,

@@ -32,12 +32,13 @@ pub fn parse_limits(text: &str) -> Result<(Option<u64>, Option<u64>), ParseError
 
 /// Open descriptors of a process. Since Linux 6.2 the size of `/proc/PID/fd` is the count, and
 /// anyone may stat it; older kernels report 0 there and need the directory read (owner or root).
+/// When the kernel is known to report counts (`sized`), 0 means none (kernel threads), no read.
 /// On a captured tree (a plain directory) the size means nothing.
-fn count_fds(roots: &Roots, on_procfs: bool, pid: u32) -> Result<u64, SourceError> {
+fn count_fds(roots: &Roots, on_procfs: bool, sized: bool, pid: u32) -> Result<u64, SourceError> {
     let dir = roots.proc_path(&format!("{pid}/fd"));
     if on_procfs {
         let meta = fs::metadata(&dir).map_err(|e| SourceError::io(&dir, &e))?;
-        if meta.len() > 0 {
+        if meta.len() > 0 || sized {
             return Ok(meta.len());
         }
     }
@@ -82,6 +83,9 @@ pub struct NofileCache {
     sample: u64,
     /// Whether the proc root is a mounted procfs (decided once).
     on_procfs: Option<bool>,
+    /// Whether its fd directories report their count as size (Linux 6.2+; decided once, from
+    /// our own, which always holds descriptors).
+    sized_fd_dirs: Option<bool>,
 }
 
 const PROC_SUPER_MAGIC: i64 = 0x9fa0;
@@ -111,7 +115,10 @@ impl NofileCache {
 
 fn one(roots: &Roots, cache: &mut NofileCache, pid: u32) -> Result<ProcNofile, SourceError> {
     let on_procfs = *cache.on_procfs.get_or_insert_with(|| is_procfs(roots));
-    let open = count_fds(roots, on_procfs, pid)?;
+    let sized = *cache.sized_fd_dirs.get_or_insert_with(|| {
+        on_procfs && fs::metadata(roots.proc_path("self/fd")).is_ok_and(|m| m.len() > 0)
+    });
+    let open = count_fds(roots, on_procfs, sized, pid)?;
     let s = cache.get(roots, pid)?;
     Ok(ProcNofile {
         pid,
