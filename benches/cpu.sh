@@ -9,11 +9,13 @@
 #
 # Usage: benches/cpu.sh            (builds the release binary with cargo)
 #        HEADROOM=/path/to/headroom DURATION=30 EXTRA=2000 benches/cpu.sh
+#        PANE=4 benches/cpu.sh    (headroom shows the pane of that key, e.g. 4 for Graphs)
 set -euo pipefail
 
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-3}
 EXTRA=${EXTRA:-2000}
+PANE=${PANE:-}
 cd "$(dirname "$0")/.."
 
 for tool in tmux htop btop; do
@@ -77,6 +79,10 @@ program_pid() {
 
 start_all() {
     tmux -L "$SOCKET" new-session -d -s headroom -x 120 -y 40 "exec $HEADROOM --interval 1s"
+    if [ -n "$PANE" ]; then
+        sleep 0.5
+        tmux -L "$SOCKET" send-keys -t headroom "$PANE"
+    fi
     tmux -L "$SOCKET" new-session -d -s htop -x 120 -y 40 \
         "exec env HTOPRC=$WORK/htop/htoprc htop -d 10"
     tmux -L "$SOCKET" new-session -d -s btop -x 120 -y 40 \
@@ -105,9 +111,9 @@ measure() {
     echo "${out[@]}"
 }
 
-procs() { ls -d /proc/[0-9]* | wc -l; }
+procs() { ls -d /proc/[0-9]* 2>/dev/null | wc -l; }
 
-echo "host: $(nproc) cores, $(procs) processes; ${DURATION}s at 1s refresh, 120x40 tmux each"
+echo "host: $(nproc) cores, $(procs) processes; ${DURATION}s at 1s refresh, 120x40 tmux each${PANE:+; headroom on pane $PANE}"
 read -r h_idle t_idle b_idle < <(measure)
 printf '%-28s %9s %9s %9s\n' "" headroom htop btop
 printf '%-28s %8s%% %8s%% %8s%%\n' "idle ($(procs) processes)" "$h_idle" "$t_idle" "$b_idle"
