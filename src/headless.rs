@@ -1,0 +1,3 @@
+//! Headless modes: the same data as the TUI, written to stdout.
+
+pub mod scan;

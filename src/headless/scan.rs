@@ -1,0 +1,152 @@
+//! `headroom scan PATH [--json] [--top N] [--bytes]`: the heaviest directories by entry count.
+//!
+//! JSON contract: `{root, total_entries, elapsed_ms, dirs: [{path, entries, own_entries,
+//! bytes}], errors: {permission_denied, other}}`, `bytes` null without `--bytes`, dirs by
+//! entries descending; `entries` of a directory is what `find DIR -xdev | wc -l` counts.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::scan::{self, Progress, ScanErrors, ScanOptions, ScanResult, SortKey};
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ScanArgs {
+    /// Directory to scan (stays on its filesystem).
+    pub path: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// How many directories to list.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Also sum disk usage per directory (a stat per entry, slower).
+    #[arg(long)]
+    pub bytes: bool,
+    /// Scan network and pseudo filesystems too.
+    #[arg(long)]
+    pub all_fs: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScanReport {
+    pub root: String,
+    pub total_entries: u64,
+    pub elapsed_ms: u64,
+    pub dirs: Vec<DirReport>,
+    pub errors: ScanErrors,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DirReport {
+    pub path: String,
+    pub entries: u64,
+    pub own_entries: u64,
+    pub bytes: Option<u64>,
+}
+
+impl ScanReport {
+    /// The `top` heaviest directories of a result, by entries.
+    pub fn new(result: &ScanResult, top: usize) -> Self {
+        let dirs = result
+            .tree
+            .top(SortKey::Entries, top)
+            .into_iter()
+            .filter_map(|i| {
+                let n = result.tree.get(i)?;
+                Some(DirReport {
+                    path: result.path(i).display().to_string(),
+                    entries: n.entries,
+                    own_entries: n.own_entries,
+                    bytes: result.bytes.then_some(n.bytes),
+                })
+            })
+            .collect();
+        Self {
+            root: result.root.display().to_string(),
+            total_entries: result.total_entries(),
+            elapsed_ms: u64::try_from(result.elapsed.as_millis()).unwrap_or(u64::MAX),
+            dirs,
+            errors: result.errors,
+        }
+    }
+}
+
+impl From<&ScanArgs> for ScanOptions {
+    fn from(args: &ScanArgs) -> Self {
+        ScanOptions {
+            root: args.path.clone(),
+            bytes: args.bytes,
+            any_fs: args.all_fs,
+            threads: args.threads,
+        }
+    }
+}
+
+/// Runs the scan and prints the report.
+pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let progress = Progress::new();
+    let result = scan::scan(&ScanOptions::from(args), &progress)?;
+    let report = ScanReport::new(&result, args.top);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        write_table(&report, &result, out)?;
+    }
+    Ok(())
+}
+
+fn write_table(
+    report: &ScanReport,
+    result: &ScanResult,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let errors = &report.errors;
+    write!(
+        out,
+        "{}: {} entries in {} directories, {:.2} s",
+        report.root,
+        report.total_entries,
+        result.tree.len(),
+        result.elapsed.as_secs_f64()
+    )?;
+    if errors.total() > 0 {
+        write!(
+            out,
+            "; unreadable directories: {} permission denied, {} other",
+            errors.permission_denied, errors.other
+        )?;
+    }
+    if result.other_mounts > 0 {
+        write!(
+            out,
+            "; {} other filesystems not entered",
+            result.other_mounts
+        )?;
+    }
+    writeln!(out)?;
+    if result.bytes {
+        writeln!(out, "{:>12} {:>10} {:>10}  PATH", "ENTRIES", "OWN", "BYTES")?;
+    } else {
+        writeln!(out, "{:>12} {:>10}  PATH", "ENTRIES", "OWN")?;
+    }
+    for d in &report.dirs {
+        match d.bytes {
+            Some(b) => writeln!(
+                out,
+                "{:>12} {:>10} {:>10}  {}",
+                d.entries,
+                d.own_entries,
+                humansize::format_size(b, humansize::BINARY),
+                d.path
+            )?,
+            None => writeln!(out, "{:>12} {:>10}  {}", d.entries, d.own_entries, d.path)?,
+        }
+    }
+    Ok(())
+}
