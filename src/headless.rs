@@ -1,3 +1,4 @@
-//! Headless modes: the same data as the TUI, written to stdout.
+//! Headless modes: the collector's output written somewhere other than a terminal UI.
 
 pub mod scan;
+pub mod snapshot;

@@ -26,13 +26,21 @@ pub struct Snapshot {
     /// Wall-clock time of the reading, milliseconds since the Unix epoch.
     pub time_ms: u64,
     pub hostname: String,
-    pub beancounters: Reading<Vec<UbcBlock>>,
+    pub beancounters: Reading<Beancounters>,
     pub cgroup: Reading<Cgroup>,
     pub files: Reading<FileNr>,
     pub mounts: Reading<Vec<Mount>>,
     pub kernel: Kernel,
     pub net: Net,
     pub nofile: Reading<NofileScan>,
+}
+
+/// /proc/user_beancounters: every uid block, and the lines that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Beancounters {
+    pub blocks: Vec<UbcBlock>,
+    /// Lines skipped as malformed, with the reason ("line 7: numfile: ...").
+    pub malformed: Vec<String>,
 }
 
 /// One container's block of /proc/user_beancounters.
@@ -52,18 +60,19 @@ pub struct UbcResource {
     pub failcnt: u64,
 }
 
-/// The process's own cgroup limits, v1 or v2.
+/// The process's own cgroup limits, each controller from the hierarchy that carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cgroup {
-    pub version: u8,
-    /// The cgroup path as /proc/self/cgroup names it (per controller on v1: the pids one).
-    pub path: String,
     pub pids: Reading<CgroupPids>,
     pub memory: Reading<CgroupMemory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CgroupPids {
+    /// 1 or 2: which hierarchy the controller lives in.
+    pub version: u8,
+    /// The cgroup's directory as the kernel names it (mount point + path).
+    pub dir: String,
     pub current: u64,
     /// None when unlimited ("max").
     pub max: Option<u64>,
@@ -73,6 +82,8 @@ pub struct CgroupPids {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CgroupMemory {
+    pub version: u8,
+    pub dir: String,
     pub current: u64,
     /// None when unlimited.
     pub max: Option<u64>,
@@ -129,6 +140,8 @@ pub struct Net {
     pub tcp_mem: Reading<[u64; 3]>,
     pub conntrack_count: Reading<u64>,
     pub conntrack_max: Reading<u64>,
+    /// Packets dropped for want of a conntrack entry, summed over CPUs.
+    pub conntrack_drops: Reading<u64>,
 }
 
 /// Open file descriptors against RLIMIT_NOFILE, for the processes closest to it.
@@ -139,6 +152,8 @@ pub struct NofileScan {
     pub scanned: u64,
     /// Processes whose fd table this user may not read.
     pub unreadable: u64,
+    /// Processes whose files could not be parsed (the first few errors).
+    pub malformed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

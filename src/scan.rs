@@ -39,7 +39,7 @@ pub struct ScanOptions {
     pub bytes: bool,
     /// Scan network and pseudo filesystems too.
     pub any_fs: bool,
-    /// Worker threads; None: one per core.
+    /// Worker threads; None: two per core, 4 to 16.
     pub threads: Option<usize>,
 }
 

@@ -27,7 +27,7 @@ pub struct ScanArgs {
     /// Scan network and pseudo filesystems too.
     #[arg(long)]
     pub all_fs: bool,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: two per core, 4 to 16).
     #[arg(long)]
     pub threads: Option<usize>,
 }

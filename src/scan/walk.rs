@@ -128,11 +128,7 @@ pub(crate) fn walk(
             });
         }
     }
-    let threads = options
-        .threads
-        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
-        .unwrap_or(1)
-        .max(1);
+    let threads = options.threads.unwrap_or_else(default_threads).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("headroom-scan-{i}"))
@@ -162,6 +158,13 @@ pub(crate) fn walk(
         },
         other_mounts: shared.other_mounts.into_inner(),
     })
+}
+
+/// Two threads per core, at least 4 and at most 16: on a cold tree (the usual case in an
+/// incident) the workers wait for inode blocks from disk, and more of them keep it busy.
+fn default_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores * 2).clamp(4, 16)
 }
 
 /// Opens a subdirectory and reads it, unless it is on another filesystem.
