@@ -9,6 +9,7 @@
 
 pub mod format;
 pub mod help;
+pub mod inodes;
 pub mod limits;
 pub mod theme;
 
@@ -30,10 +31,11 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     title_bar(state, top, buf);
     match state.tab {
         Tab::Limits => limits::render(state, body, buf),
+        Tab::Inodes => inodes::render(&state.inodes, body, buf),
     }
     footer(state, foot, buf);
     if state.show_help {
-        help::render(area, buf);
+        help::render(state.tab, area, buf);
     }
 }
 

@@ -1,6 +1,7 @@
 //! What a key asks for, and the one place that carries it out.
 
 use super::state::{AppState, Tab};
+use crate::scan::SortKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -18,6 +19,26 @@ pub enum Action {
     /// Close an overlay, or nothing.
     Back,
     TogglePause,
+    Inodes(InodesAction),
+}
+
+/// Keys of the Inodes pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InodesAction {
+    /// Scan the selected filesystem.
+    ScanSelected,
+    /// Type a path to scan.
+    Prompt,
+    /// Scan the same root again and show the change.
+    Rescan,
+    /// Sort by bytes (rescanning with bytes when the result has none).
+    Bytes,
+    Sort(SortKey),
+    Expand,
+    Collapse,
+    Toggle,
+    /// Switch the arrow keys between the filesystems and the tree.
+    Focus,
 }
 
 /// Rows a page key moves.
@@ -33,7 +54,14 @@ pub fn apply(state: &mut AppState, action: Action) {
         Action::PrevTab => state.tab = state.tab.prev(),
         Action::Go(tab) => state.tab = tab,
         Action::ToggleHelp => state.show_help = !state.show_help,
-        Action::Back => state.show_help = false,
+        Action::Back => {
+            if state.show_help {
+                state.show_help = false;
+            } else if state.tab == Tab::Inodes {
+                state.inodes.back();
+            }
+        }
+        Action::Inodes(a) => inodes(state, a),
         Action::TogglePause => state.paused = !state.paused,
         Action::Up => move_selection(state, |s, _| s.saturating_sub(1)),
         Action::Down => move_selection(state, |s, _| s.saturating_add(1)),
@@ -44,8 +72,25 @@ pub fn apply(state: &mut AppState, action: Action) {
     }
 }
 
+fn inodes(state: &mut AppState, action: InodesAction) {
+    let s = &mut state.inodes;
+    match action {
+        InodesAction::ScanSelected => s.scan_selected(),
+        InodesAction::Prompt => s.open_prompt(),
+        InodesAction::Rescan => s.rescan(),
+        InodesAction::Bytes => s.bytes_key(),
+        InodesAction::Sort(key) => s.set_sort(key),
+        InodesAction::Expand => s.expand(),
+        InodesAction::Collapse => s.collapse(),
+        InodesAction::Toggle => s.toggle(),
+        InodesAction::Focus => s.toggle_focus(),
+    }
+}
+
 fn move_selection(state: &mut AppState, f: impl Fn(usize, usize) -> usize) {
-    if state.tab == Tab::Limits {
+    if state.tab == Tab::Inodes {
+        state.inodes.move_selection(f);
+    } else if state.tab == Tab::Limits {
         let n = state.derived.limits.len();
         state.limits.selected = f(state.limits.selected, n);
         state.limits.clamp(n);

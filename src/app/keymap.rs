@@ -2,8 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::Action;
+use super::action::{Action, InodesAction};
 use super::state::Tab;
+use crate::scan::SortKey;
 
 /// One binding: the keys, what they do, and how help shows them.
 pub struct Binding {
@@ -54,6 +55,12 @@ pub const BINDINGS: &[Binding] = &[
         "Limits pane",
     ),
     b(
+        &[KeyCode::Char('2')],
+        Action::Go(Tab::Inodes),
+        "2",
+        "Inodes pane",
+    ),
+    b(
         &[KeyCode::Up, KeyCode::Char('k')],
         Action::Up,
         "↑/k",
@@ -93,6 +100,87 @@ pub const BINDINGS: &[Binding] = &[
     b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
 ];
 
+/// Keys of the Inodes pane, looked up before the global ones there.
+pub const INODES_BINDINGS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('s')],
+        Action::Inodes(InodesAction::ScanSelected),
+        "s",
+        "scan the selected filesystem",
+    ),
+    b(
+        &[KeyCode::Char('/')],
+        Action::Inodes(InodesAction::Prompt),
+        "/",
+        "scan a path (type it, Enter)",
+    ),
+    b(
+        &[KeyCode::Char('r')],
+        Action::Inodes(InodesAction::Rescan),
+        "r",
+        "rescan: change, rate per min",
+    ),
+    b(
+        &[KeyCode::Char('b')],
+        Action::Inodes(InodesAction::Bytes),
+        "b",
+        "sort by bytes (rescans)",
+    ),
+    b(
+        &[KeyCode::Char('c')],
+        Action::Inodes(InodesAction::Sort(SortKey::Entries)),
+        "c",
+        "sort by entry count",
+    ),
+    b(
+        &[KeyCode::Char('n')],
+        Action::Inodes(InodesAction::Sort(SortKey::Name)),
+        "n",
+        "sort by name",
+    ),
+    b(
+        &[KeyCode::Right, KeyCode::Char('l')],
+        Action::Inodes(InodesAction::Expand),
+        "→/l",
+        "open directory, then step in",
+    ),
+    b(
+        &[KeyCode::Left, KeyCode::Char('h')],
+        Action::Inodes(InodesAction::Collapse),
+        "←/h",
+        "close directory, then go up",
+    ),
+    b(
+        &[KeyCode::Enter],
+        Action::Inodes(InodesAction::Toggle),
+        "Enter",
+        "open/close directory",
+    ),
+    b(
+        &[KeyCode::Char('f')],
+        Action::Inodes(InodesAction::Focus),
+        "f",
+        "arrows: filesystems / tree",
+    ),
+];
+
+/// The action for a key press in a pane: the pane's own keys first, then the global ones.
+pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let pane: &[Binding] = match tab {
+        Tab::Inodes => INODES_BINDINGS,
+        Tab::Limits => &[],
+    };
+    pane.iter()
+        .find(|bd| {
+            bd.keys.contains(&key.code) && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        })
+        .map(|bd| bd.action)
+        .or_else(|| action_for(key))
+}
+
 /// The action for a key press, if any. Ctrl-C always quits.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
@@ -126,6 +214,27 @@ mod tests {
             action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
+    }
+
+    #[test]
+    fn inodes_pane_keys_come_first_there() {
+        let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        assert_eq!(
+            action_in(right, Tab::Inodes),
+            Some(Action::Inodes(InodesAction::Expand))
+        );
+        assert_eq!(action_in(right, Tab::Limits), Some(Action::NextTab));
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_in(q, Tab::Inodes), Some(Action::Quit));
+        assert_eq!(
+            action_for(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
+            Some(Action::Go(Tab::Inodes))
+        );
+        let mut seen = Vec::new();
+        for k in INODES_BINDINGS.iter().flat_map(|b| b.keys) {
+            assert!(!seen.contains(k), "{k:?} bound twice in the Inodes pane");
+            seen.push(*k);
+        }
     }
 
     #[test]

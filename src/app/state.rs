@@ -3,17 +3,21 @@
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
+use super::inodes::InodesState;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Limits,
+    Inodes,
 }
 
 impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits];
+    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Inodes];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Limits => "Limits",
+            Tab::Inodes => "Inodes",
         }
     }
 
@@ -61,6 +65,7 @@ pub struct AppState {
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
     pub limits: LimitsState,
+    pub inodes: InodesState,
     deriver: Deriver,
 }
 
@@ -76,6 +81,7 @@ impl AppState {
             snapshot: None,
             derived: Derived::default(),
             limits: LimitsState::default(),
+            inodes: InodesState::default(),
             deriver: Deriver::default(),
         }
     }
@@ -88,6 +94,9 @@ impl AppState {
             return;
         }
         self.derived = derived;
+        if let Ok(mounts) = &snap.mounts {
+            self.inodes.set_mounts(mounts);
+        }
         self.snapshot = Some(snap);
         self.limits.clamp(self.derived.limits.len());
     }

@@ -234,6 +234,8 @@ fn read_dir<'s>(
     st: &Stat,
     name: &[u8],
 ) {
+    #[cfg(debug_assertions)]
+    test_delay();
     let fd = Arc::new(fd);
     let mut own_bytes = if shared.bytes { blocks(st) } else { 0 };
     let read = BUF.with(|cell| match cell.try_borrow_mut() {
@@ -268,6 +270,22 @@ fn read_dir<'s>(
         name,
     );
     shared.progress.dir_done();
+}
+
+/// Debug builds only: `HEADROOM_TEST_SCAN_DELAY_MS` slows every directory down, so the
+/// end-to-end tests can watch a scan in progress and cancel it.
+#[cfg(debug_assertions)]
+fn test_delay() {
+    static DELAY: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
+    let delay = DELAY.get_or_init(|| {
+        std::env::var("HEADROOM_TEST_SCAN_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(std::time::Duration::from_millis)
+    });
+    if let Some(d) = delay {
+        std::thread::sleep(*d);
+    }
 }
 
 struct Read {
