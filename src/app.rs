@@ -42,6 +42,15 @@ pub struct CollectorHandle {
     thread: Option<thread::JoinHandle<()>>,
 }
 
+impl CollectorHandle {
+    pub fn new(stop: std_mpsc::Sender<()>, thread: thread::JoinHandle<()>) -> Self {
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
 impl Drop for CollectorHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(());
@@ -79,14 +88,39 @@ pub fn spawn_collector(
     })
 }
 
-pub fn run(roots: Roots, interval: Duration) -> anyhow::Result<()> {
+/// Where the dashboard's snapshots come from.
+pub enum Feed {
+    Live(Roots),
+    /// A recording, and how many times faster than recorded to play it.
+    Replay {
+        name: String,
+        snapshots: Vec<Snapshot>,
+        speed: f64,
+    },
+}
+
+pub fn run(feed: Feed, interval: Duration) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let source = roots.proc.display().to_string();
     let (tx, rx) = mpsc::unbounded_channel();
-    let _collector = spawn_collector(roots, interval, tx)?;
+    let live = matches!(feed, Feed::Live(_));
+    let (source, _feeder) = match feed {
+        Feed::Live(roots) => (
+            roots.proc.display().to_string(),
+            spawn_collector(roots, interval, tx)?,
+        ),
+        Feed::Replay {
+            name,
+            snapshots,
+            speed,
+        } => (
+            format!("replay {name}"),
+            crate::headless::replay::spawn(snapshots, speed, tx)?,
+        ),
+    };
     let mut state = AppState::new(source, interval.as_millis() as u64);
+    state.live = live;
     let mut guard = TerminalGuard::new()?;
     rt.block_on(event_loop(&mut guard, &mut state, rx))
 }
@@ -186,7 +220,9 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
             }
         }
         AppEvent::Scan(ev) => state.inodes.on_scan_event(ev),
-        AppEvent::Term(_) | AppEvent::Tick => {}
+        AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
+        AppEvent::Tick => {}
+        AppEvent::Term(_) => {}
         AppEvent::Snapshot(snap) => state.ingest(*snap),
         AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,
     }
