@@ -406,3 +406,44 @@ fn stays_on_one_filesystem_like_find_xdev() {
         .any(|mp| mp.starts_with("/dev/"));
     assert_eq!(result.other_mounts > 0, below_dev);
 }
+
+#[test]
+fn text_report_lists_the_heaviest_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (d, n) in [("big", 30), ("small", 2)] {
+        fs::create_dir(root.join(d)).unwrap();
+        for i in 0..n {
+            fs::write(root.join(d).join(i.to_string()), b"").unwrap();
+        }
+    }
+    let args = headroom::headless::scan::ScanArgs {
+        path: root.clone(),
+        json: false,
+        top: 2,
+        bytes: true,
+        all_fs: false,
+        threads: Some(1),
+    };
+    let mut out = Vec::new();
+    headroom::headless::scan::run(&args, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("{}: 35 entries in 3 directories", root.display())),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains("ENTRIES") && lines[1].contains("BYTES"),
+        "{text}"
+    );
+    assert!(
+        lines[2].trim_start().starts_with("35 ") && lines[2].ends_with(&root.display().to_string()),
+        "{text}"
+    );
+    assert!(
+        lines[3].trim_start().starts_with("31 ") && lines[3].ends_with("/big"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 4, "--top 2: {text}");
+}

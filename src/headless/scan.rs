@@ -150,3 +150,34 @@ fn write_table(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Args, Command};
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("headroom").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn scan_takes_a_path_and_its_options() {
+        let a = parse(&["scan", "/var", "--json", "--top", "5", "--bytes"]).unwrap();
+        let Some(Command::Scan(s)) = a.command else {
+            panic!("not scan")
+        };
+        assert_eq!(s.path, std::path::PathBuf::from("/var"));
+        assert!(s.json && s.bytes && !s.all_fs);
+        assert_eq!(s.top, 5);
+        let d = parse(&["scan", "/"]).unwrap();
+        let Some(Command::Scan(s)) = d.command else {
+            panic!("not scan")
+        };
+        assert_eq!(s.top, 20);
+        assert!(!s.json && !s.bytes);
+        assert!(parse(&["scan"]).is_err(), "a path is needed");
+        assert!(parse(&["scan", "/", "--top", "many"]).is_err());
+    }
+}

@@ -339,6 +339,33 @@ mod tests {
         assert_eq!(t.child_named(1, OsStr::new("c")), Some(3));
     }
 
+    proptest::proptest! {
+        /// Any nodes in any order: no panic; what is kept sums like find, and every kept
+        /// node's parent comes first.
+        #[test]
+        fn any_nodes_build_a_consistent_tree(
+            nodes in proptest::collection::vec((0u32..40, 0u32..40, 0u64..1000, "[a-z]{0,3}"), 0..40)
+        ) {
+            let mut b = TreeBuilder::default();
+            for (id, parent, own, name) in &nodes {
+                let r = raw(*id, *parent, &mut b, name, *own);
+                b.push(r);
+            }
+            let t = b.finish();
+            let own_sum: u64 = t.nodes().iter().map(|n| n.own_entries).sum();
+            if let Some(root) = t.get(0) {
+                proptest::prop_assert_eq!(root.entries, own_sum + 1);
+            }
+            for (i, n) in t.nodes().iter().enumerate().skip(1) {
+                proptest::prop_assert!((n.parent as usize) < i);
+                proptest::prop_assert!(t.children(n.parent).contains(&(i as u32)));
+                let _ = t.path(Path::new("/"), i as u32);
+            }
+            let top = t.top(SortKey::Entries, 5);
+            proptest::prop_assert!(top.len() <= 5);
+        }
+    }
+
     #[test]
     fn drops_nodes_that_break_the_order() {
         let mut b = TreeBuilder::default();
