@@ -43,43 +43,39 @@ fi
 find "$DIR" -xdev >/dev/null
 du -xs "$DIR" >/dev/null
 
-# best_of NAME CMD...: best wall time in seconds over RUNS runs, and the peak RSS in KiB.
-declare -A WALL RSS
-best_of() {
-    local name=$1; shift
-    local best="" t0 t1 dt rss out
+# Every run times each tool once, round robin, so a change of load on the machine hits all
+# tools alike; the best wall time of each is kept, with its peak RSS.
+declare -A WALL RSS CMD
+ORDER=()
+tool() { local name=$1; shift; ORDER+=("$name"); CMD[$name]=$(printf '%q ' "$@"); }
+time_one() {
+    local name=$1 t0 t1 dt out
     out=$(mktemp)
-    for _ in $(seq "$RUNS"); do
-        t0=$EPOCHREALTIME
-        /usr/bin/time -f '%M' -o "$out" "$@" >/dev/null 2>&1
-        t1=$EPOCHREALTIME
-        rss=$(tail -1 "$out")
-        dt=$(echo "$t1 - $t0" | bc -l)
-        if [[ -z "$best" ]] || (( $(echo "$dt < $best" | bc -l) )); then best=$dt; fi
-    done
+    t0=$EPOCHREALTIME
+    eval "/usr/bin/time -f '%M' -o '$out' ${CMD[$name]}" >/dev/null 2>&1
+    t1=$EPOCHREALTIME
+    dt=$(echo "$t1 - $t0" | bc -l)
+    if [[ -z "${WALL[$name]:-}" ]] || (( $(echo "$dt < ${WALL[$name]}" | bc -l) )); then
+        WALL[$name]=$dt
+        RSS[$name]=$(tail -1 "$out")
+    fi
     rm -f "$out"
-    WALL[$name]=$best
-    RSS[$name]=$rss
 }
 
 entries=$("$HEADROOM" scan "$DIR" --json --top 1 | sed -n 's/.*"total_entries": \([0-9]*\).*/\1/p')
-echo "tree: $DIR, $entries entries (find -xdev: $(find "$DIR" -xdev | wc -l)), $(nproc) cores, best of $RUNS"
+echo "tree: $DIR, $entries entries (find -xdev: $(find "$DIR" -xdev | wc -l)), $(nproc) cores, best of $RUNS, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-ORDER=(headroom headroom_bytes du_inodes du_bytes find_wc)
-best_of headroom "$HEADROOM" scan "$DIR" --top 20
-best_of headroom_bytes "$HEADROOM" scan "$DIR" --top 20 --bytes
-best_of du_inodes du --inodes -xs "$DIR"
-best_of du_bytes du -xs "$DIR"
-best_of find_wc bash -c "find '$DIR' -xdev | wc -l"
-if command -v gdu >/dev/null; then
-    best_of gdu gdu --non-interactive --no-progress "$DIR"; ORDER+=(gdu)
-fi
-if command -v ncdu >/dev/null; then
-    best_of ncdu ncdu -x -0 -o /dev/null "$DIR"; ORDER+=(ncdu)
-fi
-if command -v dua >/dev/null; then
-    best_of dua dua aggregate "$DIR"; ORDER+=(dua)
-fi
+tool headroom "$HEADROOM" scan "$DIR" --top 20
+tool headroom_bytes "$HEADROOM" scan "$DIR" --top 20 --bytes
+tool du_inodes du --inodes -xs "$DIR"
+tool du_bytes du -xs "$DIR"
+tool find_wc bash -c "find '$DIR' -xdev | wc -l"
+command -v gdu >/dev/null && tool gdu gdu --non-interactive --no-progress "$DIR"
+command -v ncdu >/dev/null && tool ncdu ncdu -x -0 -o /dev/null "$DIR"
+command -v dua >/dev/null && tool dua dua aggregate "$DIR"
+for _ in $(seq "$RUNS"); do
+    for n in "${ORDER[@]}"; do time_one "$n"; done
+done
 
 printf '%-16s %10s %14s %12s\n' tool seconds "x headroom" "peak RSS"
 for n in "${ORDER[@]}"; do
