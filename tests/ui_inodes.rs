@@ -290,4 +290,5 @@ fn help_lists_the_pane_keys() {
     assert!(s.contains("Inodes pane"), "{s}");
     assert!(s.contains("scan the selected filesystem"), "{s}");
     assert!(s.contains("sort by name"), "{s}");
+    insta::assert_snapshot!(t.backend());
 }

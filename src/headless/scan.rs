@@ -4,12 +4,12 @@
 //! bytes}], errors: {permission_denied, other}}`, `bytes` null without `--bytes`, dirs by
 //! entries descending; `entries` of a directory is what `find DIR -xdev | wc -l` counts.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::scan::{self, Progress, ScanErrors, ScanOptions, ScanResult, SortKey};
+use crate::scan::{self, Progress, ScanErrors, ScanEvent, ScanOptions, ScanResult, SortKey};
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct ScanArgs {
@@ -87,10 +87,14 @@ impl From<&ScanArgs> for ScanOptions {
     }
 }
 
-/// Runs the scan and prints the report.
+/// Runs the scan and prints the report; on a terminal, live progress goes to stderr meanwhile.
 pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let progress = Progress::new();
-    let result = scan::scan(&ScanOptions::from(args), &progress)?;
+    let options = ScanOptions::from(args);
+    let result = if std::io::stderr().is_terminal() {
+        scan_showing_progress(options)?
+    } else {
+        scan::scan(&options, &Progress::new())?
+    };
     let report = ScanReport::new(&result, args.top);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -99,6 +103,30 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         write_table(&report, &result, out)?;
     }
     Ok(())
+}
+
+fn scan_showing_progress(options: ScanOptions) -> anyhow::Result<ScanResult> {
+    let (_handle, events) = scan::start(options)?;
+    let mut err = std::io::stderr();
+    for event in events {
+        match event {
+            ScanEvent::Progress(p) => {
+                let _ = write!(
+                    err,
+                    "\r\x1b[K{} entries, {} dirs, {:.0}/s, {:.1} s",
+                    p.entries,
+                    p.dirs,
+                    p.entries_per_sec,
+                    p.elapsed.as_secs_f64()
+                );
+            }
+            ScanEvent::Done(outcome) => {
+                let _ = write!(err, "\r\x1b[K");
+                return Ok(*outcome?);
+            }
+        }
+    }
+    anyhow::bail!("the scan thread ended without a result")
 }
 
 fn write_table(

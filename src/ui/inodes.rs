@@ -191,10 +191,14 @@ fn status_line(state: &InodesState, area: Rect, buf: &mut Buffer) {
         } => Line::from(vec![
             Span::styled("scanning ", theme::key()),
             Span::raw(format!(
-                "{}{}: {} entries, {}/s, {} dirs, {:.1} s{}",
+                "{}: {} entries{}, {}/s, {} dirs, {:.1} s{}",
                 root.display(),
-                if *bytes { " with bytes" } else { "" },
                 count(p.entries),
+                if *bytes {
+                    format!(", {}", size(p.bytes))
+                } else {
+                    String::new()
+                },
                 count(p.entries_per_sec.round() as u64),
                 count(p.dirs),
                 p.elapsed.as_secs_f64(),
