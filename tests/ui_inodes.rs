@@ -215,6 +215,21 @@ fn arrows_expand_collapse_and_sort_keys_reorder() {
     assert_eq!(names, ["", "cache", "logs", "www", "html"]);
     // Selection followed www through the re-sort.
     assert_eq!(names[v.selected], "www");
+    // Enter in the filesystem list scans the selected filesystem.
+    key(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.inodes.focus, Focus::Filesystems);
+    key(&mut state, KeyCode::Down);
+    key(&mut state, KeyCode::Enter);
+    let pending = state.inodes.take_pending().expect("scan of the filesystem");
+    assert_eq!(
+        pending.root,
+        PathBuf::from(&state.inodes.filesystems[1].mountpoint)
+    );
+    state
+        .inodes
+        .on_scan_event(ScanEvent::Done(Err(scan::ScanError::Cancelled)));
+    key(&mut state, KeyCode::Char('f'));
+    assert_eq!(state.inodes.focus, Focus::Tree);
     // `b` without bytes in the result asks for a rescan with bytes.
     key(&mut state, KeyCode::Char('b'));
     let pending = state.inodes.take_pending().expect("rescan with bytes");

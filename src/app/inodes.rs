@@ -251,7 +251,7 @@ impl InodesState {
         }
     }
 
-    /// `b`: sort by bytes when the result has them, else rescan with bytes.
+    /// `b`: sort by bytes when the result has them, else scan the shown root again with bytes.
     pub fn bytes_key(&mut self) {
         let has_bytes = self.view.as_ref().is_some_and(|v| v.result.bytes);
         if has_bytes {
@@ -259,7 +259,13 @@ impl InodesState {
         } else {
             self.bytes = true;
             self.sort = SortKey::Bytes;
-            self.rescan();
+            match &self.view {
+                Some(v) => {
+                    let root = v.result.root.clone();
+                    self.request_scan(root);
+                }
+                None => self.rescan(),
+            }
         }
     }
 
@@ -437,8 +443,13 @@ impl InodesState {
         }
     }
 
-    /// Enter: opens or closes the selected directory.
+    /// Enter: scans the selected filesystem in the filesystem list; opens or closes the selected
+    /// directory in the tree.
     pub fn toggle(&mut self) {
+        if self.focus == Focus::Filesystems {
+            self.scan_selected();
+            return;
+        }
         let open = self
             .view
             .as_ref()

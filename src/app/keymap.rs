@@ -154,7 +154,7 @@ pub const INODES_BINDINGS: &[Binding] = &[
         &[KeyCode::Enter],
         Action::Inodes(InodesAction::Toggle),
         "Enter",
-        "open/close directory",
+        "scan fs / open-close dir",
     ),
     b(
         &[KeyCode::Char('f')],
