@@ -358,6 +358,14 @@ fn rescan_shows_growth_and_progress_arrives_on_the_channel() {
     assert_eq!(diff.removed_dirs, 1, "b is gone");
     assert_eq!(diff.get(0).unwrap().delta, 300 + 1 - 11);
     assert!(diff.fastest(2).contains(&ax));
+    // The new files are in a/x: its own entries grew, a's only through it.
+    assert_eq!(change.own_delta, 300);
+    let a = second
+        .tree
+        .child_named(0, std::ffi::OsStr::new("a"))
+        .unwrap();
+    assert_eq!(diff.get(a).unwrap().own_delta, 0);
+    assert_eq!(diff.fastest_own(), Some(ax));
 }
 
 #[test]

@@ -177,6 +177,7 @@ fn tree_opens_along_the_heaviest_path_and_diff_shows_the_rate() {
     assert!((change.per_minute - 60.0).abs() < 1e-9);
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("+60") && s.contains("+60/m"), "{s}");
+    assert!(s.contains("filling fastest: cache/a1 +60/m"), "{s}");
 }
 
 fn key(state: &mut AppState, code: KeyCode) {

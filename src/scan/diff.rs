@@ -14,6 +14,9 @@ pub struct DirChange {
     pub before: Option<u64>,
     /// Change of the cumulative entry count.
     pub delta: i64,
+    /// Change of the entries directly in this directory (its subdirectories' changes taken
+    /// out): where the new files are being made.
+    pub own_delta: i64,
     /// `delta` per minute between the two scans.
     pub per_minute: f64,
     /// Change of the cumulative bytes, when both scans summed bytes.
@@ -33,6 +36,16 @@ pub struct ScanDiff {
 impl ScanDiff {
     pub fn get(&self, index: u32) -> Option<&DirChange> {
         self.changes.get(index as usize)
+    }
+
+    /// The directory whose own entries grew the most, if any grew.
+    pub fn fastest_own(&self) -> Option<u32> {
+        let (i, c) = self
+            .changes
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, c)| c.own_delta)?;
+        (c.own_delta > 0).then(|| u32::try_from(i).ok()).flatten()
     }
 
     /// Directories of the newer scan ranked by growth rate, fastest first.
@@ -97,6 +110,7 @@ pub fn diff(prev: &ScanResult, cur: &ScanResult) -> Option<ScanDiff> {
         changes.push(DirChange {
             before: before.map(|b| b.entries),
             delta,
+            own_delta: 0,
             per_minute: if minutes > 0.0 {
                 delta as f64 / minutes
             } else {
@@ -104,6 +118,17 @@ pub fn diff(prev: &ScanResult, cur: &ScanResult) -> Option<ScanDiff> {
             },
             bytes_delta: both_bytes.then(|| signed(n.bytes, before.map_or(0, |b| b.bytes))),
         });
+    }
+    // Own change: the cumulative change less the children's.
+    let mut children_delta = vec![0i64; changes.len()];
+    for (i, n) in cur.tree.nodes().iter().enumerate().skip(1) {
+        let d = changes.get(i).map_or(0, |c: &DirChange| c.delta);
+        if let Some(p) = children_delta.get_mut(n.parent as usize) {
+            *p = p.saturating_add(d);
+        }
+    }
+    for (c, below) in changes.iter_mut().zip(children_delta) {
+        c.own_delta = c.delta.saturating_sub(below);
     }
     Some(ScanDiff {
         interval,

@@ -11,11 +11,12 @@
 //! s scan filesystem  / scan path  r rescan  b bytes  c/n sort  ←→ tree  f focus
 //! ```
 
+use std::path::Path;
 use std::time::Duration;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
@@ -31,16 +32,17 @@ pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
     let fs_rows = state.filesystems.len().max(1) as u16 + 1;
     let fs_h = fs_rows.min((area.height / 3).max(3)).min(area.height);
     let prompt_h = u16::from(state.prompt.is_some());
+    let status_text = status_lines(state);
     let [fs, status, tree, keys, prompt] = Layout::vertical([
         Constraint::Length(fs_h),
-        Constraint::Length(1),
+        Constraint::Length(status_text.len() as u16),
         Constraint::Min(0),
         Constraint::Length(1),
         Constraint::Length(prompt_h),
     ])
     .areas(area);
     filesystems(state, fs, buf);
-    status_line(state, status, buf);
+    Paragraph::new(status_text).render(status, buf);
     if let Some(view) = &state.view {
         tree_table(state, view, tree, buf);
     } else {
@@ -182,7 +184,8 @@ fn errors_text(denied: u64, other: u64) -> String {
     }
 }
 
-fn status_line(state: &InodesState, area: Rect, buf: &mut Buffer) {
+/// What the scanner is doing, or the result: one line, two for a rescan.
+fn status_lines(state: &InodesState) -> Vec<Line<'_>> {
     let line = match &state.status {
         ScanStatus::Running {
             root,
@@ -210,14 +213,15 @@ fn status_line(state: &InodesState, area: Rect, buf: &mut Buffer) {
             Style::new().fg(theme::WARNING),
         ),
         ScanStatus::Idle => match &state.view {
-            Some(v) => summary(v),
+            Some(v) => return summary(v),
             None => Line::styled("no scan yet", theme::dim()),
         },
     };
-    line.render(area, buf);
+    vec![line]
 }
 
-fn summary(v: &ScanView) -> Line<'_> {
+/// The result in one line, and a second with the change when it is a rescan.
+fn summary(v: &ScanView) -> Vec<Line<'_>> {
     let r = &v.result;
     let mut text = format!(
         "{}: {} entries in {} dirs",
@@ -236,12 +240,13 @@ fn summary(v: &ScanView) -> Line<'_> {
     if r.other_mounts > 0 {
         text.push_str(&format!(", {} mounts not entered", r.other_mounts));
     }
-    let mut spans = vec![Span::raw(text)];
+    let mut lines = vec![Line::raw(text)];
     if let Some(d) = &v.diff {
+        let mut spans = vec![Span::raw("since the previous scan: ")];
         if let Some(c) = d.get(0) {
             spans.push(Span::styled(
                 format!(
-                    "; {} in {} ({})",
+                    "{} in {} ({})",
                     signed(c.delta),
                     humantime::format_duration(Duration::from_secs(d.interval.as_secs())),
                     rate(c.per_minute)
@@ -249,8 +254,33 @@ fn summary(v: &ScanView) -> Line<'_> {
                 growth_style(c.delta),
             ));
         }
+        if let Some(i) = d.fastest_own() {
+            let path = r.path(i);
+            let shown = path.strip_prefix(&r.root).unwrap_or(&path);
+            let own = d.get(i).map_or(0, |c| c.own_delta);
+            let minutes = d.interval.as_secs_f64() / 60.0;
+            let per_min = if minutes > 0.0 {
+                own as f64 / minutes
+            } else {
+                0.0
+            };
+            spans.push(Span::styled(
+                format!(
+                    "; filling fastest: {} {}",
+                    if shown.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        shown
+                    }
+                    .display(),
+                    rate(per_min)
+                ),
+                growth_style(own).add_modifier(Modifier::BOLD),
+            ));
+        }
+        lines.push(Line::from(spans));
     }
-    Line::from(spans)
+    lines
 }
 
 fn signed(n: i64) -> String {
