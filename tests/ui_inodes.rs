@@ -119,7 +119,7 @@ fn inodes_160x50() {
 }
 
 #[test]
-fn progress_and_prompt_80x24() {
+fn progress_80x24() {
     let mut state = app();
     state.inodes.request_scan(PathBuf::from("/var/lib/mysql"));
     let _ = state.inodes.take_pending();
