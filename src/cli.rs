@@ -63,6 +63,8 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
         samples: u32,
     },
+    /// Count entries per directory below PATH: which directory eats the inodes.
+    Scan(crate::headless::scan::ScanArgs),
 }
 
 /// A replay speed: a positive factor up to 10,000.

@@ -3,4 +3,5 @@
 pub mod export;
 pub mod record;
 pub mod replay;
+pub mod scan;
 pub mod snapshot;

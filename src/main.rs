@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Some(Command::Snapshot { json, samples }) => {
             headless::snapshot::run(roots, json, samples, interval, &mut io::stdout().lock())
         }
+        Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {
             file,
             samples,

@@ -10,6 +10,7 @@
 pub mod format;
 pub mod graphs;
 pub mod help;
+pub mod inodes;
 pub mod limits;
 pub mod theme;
 
@@ -31,11 +32,12 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     title_bar(state, top, buf);
     match state.tab {
         Tab::Limits => limits::render(state, body, buf),
+        Tab::Inodes => inodes::render(&state.inodes, body, buf),
         Tab::Graphs => graphs::render(state, body, buf),
     }
     footer(state, foot, buf);
     if state.show_help {
-        help::render(area, buf);
+        help::render(state.tab, area, buf);
     }
 }
 
@@ -49,14 +51,11 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
         Span::raw(format!("{host} {time} ")),
         Span::styled(format!("{} ", state.source), theme::dim()),
     ];
-    if let Some(s) = &state.snapshot {
-        let age = state.now_ms.saturating_sub(s.time_ms);
-        if age > 2 * state.interval_ms + 1000 {
-            spans.push(Span::styled(
-                format!("data {}s old ", age / 1000),
-                theme::severity(crate::derive::Severity::Warning),
-            ));
-        }
+    if let Some(age) = state.data_age_ms().filter(|_| state.is_stale()) {
+        spans.push(Span::styled(
+            format!("data {}s old ", age / 1000),
+            theme::severity(crate::derive::Severity::Warning),
+        ));
     }
     if state.paused {
         spans.push(Span::styled(
@@ -64,8 +63,8 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
             theme::severity(crate::derive::Severity::Warning),
         ));
     }
-    for t in Tab::ALL {
-        let label = format!(" {} {} ", t.key(), t.title());
+    for (i, t) in Tab::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, t.title());
         let style = if *t == state.tab {
             theme::selected()
         } else {

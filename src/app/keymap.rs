@@ -2,8 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::Action;
+use super::action::{Action, GraphsAction, InodesAction};
 use super::state::Tab;
+use crate::scan::SortKey;
 
 /// One binding: the keys, what they do, and how help shows them.
 pub struct Binding {
@@ -35,24 +36,17 @@ pub const BINDINGS: &[Binding] = &[
         "?",
         "help: this list of keys",
     ),
-    b(&[KeyCode::Tab], Action::NextTab, "Tab", "next pane"),
     b(
-        &[KeyCode::BackTab],
+        &[KeyCode::Tab, KeyCode::Right],
+        Action::NextTab,
+        "Tab",
+        "next pane",
+    ),
+    b(
+        &[KeyCode::BackTab, KeyCode::Left],
         Action::PrevTab,
         "S-Tab",
         "previous pane",
-    ),
-    b(
-        &[KeyCode::Left],
-        Action::Left,
-        "←",
-        "previous pane; Graphs: cursor back in time",
-    ),
-    b(
-        &[KeyCode::Right],
-        Action::Right,
-        "→",
-        "next pane; Graphs: cursor forward (off at now)",
     ),
     b(
         &[KeyCode::Char('1')],
@@ -61,22 +55,16 @@ pub const BINDINGS: &[Binding] = &[
         "Limits pane",
     ),
     b(
-        &[KeyCode::Char('4')],
+        &[KeyCode::Char('2')],
+        Action::Go(Tab::Inodes),
+        "2",
+        "Inodes pane",
+    ),
+    b(
+        &[KeyCode::Char('3')],
         Action::Go(Tab::Graphs),
-        "4",
+        "3",
         "Graphs pane",
-    ),
-    b(
-        &[KeyCode::Char('+'), KeyCode::Char('=')],
-        Action::ZoomIn,
-        "+",
-        "Graphs: zoom in (2h → 30m → 5m)",
-    ),
-    b(
-        &[KeyCode::Char('-')],
-        Action::ZoomOut,
-        "-",
-        "Graphs: zoom out (5m → 30m → 2h)",
     ),
     b(
         &[KeyCode::Up, KeyCode::Char('k')],
@@ -107,7 +95,7 @@ pub const BINDINGS: &[Binding] = &[
         &[KeyCode::End, KeyCode::Char('G')],
         Action::End,
         "End/G",
-        "last row; Graphs: cursor off",
+        "last row",
     ),
     b(
         &[KeyCode::Char('p'), KeyCode::Char(' ')],
@@ -115,13 +103,129 @@ pub const BINDINGS: &[Binding] = &[
         "p",
         "pause/resume updates",
     ),
+    b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
+];
+
+/// Keys of the Inodes pane, looked up before the global ones there.
+pub const INODES_BINDINGS: &[Binding] = &[
     b(
-        &[KeyCode::Esc],
-        Action::Back,
-        "Esc",
-        "close this overlay; Graphs: cursor off",
+        &[KeyCode::Char('s')],
+        Action::Inodes(InodesAction::ScanSelected),
+        "s",
+        "scan the selected filesystem",
+    ),
+    b(
+        &[KeyCode::Char('/')],
+        Action::Inodes(InodesAction::Prompt),
+        "/",
+        "scan a path (type it, Enter)",
+    ),
+    b(
+        &[KeyCode::Char('r')],
+        Action::Inodes(InodesAction::Rescan),
+        "r",
+        "rescan: change, rate per min",
+    ),
+    b(
+        &[KeyCode::Char('b')],
+        Action::Inodes(InodesAction::Bytes),
+        "b",
+        "sort by bytes (rescans)",
+    ),
+    b(
+        &[KeyCode::Char('c')],
+        Action::Inodes(InodesAction::Sort(SortKey::Entries)),
+        "c",
+        "sort by entry count",
+    ),
+    b(
+        &[KeyCode::Char('n')],
+        Action::Inodes(InodesAction::Sort(SortKey::Name)),
+        "n",
+        "sort by name",
+    ),
+    b(
+        &[KeyCode::Right, KeyCode::Char('l')],
+        Action::Inodes(InodesAction::Expand),
+        "→/l",
+        "open directory, then step in",
+    ),
+    b(
+        &[KeyCode::Left, KeyCode::Char('h')],
+        Action::Inodes(InodesAction::Collapse),
+        "←/h",
+        "close directory, then go up",
+    ),
+    b(
+        &[KeyCode::Enter],
+        Action::Inodes(InodesAction::Toggle),
+        "Enter",
+        "scan fs / open-close dir",
+    ),
+    b(
+        &[KeyCode::Char('f')],
+        Action::Inodes(InodesAction::Focus),
+        "f",
+        "arrows: filesystems / tree",
     ),
 ];
+
+/// Keys of the Graphs pane, looked up before the global ones there.
+pub const GRAPHS_BINDINGS: &[Binding] = &[
+    b(
+        &[KeyCode::Left, KeyCode::Char('h')],
+        Action::Graphs(GraphsAction::CursorBack),
+        "←/h",
+        "time cursor back (1s/10s/1m)",
+    ),
+    b(
+        &[KeyCode::Right, KeyCode::Char('l')],
+        Action::Graphs(GraphsAction::CursorForward),
+        "→/l",
+        "time cursor forward",
+    ),
+    b(
+        &[KeyCode::End, KeyCode::Char('G'), KeyCode::Esc],
+        Action::Graphs(GraphsAction::Live),
+        "End/Esc",
+        "cursor off: newest values",
+    ),
+    b(
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        Action::Graphs(GraphsAction::ZoomIn),
+        "+",
+        "zoom in: 2h → 30m → 5m",
+    ),
+    b(
+        &[KeyCode::Char('-')],
+        Action::Graphs(GraphsAction::ZoomOut),
+        "-",
+        "zoom out: 5m → 30m → 2h",
+    ),
+];
+
+/// The action for a key press in a pane: the pane's own keys first, then the global ones.
+pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let pane = pane_bindings(tab);
+    pane.iter()
+        .find(|bd| {
+            bd.keys.contains(&key.code) && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        })
+        .map(|bd| bd.action)
+        .or_else(|| action_for(key))
+}
+
+/// The keys of one pane, beside the global ones.
+pub fn pane_bindings(tab: Tab) -> &'static [Binding] {
+    match tab {
+        Tab::Inodes => INODES_BINDINGS,
+        Tab::Graphs => GRAPHS_BINDINGS,
+        Tab::Limits => &[],
+    }
+}
 
 /// The action for a key press, if any. Ctrl-C always quits.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
@@ -150,15 +254,60 @@ mod tests {
         assert_eq!(press(KeyCode::Char('q')), Some(Action::Quit));
         assert_eq!(press(KeyCode::Char('?')), Some(Action::ToggleHelp));
         assert_eq!(press(KeyCode::Char('1')), Some(Action::Go(Tab::Limits)));
-        assert_eq!(press(KeyCode::Char('4')), Some(Action::Go(Tab::Graphs)));
-        assert_eq!(press(KeyCode::Left), Some(Action::Left));
-        assert_eq!(press(KeyCode::Char('-')), Some(Action::ZoomOut));
         assert_eq!(press(KeyCode::Char('j')), Some(Action::Down));
         assert_eq!(press(KeyCode::Char('Z')), None);
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
+    }
+
+    #[test]
+    fn inodes_pane_keys_come_first_there() {
+        let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        assert_eq!(
+            action_in(right, Tab::Inodes),
+            Some(Action::Inodes(InodesAction::Expand))
+        );
+        assert_eq!(action_in(right, Tab::Limits), Some(Action::NextTab));
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_in(q, Tab::Inodes), Some(Action::Quit));
+        assert_eq!(
+            action_for(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
+            Some(Action::Go(Tab::Inodes))
+        );
+        let mut seen = Vec::new();
+        for k in INODES_BINDINGS.iter().flat_map(|b| b.keys) {
+            assert!(!seen.contains(k), "{k:?} bound twice in the Inodes pane");
+            seen.push(*k);
+        }
+    }
+
+    #[test]
+    fn graphs_pane_keys_move_the_cursor_and_zoom() {
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(
+            action_in(key(KeyCode::Left), Tab::Graphs),
+            Some(Action::Graphs(GraphsAction::CursorBack))
+        );
+        assert_eq!(
+            action_in(key(KeyCode::Left), Tab::Limits),
+            Some(Action::PrevTab)
+        );
+        assert_eq!(
+            action_in(key(KeyCode::Char('-')), Tab::Graphs),
+            Some(Action::Graphs(GraphsAction::ZoomOut))
+        );
+        assert_eq!(
+            action_in(key(KeyCode::Esc), Tab::Graphs),
+            Some(Action::Graphs(GraphsAction::Live))
+        );
+        assert_eq!(press(KeyCode::Char('3')), Some(Action::Go(Tab::Graphs)));
+        let mut seen = Vec::new();
+        for k in GRAPHS_BINDINGS.iter().flat_map(|b| b.keys) {
+            assert!(!seen.contains(k), "{k:?} bound twice in the Graphs pane");
+            seen.push(*k);
+        }
     }
 
     #[test]

@@ -1,31 +1,27 @@
 //! The application's state: the newest data and the view state of each pane, kept apart.
 
-use super::graphs::GraphsState;
 use crate::derive::{Derived, Deriver};
-use crate::history::SeriesHistory;
 use crate::model::Snapshot;
+
+use super::graphs::GraphsState;
+use super::inodes::InodesState;
+use crate::history::SeriesHistory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Limits,
+    Inodes,
     Graphs,
 }
 
 impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Graphs];
+    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Inodes, Tab::Graphs];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Limits => "Limits",
+            Tab::Inodes => "Inodes",
             Tab::Graphs => "Graphs",
-        }
-    }
-
-    /// The digit that jumps to the pane (panes keep their digit as others are added).
-    pub fn key(self) -> char {
-        match self {
-            Tab::Limits => '1',
-            Tab::Graphs => '4',
         }
     }
 
@@ -77,11 +73,24 @@ pub struct AppState {
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
     pub limits: LimitsState,
+    pub inodes: InodesState,
     pub graphs: GraphsState,
     deriver: Deriver,
 }
 
 impl AppState {
+    /// How old the newest snapshot is, by the clock of the last event.
+    pub fn data_age_ms(&self) -> Option<u64> {
+        let s = self.snapshot.as_ref()?;
+        Some(self.now_ms.saturating_sub(s.time_ms))
+    }
+
+    /// The collector has missed two readings and a second more.
+    pub fn is_stale(&self) -> bool {
+        self.data_age_ms()
+            .is_some_and(|age| age > 2 * self.interval_ms + 1000)
+    }
+
     pub fn new(source: String, interval_ms: u64) -> Self {
         Self {
             tab: Tab::Limits,
@@ -95,18 +104,19 @@ impl AppState {
             snapshot: None,
             derived: Derived::default(),
             limits: LimitsState::default(),
+            inodes: InodesState::default(),
             graphs: GraphsState::default(),
             deriver: Deriver::default(),
         }
     }
 
+    /// Takes in a new snapshot: derive once, keep it, clamp selections. Paused, the view holds
+    /// still but history keeps counting so deltas stay right.
     /// The Graphs pane's series, kept by the derive step.
     pub fn series(&self) -> &SeriesHistory {
         self.deriver.series()
     }
 
-    /// Takes in a new snapshot: derive once, keep it, clamp selections. Paused, the view holds
-    /// still but history keeps counting so deltas stay right.
     pub fn ingest(&mut self, snap: Snapshot) {
         self.now_ms = self.now_ms.max(snap.time_ms);
         let derived = self.deriver.update(&snap);
@@ -114,6 +124,9 @@ impl AppState {
             return;
         }
         self.derived = derived;
+        if let Ok(mounts) = &snap.mounts {
+            self.inodes.set_mounts(mounts);
+        }
         self.snapshot = Some(snap);
         self.limits.clamp(self.derived.limits.len());
     }
