@@ -342,3 +342,33 @@ fn writing_without_fsync_raises_dirty_plus_writeback() {
         "256 MiB written without fsync, dirty+writeback went from {before} to {after}"
     );
 }
+
+#[test]
+fn two_samples_give_rates_in_the_json() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["snapshot", "--json", "--samples", "2", "--interval", "100ms"])
+        .arg("--proc-root")
+        .arg(fixture("graphs-busy/proc"))
+        .arg("--sys-root")
+        .arg(fixture("graphs-busy/sys"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let disks = v["disks"].as_array().unwrap();
+    assert_eq!(disks.len(), 2);
+    // The tree does not change between the readings: every rate is a real zero, not null.
+    for d in disks {
+        for k in ["read_bytes_per_s", "write_bytes_per_s", "iops", "util_pct"] {
+            assert_eq!(d[k], 0.0, "{k} of {}", d["name"]);
+        }
+    }
+    assert_eq!(v["cpu"]["freq_min_mhz"], 800.0);
+    assert_eq!(v["cpu"]["freq_max_mhz"], 3500.0);
+    assert_eq!(v["cpu"]["temps"][0]["label"], "coretemp Package id 0");
+    assert_eq!(v["cpu"]["temps"][0]["celsius"], 45.0);
+    assert_eq!(v["pressure"]["cpu"]["some_avg10"], 0.5);
+    assert!(v["pressure"]["cpu"].get("full_avg10").is_none());
+    assert_eq!(v["pressure"]["io"]["full_avg10"], 0.1);
+    assert_eq!(v["memory"]["dirty_threshold_bytes"], 2_226_839_552_u64);
+}
