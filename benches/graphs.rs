@@ -106,6 +106,7 @@ fn render_160x50(b: divan::Bencher, zoom: Zoom) {
             view: &view,
             state: &state,
             interval_ms: 1000,
+            end_ms: None,
         };
         let mut buf = Buffer::empty(area);
         render_pane(&pane, area, &mut buf);

@@ -346,14 +346,25 @@ fn writing_without_fsync_raises_dirty_plus_writeback() {
 #[test]
 fn two_samples_give_rates_in_the_json() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(["snapshot", "--json", "--samples", "2", "--interval", "100ms"])
+        .args([
+            "snapshot",
+            "--json",
+            "--samples",
+            "2",
+            "--interval",
+            "100ms",
+        ])
         .arg("--proc-root")
         .arg(fixture("graphs-busy/proc"))
         .arg("--sys-root")
         .arg(fixture("graphs-busy/sys"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let disks = v["disks"].as_array().unwrap();
     assert_eq!(disks.len(), 2);
@@ -371,4 +382,30 @@ fn two_samples_give_rates_in_the_json() {
     assert!(v["pressure"]["cpu"].get("full_avg10").is_none());
     assert_eq!(v["pressure"]["io"]["full_avg10"], 0.1);
     assert_eq!(v["memory"]["dirty_threshold_bytes"], 2_226_839_552_u64);
+}
+
+#[test]
+fn the_text_report_has_a_line_per_chart() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["snapshot", "--proc-root"])
+        .arg(fixture("graphs-busy/proc"))
+        .arg("--sys-root")
+        .arg(fixture("graphs-busy/sys"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "memory: dirty 11.7MiB, writeback 0B; background writeback above 1.0GiB, writers throttled above 2.1GiB; available 11.4GiB",
+        "cpu: 4 CPUs at 800–800 MHz (avg 800), scaling 800–3500 MHz; coretemp Package id 0 45.0°C",
+        "disk sda: rates need two readings (--samples 2)",
+        "pressure (avg10, some/full): cpu 0.50, memory 0.00/0.00, io 0.25/0.10",
+        "load: 0.42 0.35 0.30; running 1, blocked 0",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from:\n{text}");
+    }
 }

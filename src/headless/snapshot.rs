@@ -138,6 +138,8 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
             l.limit.note.as_deref().unwrap_or(&l.hint)
         )?;
     }
+    writeln!(out)?;
+    write_graphs(r, out)?;
     for (title, list) in [("Not available here", r.unavailable), ("Errors", r.errors)] {
         if !list.is_empty() {
             writeln!(out)?;
@@ -148,4 +150,90 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The values behind the Graphs pane, one line per chart ("-" where a source is absent).
+fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    let bytes = |v: Option<u64>| v.map_or_else(|| "-".into(), crate::ui::format::size);
+    let num =
+        |v: Option<f64>, digits: usize| v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"));
+    let m = r.memory;
+    writeln!(
+        out,
+        "memory: dirty {}, writeback {}; background writeback above {}, writers throttled above {}; available {}",
+        bytes(m.dirty_bytes),
+        bytes(m.writeback_bytes),
+        bytes(m.dirty_background_threshold_bytes),
+        bytes(m.dirty_threshold_bytes),
+        bytes(m.available_bytes)
+    )?;
+    let f = &r.cpu.freq_mhz;
+    let freq = match (
+        f.iter().copied().reduce(f64::min),
+        f.iter().copied().reduce(f64::max),
+    ) {
+        (Some(lo), Some(hi)) => format!(
+            "{} CPUs at {lo:.0}–{hi:.0} MHz (avg {:.0})",
+            f.len(),
+            f.iter().sum::<f64>() / f.len() as f64
+        ),
+        _ => "frequency -".into(),
+    };
+    let bounds = match (r.cpu.freq_min_mhz, r.cpu.freq_max_mhz) {
+        (Some(lo), Some(hi)) => format!(", scaling {lo:.0}–{hi:.0} MHz"),
+        _ => String::new(),
+    };
+    let temps: Vec<String> = r
+        .cpu
+        .temps
+        .iter()
+        .map(|t| format!("{} {:.1}°C", t.label, t.celsius))
+        .collect();
+    let temps = if temps.is_empty() {
+        "no temperature sensors".to_string()
+    } else {
+        temps.join(", ")
+    };
+    writeln!(out, "cpu: {freq}{bounds}; {temps}")?;
+    for d in r.disks {
+        let (Some(read), Some(write), Some(iops), Some(util)) =
+            (d.read_bytes_per_s, d.write_bytes_per_s, d.iops, d.util_pct)
+        else {
+            writeln!(
+                out,
+                "disk {}: rates need two readings (--samples 2)",
+                d.name
+            )?;
+            continue;
+        };
+        let rate = |v: f64| format!("{}/s", crate::ui::format::size(v as u64));
+        writeln!(
+            out,
+            "disk {}: read {}, write {}, {iops:.0} IOPS, {util:.0}% busy",
+            d.name,
+            rate(read),
+            rate(write)
+        )?;
+    }
+    let p = r.pressure;
+    writeln!(
+        out,
+        "pressure (avg10, some/full): cpu {}, memory {}/{}, io {}/{}",
+        num(p.cpu.some_avg10, 2),
+        num(p.memory.some_avg10, 2),
+        num(p.memory.full_avg10, 2),
+        num(p.io.some_avg10, 2),
+        num(p.io.full_avg10, 2)
+    )?;
+    let l = r.load;
+    let int = |v: Option<u64>| v.map_or_else(|| "-".into(), |v| v.to_string());
+    writeln!(
+        out,
+        "load: {} {} {}; running {}, blocked {}",
+        num(l.avg1, 2),
+        num(l.avg5, 2),
+        num(l.avg15, 2),
+        int(l.running),
+        int(l.blocked)
+    )
 }

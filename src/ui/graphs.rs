@@ -39,6 +39,8 @@ pub struct GraphsPane<'a> {
     pub view: &'a GraphsView,
     pub state: &'a GraphsState,
     pub interval_ms: u64,
+    /// The right edge of the window; None follows the newest sample (paused, it holds still).
+    pub end_ms: Option<u64>,
 }
 
 pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
@@ -48,6 +50,11 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
         view: &state.derived.graphs,
         state: &state.graphs,
         interval_ms: state.interval_ms,
+        end_ms: state
+            .snapshot
+            .as_ref()
+            .filter(|_| state.paused)
+            .map(|s| s.time_ms),
     };
     render_pane(&pane, area, buf);
 }
@@ -158,7 +165,7 @@ pub fn render_pane(p: &GraphsPane, area: Rect, buf: &mut Buffer) {
     if area.height < 3 || area.width < 20 {
         return;
     }
-    let Some(to_ms) = p.history.latest_ms() else {
+    let Some(to_ms) = p.end_ms.or(p.history.latest_ms()) else {
         Paragraph::new("Reading the first sample…")
             .style(theme::dim())
             .render(area, buf);
@@ -806,6 +813,7 @@ mod tests {
             view,
             state: &state,
             interval_ms: 1000,
+            end_ms: None,
         };
         let mut term = Terminal::new(TestBackend::new(w, hgt)).unwrap();
         term.draw(|f| render_pane(&pane, f.area(), f.buffer_mut()))
@@ -854,6 +862,29 @@ mod tests {
         assert!(text.contains("Temperatures: no hwmon"));
         assert!(text.contains("Pressure (PSI): not available here"));
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn paused_the_window_holds_still() {
+        let (snap, view) = snapshot_of("graphs-busy");
+        let h = synthetic(true);
+        let state = GraphsState::default();
+        let pane = GraphsPane {
+            history: &h,
+            snapshot: Some(&snap),
+            view: &view,
+            state: &state,
+            interval_ms: 1000,
+            end_ms: Some(END_MS - 600_000),
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 24));
+        render_pane(&pane, buf.area, &mut buf);
+        let top: String = (0..80).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert!(top.contains("now 05:20:00Z"), "{top}");
+        let dirty: String = (0..80).map(|x| buf[(x, 1)].symbol().to_string()).collect();
+        // Ten minutes before the end the night was quiet: 12 MiB give or take the wave.
+        assert!(dirty.starts_with("Dirty 1"), "{dirty}");
+        assert!(!dirty.contains("wb 40M"), "{dirty}");
     }
 
     #[test]
