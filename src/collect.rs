@@ -4,7 +4,11 @@
 //! Nothing here draws; nothing in `ui/` reads files.
 
 pub mod error;
+pub mod netstat;
+pub mod sockstat;
+pub mod tcp;
 pub mod text;
+pub mod unix;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::collect::SourceError;
 
+pub mod tcp;
+
 /// A reading that may be absent on this machine or unreadable.
 pub type Reading<T> = Result<T, SourceError>;
 
