@@ -3,9 +3,14 @@
 //! Each kernel source has one file in `collect/` with a pure `parse(&str)` and a thin reader.
 //! Nothing here draws; nothing in `ui/` reads files.
 
+pub mod beancounters;
+pub mod cgroup;
+pub mod counters;
 pub mod error;
-pub mod netstat;
-pub mod sockstat;
+pub mod kernel;
+pub mod mountinfo;
+pub mod mounts;
+pub mod nofile;
 pub mod tcp;
 pub mod text;
 pub mod unix;
@@ -85,4 +90,52 @@ pub fn read_parsed<T>(
 ) -> Result<T, SourceError> {
     let text = read_text(path)?;
     parse(&text).map_err(|e| SourceError::parse(path, e))
+}
+
+/// Builds snapshots: holds the roots and what must live between samples.
+#[derive(Debug)]
+pub struct Collector {
+    roots: Roots,
+    statvfs: mounts::LiveStat,
+    /// How long statvfs of all mounts may take before the slow ones are reported as hung.
+    pub statvfs_budget: std::time::Duration,
+}
+
+impl Collector {
+    pub fn new(roots: Roots) -> Self {
+        Self {
+            roots,
+            statvfs: mounts::LiveStat::default(),
+            statvfs_budget: std::time::Duration::from_millis(500),
+        }
+    }
+
+    pub fn roots(&self) -> &Roots {
+        &self.roots
+    }
+
+    /// Reads every source once.
+    pub fn sample(&mut self) -> crate::model::Snapshot {
+        let roots = &self.roots;
+        crate::model::Snapshot {
+            time_ms: now_ms(),
+            hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
+                .map(|h| h.trim().to_string())
+                .unwrap_or_default(),
+            beancounters: beancounters::read(roots),
+            cgroup: cgroup::read(roots),
+            files: kernel::read_files(roots),
+            mounts: mounts::read(roots, &self.statvfs, self.statvfs_budget),
+            kernel: kernel::read_kernel(roots),
+            net: kernel::read_net(roots),
+            nofile: nofile::read(roots),
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

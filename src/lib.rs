@@ -1,4 +1,12 @@
 //! headroom: which limit is this machine hitting, or about to hit, and who is using it up?
 
+pub mod app;
+pub mod cli;
 pub mod collect;
+pub mod derive;
+pub mod headless;
+pub mod history;
+pub mod limits;
 pub mod model;
+pub mod term;
+pub mod ui;

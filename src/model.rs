@@ -28,13 +28,21 @@ pub struct Snapshot {
     /// Wall-clock time of the reading, milliseconds since the Unix epoch.
     pub time_ms: u64,
     pub hostname: String,
-    pub beancounters: Reading<Vec<UbcBlock>>,
+    pub beancounters: Reading<Beancounters>,
     pub cgroup: Reading<Cgroup>,
     pub files: Reading<FileNr>,
     pub mounts: Reading<Vec<Mount>>,
     pub kernel: Kernel,
     pub net: Net,
     pub nofile: Reading<NofileScan>,
+}
+
+/// /proc/user_beancounters: every uid block, and the lines that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Beancounters {
+    pub blocks: Vec<UbcBlock>,
+    /// Lines skipped as malformed, with the reason ("line 7: numfile: ...").
+    pub malformed: Vec<String>,
 }
 
 /// One container's block of /proc/user_beancounters.
@@ -54,18 +62,19 @@ pub struct UbcResource {
     pub failcnt: u64,
 }
 
-/// The process's own cgroup limits, v1 or v2.
+/// The process's own cgroup limits, each controller from the hierarchy that carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cgroup {
-    pub version: u8,
-    /// The cgroup path as /proc/self/cgroup names it (per controller on v1: the pids one).
-    pub path: String,
     pub pids: Reading<CgroupPids>,
     pub memory: Reading<CgroupMemory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CgroupPids {
+    /// 1 or 2: which hierarchy the controller lives in.
+    pub version: u8,
+    /// The cgroup's directory as the kernel names it (mount point + path).
+    pub dir: String,
     pub current: u64,
     /// None when unlimited ("max").
     pub max: Option<u64>,
@@ -75,6 +84,8 @@ pub struct CgroupPids {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CgroupMemory {
+    pub version: u8,
+    pub dir: String,
     pub current: u64,
     /// None when unlimited.
     pub max: Option<u64>,

@@ -10,9 +10,9 @@ pub mod procfs;
 pub mod services;
 
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
-use crate::collect::{Roots, SourceError, read_parsed, read_text};
+use crate::collect::{Roots, SourceError, now_ms, read_parsed, read_text};
 use crate::model::tcp::{TcpMethod, TcpState, TcpTable};
 use owners::OwnerMap;
 
@@ -125,14 +125,6 @@ pub fn read_port_range(roots: &Roots) -> Result<(u16, u16), SourceError> {
         &roots.proc_path("sys/net/ipv4/ip_local_port_range"),
         port_range::parse,
     )
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
 }
 
 /// Dumps and aggregates, attributing sockets to owners when an owner map is given.

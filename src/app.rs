@@ -1,0 +1,135 @@
+//! The interactive dashboard: a tokio event loop over keys, snapshots, ticks and signals. It
+//! renders and handles keys; the collector thread does all reading.
+
+pub mod action;
+pub mod keymap;
+pub mod state;
+
+use std::sync::mpsc as std_mpsc;
+use std::thread;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::collect::{Collector, Roots};
+use crate::model::Snapshot;
+use crate::term::TerminalGuard;
+pub use state::AppState;
+
+/// Everything the loop reacts to.
+#[derive(Debug)]
+pub enum AppEvent {
+    Term(Event),
+    Snapshot(Box<Snapshot>),
+    Tick,
+    /// SIGHUP, SIGTERM, SIGINT: leave cleanly.
+    Signal(&'static str),
+    /// The terminal's input ended (the session is gone).
+    InputClosed,
+}
+
+/// Stops the collector thread when dropped.
+pub struct CollectorHandle {
+    stop: std_mpsc::Sender<()>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Drop for CollectorHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the named collector thread: one snapshot now, then one every `interval`.
+pub fn spawn_collector(
+    roots: Roots,
+    interval: Duration,
+    tx: mpsc::UnboundedSender<Snapshot>,
+) -> std::io::Result<CollectorHandle> {
+    let (stop, stopped) = std_mpsc::channel::<()>();
+    let thread = thread::Builder::new()
+        .name("collector".into())
+        .spawn(move || {
+            let mut collector = Collector::new(roots);
+            loop {
+                if tx.send(collector.sample()).is_err() {
+                    return;
+                }
+                // Waiting on the stop channel lets a quit cut the sleep short.
+                match stopped.recv_timeout(interval) {
+                    Err(std_mpsc::RecvTimeoutError::Timeout) => {}
+                    _ => return,
+                }
+            }
+        })?;
+    Ok(CollectorHandle {
+        stop,
+        thread: Some(thread),
+    })
+}
+
+pub fn run(roots: Roots, interval: Duration) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let source = roots.proc.display().to_string();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let _collector = spawn_collector(roots, interval, tx)?;
+    let mut state = AppState::new(source, interval.as_millis() as u64);
+    let mut guard = TerminalGuard::new()?;
+    rt.block_on(event_loop(&mut guard, &mut state, rx))
+}
+
+async fn event_loop(
+    guard: &mut TerminalGuard,
+    state: &mut AppState,
+    mut rx: mpsc::UnboundedReceiver<Snapshot>,
+) -> anyhow::Result<()> {
+    let mut keys = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    loop {
+        guard.draw(state)?;
+        let event = tokio::select! {
+            ev = keys.next() => match ev {
+                Some(Ok(ev)) => AppEvent::Term(ev),
+                Some(Err(_)) | None => AppEvent::InputClosed,
+            },
+            Some(snap) = rx.recv() => AppEvent::Snapshot(Box::new(snap)),
+            _ = tick.tick() => AppEvent::Tick,
+            _ = hup.recv() => AppEvent::Signal("SIGHUP"),
+            _ = term.recv() => AppEvent::Signal("SIGTERM"),
+            _ = int.recv() => AppEvent::Signal("SIGINT"),
+        };
+        handle(state, event);
+        // Keep up with a burst: take every queued snapshot, draw once.
+        while let Ok(snap) = rx.try_recv() {
+            state.ingest(snap);
+        }
+        if state.quit {
+            return Ok(());
+        }
+    }
+}
+
+/// Applies one event to the state.
+pub fn handle(state: &mut AppState, event: AppEvent) {
+    match event {
+        AppEvent::Term(Event::Key(key)) => {
+            if let Some(a) = keymap::action_for(key) {
+                action::apply(state, a);
+            }
+        }
+        AppEvent::Term(_) | AppEvent::Tick => {}
+        AppEvent::Snapshot(snap) => state.ingest(*snap),
+        AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,
+    }
+}

@@ -1,0 +1,94 @@
+//! The application's state: the newest data and the view state of each pane, kept apart.
+
+use crate::derive::{Derived, Deriver};
+use crate::model::Snapshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Limits,
+}
+
+impl Tab {
+    pub const ALL: &[Tab] = &[Tab::Limits];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Limits => "Limits",
+        }
+    }
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Tab {
+        Self::ALL
+            .get((self.index() + 1) % Self::ALL.len())
+            .copied()
+            .unwrap_or(self)
+    }
+
+    pub fn prev(self) -> Tab {
+        let n = Self::ALL.len();
+        Self::ALL
+            .get((self.index() + n - 1) % n)
+            .copied()
+            .unwrap_or(self)
+    }
+}
+
+/// Selection in the limits table.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LimitsState {
+    pub selected: usize,
+}
+
+impl LimitsState {
+    pub fn clamp(&mut self, rows: usize) {
+        self.selected = self.selected.min(rows.saturating_sub(1));
+    }
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub tab: Tab,
+    pub show_help: bool,
+    pub paused: bool,
+    pub quit: bool,
+    pub interval_ms: u64,
+    /// Where the data comes from ("/proc" or a captured tree), for the title bar.
+    pub source: String,
+    pub snapshot: Option<Snapshot>,
+    pub derived: Derived,
+    pub limits: LimitsState,
+    deriver: Deriver,
+}
+
+impl AppState {
+    pub fn new(source: String, interval_ms: u64) -> Self {
+        Self {
+            tab: Tab::Limits,
+            show_help: false,
+            paused: false,
+            quit: false,
+            interval_ms,
+            source,
+            snapshot: None,
+            derived: Derived::default(),
+            limits: LimitsState::default(),
+            deriver: Deriver::default(),
+        }
+    }
+
+    /// Takes in a new snapshot: derive once, keep it, clamp selections. Paused, the view holds
+    /// still but history keeps counting so deltas stay right.
+    pub fn ingest(&mut self, snap: Snapshot) {
+        let derived = self.deriver.update(&snap);
+        if self.paused {
+            return;
+        }
+        self.derived = derived;
+        self.snapshot = Some(snap);
+        self.limits.clamp(self.derived.limits.len());
+    }
+}

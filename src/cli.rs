@@ -1,0 +1,113 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+/// Which limit is this machine hitting, or about to hit, and who is using it up?
+#[derive(Debug, Parser)]
+#[command(name = "headroom", version, about)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options every mode shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// Read the kernel's process files from this directory (a captured tree) instead of /proc.
+    #[arg(long, global = true, value_name = "DIR", default_value = "/proc")]
+    pub proc_root: PathBuf,
+    /// Read the kernel's system files from this directory instead of /sys.
+    #[arg(long, global = true, value_name = "DIR", default_value = "/sys")]
+    pub sys_root: PathBuf,
+    /// Time between readings, e.g. 1s, 500ms, 2s.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "1s", value_parser = parse_interval)]
+    pub interval: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the limits report once and exit (plain text, or JSON with --json).
+    Snapshot {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Take N readings --interval apart and report the last, so deltas are real.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
+        samples: u32,
+    },
+}
+
+/// A duration like "1s", "250ms" or a plain number of seconds; at least 100 ms.
+pub fn parse_interval(s: &str) -> Result<Duration, String> {
+    let d = match s.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(86_400.0)),
+        Ok(_) => return Err(format!("{s:?} is not a duration")),
+        Err(_) => humantime::parse_duration(s).map_err(|e| format!("{s:?}: {e}"))?,
+    };
+    if d < Duration::from_millis(100) {
+        return Err(format!("{s:?} is shorter than 100ms"));
+    }
+    Ok(d)
+}
+
+impl Common {
+    pub fn roots(&self) -> crate::collect::Roots {
+        crate::collect::Roots::new(&self.proc_root, &self.sys_root)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("headroom").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_run_the_dashboard_on_the_live_system() {
+        let a = parse(&[]).unwrap();
+        assert!(a.command.is_none());
+        assert_eq!(a.common.proc_root, PathBuf::from("/proc"));
+        assert_eq!(a.common.interval, Duration::from_secs(1));
+    }
+
+    #[test]
+    fn snapshot_takes_roots_samples_and_interval_in_any_order() {
+        let a = parse(&[
+            "snapshot",
+            "--json",
+            "--samples",
+            "3",
+            "--interval",
+            "250ms",
+            "--proc-root",
+            "/x/proc",
+        ])
+        .unwrap();
+        let Some(Command::Snapshot { json, samples }) = a.command else {
+            panic!("not snapshot")
+        };
+        assert!(json);
+        assert_eq!(samples, 3);
+        assert_eq!(a.common.interval, Duration::from_millis(250));
+        assert_eq!(a.common.proc_root, PathBuf::from("/x/proc"));
+        let b = parse(&["--interval", "2", "snapshot"]).unwrap();
+        assert_eq!(b.common.interval, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(parse(&["--interval", "0"]).is_err());
+        assert!(parse(&["--interval", "10ms"]).is_err());
+        assert!(parse(&["--interval", "soon"]).is_err());
+        assert!(parse(&["snapshot", "--samples", "0"]).is_err());
+        assert!(parse(&["bogus"]).is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! Kernel tables and sysctls: `/proc/sys/fs/file-nr` (allocated, free, max file handles),
+//! `/proc/loadavg` (its fourth field "running/total" counts every task, threads included),
+//! `kernel.pid_max`, `kernel.threads-max`, and the network sysctls behind the net limits.
+//! See proc(5) and the kernel's Documentation/admin-guide/sysctl/.
+
+use crate::collect::text::{single_u64, u64_field, u64_list};
+use crate::collect::{ParseError, Roots, counters, read_parsed};
+use crate::model::{FileNr, Kernel, Net, Reading};
+
+pub fn parse_file_nr(text: &str) -> Result<FileNr, ParseError> {
+    let v = u64_list(1, "file-nr", text.lines().next().unwrap_or(""))?;
+    match v[..] {
+        [allocated, free, max] => Ok(FileNr {
+            allocated,
+            free,
+            max,
+        }),
+        _ => Err(ParseError::new(
+            1,
+            "file-nr",
+            format!("expected 3 numbers, found {}", v.len()),
+        )),
+    }
+}
+
+/// The total task count from /proc/loadavg ("0.00 0.01 0.05 1/123 4567").
+pub fn parse_loadavg_tasks(text: &str) -> Result<u64, ParseError> {
+    let field = text
+        .split_whitespace()
+        .nth(3)
+        .ok_or_else(|| ParseError::new(1, "loadavg", "no running/total field"))?;
+    let (_, total) = field
+        .split_once('/')
+        .ok_or_else(|| ParseError::new(1, "loadavg", format!("{field:?} is not running/total")))?;
+    u64_field(1, "loadavg tasks", total)
+}
+
+/// tcp_mem: three page counts (min, pressure, max).
+pub fn parse_triple(text: &str) -> Result<[u64; 3], ParseError> {
+    let v = u64_list(1, "tcp_mem", text.lines().next().unwrap_or(""))?;
+    match v[..] {
+        [a, b, c] => Ok([a, b, c]),
+        _ => Err(ParseError::new(
+            1,
+            "tcp_mem",
+            format!("expected 3 numbers, found {}", v.len()),
+        )),
+    }
+}
+
+fn sysctl(roots: &Roots, name: &str) -> Reading<u64> {
+    let item = name.rsplit('/').next().unwrap_or(name);
+    read_parsed(&roots.proc_path(&format!("sys/{name}")), |t| {
+        single_u64(t, item)
+    })
+}
+
+pub fn read_files(roots: &Roots) -> Reading<FileNr> {
+    read_parsed(&roots.proc_path("sys/fs/file-nr"), parse_file_nr)
+}
+
+pub fn read_kernel(roots: &Roots) -> Kernel {
+    Kernel {
+        tasks: read_parsed(&roots.proc_path("loadavg"), parse_loadavg_tasks),
+        pid_max: sysctl(roots, "kernel/pid_max"),
+        threads_max: sysctl(roots, "kernel/threads-max"),
+    }
+}
+
+pub fn read_net(roots: &Roots) -> Net {
+    Net {
+        sockstat: read_parsed(&roots.proc_path("net/sockstat"), counters::parse_pairs),
+        netstat: read_parsed(&roots.proc_path("net/netstat"), counters::parse_tables),
+        tcp_max_orphans: sysctl(roots, "net/ipv4/tcp_max_orphans"),
+        tcp_max_tw_buckets: sysctl(roots, "net/ipv4/tcp_max_tw_buckets"),
+        tcp_mem: read_parsed(&roots.proc_path("sys/net/ipv4/tcp_mem"), parse_triple),
+        conntrack_count: sysctl(roots, "net/netfilter/nf_conntrack_count"),
+        conntrack_max: sysctl(roots, "net/netfilter/nf_conntrack_max"),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn file_nr_and_loadavg() {
+        let f = parse_file_nr("410\t0\t2466170\n").unwrap();
+        assert_eq!((f.allocated, f.free, f.max), (410, 0, 2_466_170));
+        assert!(parse_file_nr("410 0").is_err());
+        assert_eq!(parse_loadavg_tasks("0.92 0.21 0.07 3/90 3200\n"), Ok(90));
+        assert!(parse_loadavg_tasks("0.92 0.21 0.07").is_err());
+        assert!(parse_loadavg_tasks("0.92 0.21 0.07 3-90 1").is_err());
+        assert_eq!(
+            parse_triple("188319\t251092\t376638\n"),
+            Ok([188_319, 251_092, 376_638])
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            let _ = parse_file_nr(&s);
+            let _ = parse_loadavg_tasks(&s);
+            let _ = parse_triple(&s);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Inodes and bytes per mounted filesystem: the mounts from `/proc/self/mountinfo`, the numbers
+//! from statvfs(3). statvfs on a hung NFS server blocks forever, so it runs on a worker thread
+//! and the collector waits for it only so long.
+//!
+//! A captured tree cannot be statvfs'd: its numbers come from a `statvfs` file beside `proc/`
+//! (one line per mount: mount point, inodes total, inodes free, bytes total, bytes available,
+//! bytes free), written by whoever captured the tree.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::collect::mountinfo::{self, MountEntry};
+use crate::collect::text::u64_list;
+use crate::collect::{ParseError, Roots, SourceError, read_parsed};
+use crate::model::{FsUsage, Mount, Reading};
+
+/// Filesystems with no inode or space limit of their own: kernel interfaces and read-only images.
+const PSEUDO: &[&str] = &[
+    "proc",
+    "sysfs",
+    "cgroup",
+    "cgroup2",
+    "devpts",
+    "mqueue",
+    "debugfs",
+    "tracefs",
+    "securityfs",
+    "pstore",
+    "bpf",
+    "configfs",
+    "fusectl",
+    "hugetlbfs",
+    "autofs",
+    "binfmt_misc",
+    "rpc_pipefs",
+    "nsfs",
+    "selinuxfs",
+    "efivarfs",
+    "squashfs",
+    "iso9660",
+    "ramfs",
+    "devtmpfs",
+];
+
+pub fn is_pseudo(fstype: &str) -> bool {
+    PSEUDO.contains(&fstype)
+}
+
+/// Kernel interfaces are mounted below these; what is mounted there is no user's storage.
+fn is_kernel_path(mountpoint: &str) -> bool {
+    ["/proc", "/sys"].iter().any(|p| {
+        mountpoint == *p
+            || mountpoint
+                .strip_prefix(p)
+                .is_some_and(|r| r.starts_with('/'))
+    })
+}
+
+/// The real filesystems, each once: a mount point mounted over shows its top mount, and bind
+/// mounts of a device keep its first mount point.
+pub fn real_mounts(all: Vec<MountEntry>) -> Vec<MountEntry> {
+    let mut top: Vec<MountEntry> = Vec::new();
+    for m in all {
+        if is_pseudo(&m.fstype) || is_kernel_path(&m.mountpoint) {
+            continue;
+        }
+        top.retain(|t| t.mountpoint != m.mountpoint);
+        top.push(m);
+    }
+    let mut seen = HashSet::new();
+    top.retain(|m| seen.insert(m.dev.clone()));
+    top
+}
+
+/// Parses a `statvfs` capture file (see the module doc).
+pub fn parse_capture(text: &str) -> Result<HashMap<String, FsUsage>, ParseError> {
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some((mp, nums)) = line.trim().split_once(char::is_whitespace) else {
+            continue;
+        };
+        let v = u64_list(i + 1, mp, nums)?;
+        let [
+            inodes_total,
+            inodes_free,
+            bytes_total,
+            bytes_avail,
+            bytes_free,
+        ] = v[..]
+        else {
+            return Err(ParseError::new(i + 1, mp, "expected 5 numbers"));
+        };
+        out.insert(
+            mp.to_string(),
+            FsUsage {
+                inodes_total,
+                inodes_free,
+                bytes_total,
+                bytes_avail,
+                bytes_free,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn statvfs(path: &Path) -> Result<FsUsage, SourceError> {
+    let st =
+        rustix::fs::statvfs(path).map_err(|e| SourceError::io(path, &std::io::Error::from(e)))?;
+    let frsize = if st.f_frsize > 0 {
+        st.f_frsize
+    } else {
+        st.f_bsize
+    };
+    Ok(FsUsage {
+        inodes_total: st.f_files,
+        inodes_free: st.f_ffree,
+        bytes_total: st.f_blocks.saturating_mul(frsize),
+        bytes_avail: st.f_bavail.saturating_mul(frsize),
+        bytes_free: st.f_bfree.saturating_mul(frsize),
+    })
+}
+
+/// Runs statvfs on the live system off the collector thread. Mount points that did not answer
+/// stay marked as hung until their call returns, so a dead server costs one blocked thread, not one
+/// per sample.
+#[derive(Debug, Default)]
+pub struct LiveStat {
+    hung: Arc<Mutex<HashSet<PathBuf>>>,
+}
+
+impl LiveStat {
+    pub fn stat_all(
+        &self,
+        paths: &[PathBuf],
+        budget: Duration,
+    ) -> Vec<Result<FsUsage, SourceError>> {
+        let (tx, rx) = mpsc::channel();
+        let todo: Vec<(usize, PathBuf)> = {
+            let hung = self.hung.lock().map(|h| h.clone()).unwrap_or_default();
+            paths
+                .iter()
+                .cloned()
+                .enumerate()
+                .filter(|(_, p)| !hung.contains(p))
+                .collect()
+        };
+        let hung = Arc::clone(&self.hung);
+        let spawned = thread::Builder::new()
+            .name("statvfs".into())
+            .spawn(move || {
+                for (i, p) in todo {
+                    if let Ok(mut h) = hung.lock() {
+                        h.insert(p.clone());
+                    }
+                    let r = statvfs(&p);
+                    if let Ok(mut h) = hung.lock() {
+                        h.remove(&p);
+                    }
+                    if tx.send((i, r)).is_err() {
+                        return;
+                    }
+                }
+            });
+        let mut out: Vec<Option<Result<FsUsage, SourceError>>> = vec![None; paths.len()];
+        if spawned.is_ok() {
+            let deadline = Instant::now() + budget;
+            while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+                match rx.recv_timeout(left) {
+                    Ok((i, r)) => {
+                        if let Some(slot) = out.get_mut(i) {
+                            *slot = Some(r);
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        let ms = budget.as_millis() as u64;
+        out.into_iter()
+            .zip(paths)
+            .map(|(r, p)| {
+                r.unwrap_or_else(|| {
+                    Err(SourceError::TimedOut {
+                        path: p.display().to_string(),
+                        ms,
+                    })
+                })
+            })
+            .collect()
+    }
+}
+
+pub fn read(roots: &Roots, live: &LiveStat, budget: Duration) -> Reading<Vec<Mount>> {
+    let mounts = real_mounts(mountinfo::read(roots)?);
+    let usages = if roots.is_live() {
+        let paths: Vec<PathBuf> = mounts
+            .iter()
+            .map(|m| PathBuf::from(&m.mountpoint))
+            .collect();
+        live.stat_all(&paths, budget)
+    } else {
+        captured_usages(roots, &mounts)
+    };
+    Ok(mounts
+        .into_iter()
+        .zip(usages)
+        .map(|(m, usage)| Mount {
+            mountpoint: m.mountpoint,
+            fstype: m.fstype,
+            source: m.source,
+            usage,
+        })
+        .collect())
+}
+
+fn captured_usages(roots: &Roots, mounts: &[MountEntry]) -> Vec<Result<FsUsage, SourceError>> {
+    let file = roots
+        .proc
+        .parent()
+        .map_or_else(|| PathBuf::from("statvfs"), |p| p.join("statvfs"));
+    let capture = read_parsed(&file, parse_capture);
+    mounts
+        .iter()
+        .map(|m| match &capture {
+            Ok(map) => map
+                .get(&m.mountpoint)
+                .copied()
+                .ok_or_else(|| SourceError::Missing {
+                    path: format!("{} ({} not captured)", file.display(), m.mountpoint),
+                }),
+            Err(e) => Err(e.clone()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn pseudo_and_bind_mounts_are_left_out() {
+        let all = mountinfo::parse(
+            "1 0 254:0 / / rw - ext4 /dev/vda rw\n\
+             2 1 0:5 / /proc rw - proc proc rw\n\
+             3 1 254:0 /srv /srv rw - ext4 /dev/vda rw\n\
+             4 1 0:40 / /dev/shm rw - tmpfs tmpfs rw\n\
+             5 1 0:41 / /dev/shm rw - tmpfs tmpfs rw\n\
+             6 1 0:42 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n",
+        )
+        .unwrap();
+        let real: Vec<String> = real_mounts(all).into_iter().map(|m| m.mountpoint).collect();
+        assert_eq!(real, vec!["/", "/dev/shm"]);
+        let all = mountinfo::parse("5 1 0:41 / /dev/shm rw - tmpfs tmpfs rw\n").unwrap();
+        assert_eq!(real_mounts(all)[0].dev, "0:41");
+    }
+
+    #[test]
+    fn capture_lines() {
+        let c = parse_capture("/ 3000000 120 10737418240 5368709120 5368709120\n").unwrap();
+        assert_eq!(c["/"].inodes_free, 120);
+        assert!(parse_capture("/ 1 2 3").is_err());
+        assert!(parse_capture("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn live_statvfs_of_root_answers() {
+        let r = LiveStat::default().stat_all(
+            &[PathBuf::from("/"), PathBuf::from("/nonexistent-x")],
+            Duration::from_secs(5),
+        );
+        let root = r[0].as_ref().unwrap();
+        assert!(root.bytes_total > 0 && root.bytes_free <= root.bytes_total);
+        assert!(matches!(r[1], Err(SourceError::Missing { .. })));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            let _ = parse_capture(&s);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Headless modes: the collector's output written somewhere other than a terminal UI.
+
+pub mod snapshot;

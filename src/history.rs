@@ -1,0 +1,112 @@
+//! History: the one place where past readings are kept between snapshots.
+
+use std::collections::{HashMap, VecDeque};
+
+/// One reading of a limit: when, how much was used, the cumulative failure counter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimitPoint {
+    pub time_ms: u64,
+    pub used: Option<u64>,
+    pub failures: Option<u64>,
+}
+
+/// Recent readings of every limit, enough for per-minute trends and "failures in the last minute".
+#[derive(Debug, Default)]
+pub struct LimitHistory {
+    series: HashMap<String, VecDeque<LimitPoint>>,
+}
+
+/// How far back limit readings are kept.
+pub const LIMIT_WINDOW_MS: u64 = 90_000;
+/// The span trends and recent failures are measured over.
+pub const TREND_SPAN_MS: u64 = 60_000;
+
+impl LimitHistory {
+    /// Adds the readings of one snapshot and forgets limits that are gone.
+    pub fn push<'a>(&mut self, time_ms: u64, points: impl Iterator<Item = (&'a str, LimitPoint)>) {
+        let mut seen: HashMap<String, VecDeque<LimitPoint>> =
+            HashMap::with_capacity(self.series.len());
+        for (id, p) in points {
+            let mut q = self.series.remove(id).unwrap_or_default();
+            // A clock stepped backwards makes old points meaningless.
+            if q.back().is_some_and(|last| last.time_ms > time_ms) {
+                q.clear();
+            }
+            q.push_back(p);
+            while q
+                .front()
+                .is_some_and(|f| time_ms.saturating_sub(f.time_ms) > LIMIT_WINDOW_MS)
+            {
+                q.pop_front();
+            }
+            seen.insert(id.to_string(), q);
+        }
+        self.series = seen;
+    }
+
+    /// The oldest reading within the trend span before the newest one, and the newest.
+    pub fn span(&self, id: &str) -> Option<(LimitPoint, LimitPoint)> {
+        let q = self.series.get(id)?;
+        let last = *q.back()?;
+        let first = q
+            .iter()
+            .find(|p| last.time_ms.saturating_sub(p.time_ms) <= TREND_SPAN_MS)
+            .copied()?;
+        (first.time_ms < last.time_ms).then_some((first, last))
+    }
+
+    /// Change in use per minute over the trend span.
+    pub fn trend_per_min(&self, id: &str) -> Option<f64> {
+        let (a, b) = self.span(id)?;
+        let dt_min = (b.time_ms - a.time_ms) as f64 / 60_000.0;
+        Some((b.used? as f64 - a.used? as f64) / dt_min)
+    }
+
+    /// Failures counted over the trend span, and how long that span is.
+    pub fn recent_failures(&self, id: &str) -> Option<(u64, u64)> {
+        let (a, b) = self.span(id)?;
+        Some((
+            b.failures?.saturating_sub(a.failures?),
+            b.time_ms - a.time_ms,
+        ))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn p(t: u64, used: u64, f: u64) -> LimitPoint {
+        LimitPoint {
+            time_ms: t,
+            used: Some(used),
+            failures: Some(f),
+        }
+    }
+
+    #[test]
+    fn trend_and_failures_over_the_last_minute() {
+        let mut h = LimitHistory::default();
+        for (t, u, f) in [
+            (0, 100, 5),
+            (30_000, 130, 5),
+            (60_000, 160, 9),
+            (90_000, 190, 22),
+        ] {
+            h.push(t, std::iter::once(("x", p(t, u, f))));
+        }
+        assert_eq!(h.trend_per_min("x"), Some(60.0));
+        assert_eq!(h.recent_failures("x"), Some((17, 60_000)));
+        assert_eq!(h.trend_per_min("y"), None);
+    }
+
+    #[test]
+    fn one_reading_has_no_trend_and_gone_ids_are_dropped() {
+        let mut h = LimitHistory::default();
+        h.push(0, std::iter::once(("x", p(0, 1, 0))));
+        assert_eq!(h.trend_per_min("x"), None);
+        h.push(1000, std::iter::once(("z", p(1000, 1, 0))));
+        assert!(h.span("x").is_none());
+    }
+}
