@@ -98,6 +98,7 @@ async fn event_loop(
     let mut int = signal(SignalKind::interrupt())?;
     loop {
         guard.draw(state)?;
+        crash_test_hook();
         let event = tokio::select! {
             ev = keys.next() => match ev {
                 Some(Ok(ev)) => AppEvent::Term(ev),
@@ -116,6 +117,17 @@ async fn event_loop(
         }
         if state.quit {
             return Ok(());
+        }
+    }
+}
+
+/// Debug builds only: lets the end-to-end tests check that a panic restores the terminal.
+fn crash_test_hook() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("HEADROOM_TEST_PANIC").is_some() {
+        #[allow(clippy::panic)]
+        {
+            panic!("HEADROOM_TEST_PANIC is set");
         }
     }
 }

@@ -248,7 +248,7 @@ fn fs_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
                 Unit::Count,
                 hints::FILES,
             )
-            .with(used, Some(f.max)),
+            .with(used, (!is_unlimited(f.max)).then_some(f.max)),
         );
     }
     let Ok(mounts) = &snap.mounts else { return };
@@ -491,16 +491,25 @@ pub fn source_notes(snap: &Snapshot) -> (Vec<SourceNote>, Vec<SourceNote>) {
     check(&mut absent, &mut errors, "net.tcp_mem", &n.tcp_mem);
     check(&mut absent, &mut errors, "net.conntrack", &n.conntrack_max);
     check(&mut absent, &mut errors, "nofile", &snap.nofile);
-    if let Ok(scan) = &snap.nofile
-        && scan.unreadable > 0
-    {
-        absent.push(SourceNote {
-            source: "nofile".into(),
-            message: format!(
-                "{} processes not readable by this user (root sees all)",
-                scan.unreadable
-            ),
-        });
+    if let Ok(scan) = &snap.nofile {
+        if scan.unreadable > 0 {
+            absent.push(SourceNote {
+                source: "nofile".into(),
+                message: format!(
+                    "{} processes not readable by this user (root sees all)",
+                    scan.unreadable
+                ),
+            });
+        }
+        if let Some(first) = scan.malformed.first() {
+            errors.push(SourceNote {
+                source: "nofile".into(),
+                message: format!(
+                    "{} processes with malformed files, e.g. {first}",
+                    scan.malformed.len()
+                ),
+            });
+        }
     }
     (absent, errors)
 }

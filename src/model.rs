@@ -152,6 +152,8 @@ pub struct NofileScan {
     pub scanned: u64,
     /// Processes whose fd table this user may not read.
     pub unreadable: u64,
+    /// Processes whose files could not be parsed (the first few errors).
+    pub malformed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

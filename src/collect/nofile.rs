@@ -73,6 +73,7 @@ pub fn read(roots: &Roots) -> Reading<NofileScan> {
         top: Vec::new(),
         scanned: 0,
         unreadable: 0,
+        malformed: Vec::new(),
     };
     for pid in pids(roots)? {
         match one(roots, pid) {
@@ -81,7 +82,12 @@ pub fn read(roots: &Roots) -> Reading<NofileScan> {
                 scan.top.push(p);
             }
             Err(SourceError::Missing { .. }) => {} // exited meanwhile
-            Err(_) => scan.unreadable += 1,
+            Err(SourceError::Denied { .. }) => scan.unreadable += 1,
+            Err(e) => {
+                if scan.malformed.len() < 3 {
+                    scan.malformed.push(e.to_string());
+                }
+            }
         }
     }
     scan.top.sort_by(|a, b| {

@@ -1,0 +1,159 @@
+//! The real binary: the `snapshot` contract and the no-terminal message.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn headroom(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run headroom")
+}
+
+fn fixture(name: &str) -> (String, String) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    (
+        dir.join("proc").display().to_string(),
+        dir.join("sys").display().to_string(),
+    )
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = headroom(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn snapshot_json_contract() {
+    let (proc, sys) = fixture("openvz-container");
+    let v = json(&[
+        "snapshot",
+        "--json",
+        "--proc-root",
+        &proc,
+        "--sys-root",
+        &sys,
+    ]);
+    let time = v["time"].as_str().expect("time");
+    assert!(
+        time.len() == 20 && time.ends_with('Z') && time.as_bytes()[10] == b'T',
+        "{time}"
+    );
+    assert!(v["hostname"].is_string());
+    let top = &v["limits"][0];
+    for key in [
+        "id",
+        "group",
+        "name",
+        "used",
+        "max",
+        "unit",
+        "pct",
+        "failures",
+        "failures_delta",
+        "hint",
+    ] {
+        assert!(top.get(key).is_some(), "limits[0].{key} missing: {top}");
+    }
+    assert_eq!(top["id"], "ubc.101.numothersock");
+    assert_eq!(top["group"], "beancounters");
+    assert_eq!(top["used"], 399);
+    assert_eq!(top["max"], 400);
+    assert_eq!(top["unit"], "count");
+    assert_eq!(top["failures"], 127);
+    assert!(top["failures_delta"].is_null());
+    let physpages = v["limits"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|l| l["id"] == "ubc.101.physpages")
+        .expect("physpages");
+    assert!(physpages["max"].is_null(), "unlimited is null");
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["limit"], "ubc.101.numothersock");
+    assert!(f["text"].as_str().unwrap_or("").contains("127 times"));
+    assert!(v["errors"].as_array().expect("errors").is_empty());
+}
+
+#[test]
+fn snapshot_with_samples_has_real_deltas() {
+    let v = json(&[
+        "snapshot",
+        "--json",
+        "--samples",
+        "2",
+        "--interval",
+        "100ms",
+    ]);
+    let limits = v["limits"].as_array().expect("limits");
+    assert!(!limits.is_empty());
+    let tcp = limits
+        .iter()
+        .find(|l| l["id"] == "net.tcp.mem")
+        .expect("tcp mem");
+    assert!(tcp["failures_delta"].is_u64(), "{tcp}");
+    assert!(
+        limits
+            .iter()
+            .any(|l| l["id"] == "kernel.tasks" && l["pct"].is_f64())
+    );
+}
+
+#[test]
+fn snapshot_reports_errors_for_malformed_files() {
+    let (proc, sys) = fixture("malformed");
+    let v = json(&[
+        "snapshot",
+        "--json",
+        "--proc-root",
+        &proc,
+        "--sys-root",
+        &sys,
+    ]);
+    let errors = v["errors"].as_array().expect("errors");
+    assert!(errors.len() >= 8, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["source"].is_string() && e["message"].is_string())
+    );
+}
+
+#[test]
+fn snapshot_text_has_findings_then_table() {
+    let (proc, sys) = fixture("cgroup2-container");
+    let out = headroom(&["snapshot", "--proc-root", &proc, "--sys-root", &sys]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let finding = text
+        .find("CRITICAL cgroup pids is at its limit (512 of 512)")
+        .expect(&text);
+    let table = text.find("limit  ").expect("table header");
+    assert!(finding < table);
+    assert!(text.contains("Not available here:"));
+}
+
+#[test]
+fn dashboard_without_terminal_points_to_snapshot() {
+    let out = headroom(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("headroom snapshot"));
+}
+
+#[test]
+fn bad_arguments_get_a_clear_message() {
+    let out = headroom(&["snapshot", "--interval", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--interval"));
+}

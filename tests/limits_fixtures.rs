@@ -1,0 +1,220 @@
+//! Every fixture scenario through the real readers, the limits table and the findings.
+
+use std::path::PathBuf;
+
+use headroom::collect::{Collector, Roots};
+use headroom::derive::{Derived, Deriver, LimitView, Severity};
+use headroom::model::Snapshot;
+
+fn fixture(name: &str) -> Roots {
+    Roots::fixture(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+}
+
+fn sample(name: &str, time_ms: u64) -> Snapshot {
+    let mut snap = Collector::new(fixture(name)).sample();
+    snap.time_ms = time_ms;
+    snap
+}
+
+fn once(name: &str) -> Derived {
+    Deriver::default().update(&sample(name, 1_000))
+}
+
+fn row<'a>(d: &'a Derived, id: &str) -> &'a LimitView {
+    d.limits
+        .iter()
+        .find(|l| l.limit.id == id)
+        .unwrap_or_else(|| panic!("no row {id}"))
+}
+
+#[test]
+fn openvz_container_puts_numothersock_first() {
+    let d = once("openvz-container");
+    let top = &d.limits[0];
+    assert_eq!(top.limit.id, "ubc.101.numothersock");
+    assert_eq!(
+        (top.limit.used, top.limit.max, top.limit.failures),
+        (Some(399), Some(400), Some(127))
+    );
+    assert!(top.limit.peak_hit);
+    assert_eq!(top.failures_delta, None, "no earlier reading");
+    assert_eq!(top.severity, Some(Severity::Warning));
+    assert!(
+        d.findings[0]
+            .text
+            .contains("numothersock (uid 101) has failed 127 times"),
+        "{:?}",
+        d.findings
+    );
+    assert!(top.hint.contains("default_process_limit"));
+    let guarantee = row(&d, "ubc.101.oomguarpages");
+    assert_eq!(
+        (guarantee.limit.max, guarantee.pct, guarantee.severity),
+        (None, None, None)
+    );
+    assert!(d.limits.iter().all(|l| !l.limit.id.ends_with("dummy")));
+}
+
+#[test]
+fn failcnt_growth_is_the_headline() {
+    let mut deriver = Deriver::default();
+    deriver.update(&sample("openvz-container", 1_000));
+    let d = deriver.update(&sample("openvz-container-later", 61_000));
+    let top = &d.limits[0];
+    assert_eq!(top.limit.id, "ubc.101.numothersock");
+    assert_eq!(top.failures_delta, Some(17));
+    assert_eq!(top.failures_recent, Some((17, 60_000)));
+    assert_eq!(top.severity, Some(Severity::Critical));
+    assert_eq!(d.interval_ms, Some(60_000));
+    assert_eq!(d.findings[0].severity, Severity::Critical);
+    assert_eq!(
+        d.findings[0].text,
+        "numothersock (uid 101) is at its limit (400 of 400) and was refused 17 times in the last minute: \
+         new unix/UDP sockets fail with 'Cannot allocate memory'"
+    );
+    assert_eq!(row(&d, "ubc.101.numproc").failures_delta, Some(0));
+}
+
+#[test]
+fn hostnode_lists_every_container() {
+    let d = once("openvz-hostnode");
+    for uid in [0, 201, 202] {
+        assert!(
+            d.limits
+                .iter()
+                .any(|l| l.limit.id == format!("ubc.{uid}.numproc")),
+            "uid {uid}"
+        );
+    }
+    let privvm = row(&d, "ubc.201.privvmpages");
+    assert_eq!(privvm.limit.failures, Some(41));
+    assert_eq!(privvm.limit.max, Some(262_144));
+    assert!(privvm.limit.peak_hit);
+    // LONG_MAX everywhere: unlimited, no percentage.
+    let numproc = row(&d, "ubc.201.numproc");
+    assert_eq!((numproc.limit.max, numproc.pct), (None, None));
+    assert_eq!(d.limits[0].limit.id, "ubc.201.privvmpages");
+}
+
+#[test]
+fn emulated_block_says_it_carries_no_information() {
+    let d = once("virtuozzo-emulated");
+    let sock = row(&d, "ubc.300.numothersock");
+    assert!(sock.limit.no_info);
+    assert_eq!((sock.pct, sock.severity), (None, None));
+    assert!(
+        sock.limit
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .contains("no information")
+    );
+    assert!(!row(&d, "ubc.300.physpages").limit.no_info);
+    assert_eq!(d.findings.len(), 1);
+    assert_eq!(d.findings[0].limit, "ubc.300.physpages");
+}
+
+#[test]
+fn cgroup2_container_at_pids_max() {
+    let d = once("cgroup2-container");
+    let pids = &d.limits[0];
+    assert_eq!(pids.limit.id, "cgroup.pids");
+    assert_eq!(
+        (pids.limit.used, pids.limit.max, pids.limit.failures),
+        (Some(512), Some(512), Some(33))
+    );
+    assert_eq!(pids.severity, Some(Severity::Critical));
+    let mem = row(&d, "cgroup.memory");
+    assert_eq!(
+        (mem.limit.failures, mem.limit.max),
+        (Some(1204), Some(1_073_741_824))
+    );
+    assert_eq!(mem.limit.note.as_deref(), Some("2 OOM kills"));
+    let php = row(&d, "proc.nofile:77");
+    assert_eq!((php.limit.used, php.limit.max), (Some(62), Some(64)));
+    assert_eq!(
+        row(&d, "fs.files").limit.max,
+        None,
+        "LONG_MAX file-max is unlimited"
+    );
+    assert_eq!(row(&d, "fs.inodes:/").limit.used, Some(453_600));
+    assert!(d.absent.iter().any(|a| a.source == "beancounters"));
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+}
+
+#[test]
+fn healthy_host_has_no_findings() {
+    let d = once("healthy-host");
+    assert!(d.findings.is_empty(), "{:?}", d.findings);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(row(&d, "cgroup.pids").limit.max, Some(4915));
+    assert_eq!(row(&d, "cgroup.memory").limit.max, None);
+    assert_eq!(row(&d, "kernel.tasks").limit.max, Some(192_730));
+    assert_eq!(row(&d, "net.conntrack").limit.used, Some(211));
+    assert_eq!(
+        row(&d, "fs.inodes:/var/lib/mysql").limit.max,
+        Some(52_428_800)
+    );
+    assert!(
+        d.limits
+            .iter()
+            .all(|l| !l.limit.id.contains("/proc") && !l.limit.id.contains("/sys"))
+    );
+}
+
+#[test]
+fn malformed_files_become_errors_not_panics() {
+    let d = once("malformed");
+    let sources: Vec<&str> = d.errors.iter().map(|e| e.source.as_str()).collect();
+    for s in [
+        "beancounters",
+        "cgroup",
+        "fs.files",
+        "mounts",
+        "kernel.tasks",
+        "kernel.pid_max",
+        "net.sockstat",
+        "net.tcp_mem",
+        "nofile",
+    ] {
+        assert!(sources.contains(&s), "{s} missing from {sources:?}");
+    }
+    // The rows before the truncation are kept.
+    assert!(d.limits.iter().any(|l| l.limit.id == "ubc.101.numproc"));
+    let snap = sample("malformed", 0);
+    let bc = snap.beancounters.as_ref().expect("partial beancounters");
+    assert_eq!(bc.malformed.len(), 1);
+}
+
+#[test]
+fn missing_roots_are_absent_not_errors() {
+    let d = Deriver::default()
+        .update(&Collector::new(Roots::new("/nonexistent/proc", "/nonexistent/sys")).sample());
+    assert!(d.limits.is_empty());
+    assert!(
+        d.errors.iter().all(|e| e.source == "nofile"),
+        "{:?}",
+        d.errors
+    );
+    assert!(d.absent.len() >= 10);
+}
+
+#[test]
+fn live_machine_readings() {
+    let d = Deriver::default().update(&Collector::new(Roots::default()).sample());
+    let tasks = row(&d, "kernel.tasks");
+    assert!(tasks.limit.used.unwrap_or(0) > 1 && tasks.limit.max.is_some());
+    assert!(row(&d, "fs.files").limit.used.unwrap_or(0) > 0);
+    assert!(d.limits.iter().any(|l| l.limit.id == "fs.inodes:/"));
+    assert!(d.limits.iter().any(|l| l.limit.id == "net.tcp.mem"));
+    assert!(
+        d.limits
+            .iter()
+            .any(|l| l.limit.id.starts_with("proc.nofile:"))
+    );
+    assert!(d.absent.iter().any(|a| a.source == "beancounters"));
+}

@@ -1,0 +1,84 @@
+//! The Limits pane rendered into a test terminal, at the sizes people use (and one too small).
+
+use std::path::PathBuf;
+
+use headroom::app::AppState;
+use headroom::app::action::{Action, apply};
+use headroom::collect::{Collector, Roots};
+use headroom::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+fn ingest(state: &mut AppState, fixture: &str, time_ms: u64) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
+    let mut snap = Collector::new(Roots::fixture(root)).sample();
+    snap.time_ms = time_ms;
+    state.ingest(snap);
+}
+
+/// The container after numothersock was refused 17 more times in a minute.
+fn failing_container() -> AppState {
+    let mut state = AppState::new("fixture".into(), 1000);
+    ingest(&mut state, "openvz-container", 1_700_000_000_000);
+    ingest(&mut state, "openvz-container-later", 1_700_000_060_000);
+    state
+}
+
+fn draw(state: &AppState, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    t.draw(|f| ui::render(state, f.area(), f.buffer_mut())).expect("draw");
+    t
+}
+
+#[test]
+fn limits_80x24() {
+    let t = draw(&failing_container(), 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn limits_160x50() {
+    let t = draw(&failing_container(), 160, 50);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn limits_20x5_does_not_break() {
+    let t = draw(&failing_container(), 20, 5);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn failing_row_is_red_and_its_delta_highlighted() {
+    let t = draw(&failing_container(), 80, 24);
+    let buf = t.backend().buffer();
+    let line = (0..24)
+        .find(|y| {
+            let text: String = (0..80).map(|x| buf[(x, *y)].symbol()).collect();
+            text.starts_with("numothersock")
+        })
+        .expect("numothersock row");
+    // The row is selected (reversed) and red; the delta cell is white on red.
+    assert_eq!(buf[(0, line)].fg, Color::Red);
+    let text: Vec<&str> = (0..80).map(|x| buf[(x, line)].symbol()).collect();
+    let delta_x = (0..77).find(|x| text[*x..*x + 3].concat() == "+17").expect("+17 cell") as u16;
+    assert_eq!(buf[(delta_x, line)].bg, Color::Red);
+}
+
+#[test]
+fn cgroup2_container_and_help_overlay() {
+    let mut state = AppState::new("fixture".into(), 1000);
+    ingest(&mut state, "cgroup2-container", 1_700_000_000_000);
+    apply(&mut state, Action::Down);
+    apply(&mut state, Action::ToggleHelp);
+    let t = draw(&state, 80, 24);
+    insta::assert_snapshot!(t.backend());
+    apply(&mut state, Action::Back);
+    assert!(!state.show_help);
+    assert_eq!(state.limits.selected, 1);
+    apply(&mut state, Action::End);
+    assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
+    apply(&mut state, Action::PageDown);
+    assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
+}
