@@ -13,13 +13,19 @@ use tmux::{Tmux, copy_fixture, pane_command};
 const WAIT: Duration = Duration::from_secs(10);
 
 fn roots(dir: &Path) -> String {
-    format!("--proc-root {0}/proc --sys-root {0}/sys --interval 200ms", dir.display())
+    format!(
+        "--proc-root {0}/proc --sys-root {0}/sys --interval 200ms",
+        dir.display()
+    )
 }
 
 fn assert_restored(t: &Tmux, code: &str) -> String {
     let screen = t.wait_for(&format!("EXITED {code}"), WAIT);
     let screen = t.wait_for("MODE ", WAIT).max(screen);
-    assert!(screen.contains("MODE icanon"), "terminal left in raw mode:\n{screen}");
+    assert!(
+        screen.contains("MODE icanon"),
+        "terminal left in raw mode:\n{screen}"
+    );
     assert!(!t.alternate_on(), "still on the alternate screen");
     screen
 }
@@ -31,12 +37,16 @@ fn limits_pane_shows_a_failing_beancounter_live_then_quits() {
     let screen = t.wait_for("numothersock (uid 101)", WAIT);
     assert!(screen.contains("has failed 127 times"), "{screen}");
     // The container refuses 17 more sockets: the row flags it and the finding says so.
-    let later = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openvz-container-later/proc/user_beancounters");
+    let later = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openvz-container-later/proc/user_beancounters");
     let tmp = dir.path().join("proc/.ubc.new");
     std::fs::copy(later, &tmp).unwrap();
     std::fs::rename(&tmp, dir.path().join("proc/user_beancounters")).unwrap();
     let screen = t.wait_for("was refused 17 times", WAIT);
-    assert!(screen.contains("numothersock (uid 101) is at its limit (400 of 400)"), "{screen}");
+    assert!(
+        screen.contains("numothersock (uid 101) is at its limit (400 of 400)"),
+        "{screen}"
+    );
     assert!(screen.contains("+17"), "{screen}");
     t.send(&["?"]);
     t.wait_for("keys — Esc or ? closes", WAIT);
@@ -69,19 +79,29 @@ fn dropped_session_ends_the_process() {
     while Path::new(&proc_dir).exists() && start.elapsed() < WAIT {
         // A zombie has left already; only a live process counts.
         let state = std::fs::read_to_string(format!("{proc_dir}/stat")).unwrap_or_default();
-        if state.rsplit_once(')').is_some_and(|(_, r)| r.trim_start().starts_with('Z')) {
+        if state
+            .rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+        {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     let state = std::fs::read_to_string(format!("{proc_dir}/stat")).unwrap_or_default();
-    assert!(state.is_empty() || state.contains(") Z"), "headroom still running after SIGHUP: {state}");
+    assert!(
+        state.is_empty() || state.contains(") Z"),
+        "headroom still running after SIGHUP: {state}"
+    );
 }
 
 #[test]
 fn a_panic_restores_the_terminal_before_printing() {
     let dir = copy_fixture("healthy-host");
-    let t = Tmux::start(&pane_command("RUST_BACKTRACE=0 HEADROOM_TEST_PANIC=1", &roots(dir.path())), 100, 30);
+    let t = Tmux::start(
+        &pane_command("RUST_BACKTRACE=0 HEADROOM_TEST_PANIC=1", &roots(dir.path())),
+        100,
+        30,
+    );
     let screen = assert_restored(&t, "101");
     assert!(screen.contains("HEADROOM_TEST_PANIC is set"), "{screen}");
 }

@@ -11,7 +11,9 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 fn ingest(state: &mut AppState, fixture: &str, time_ms: u64) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
     let mut snap = Collector::new(Roots::fixture(root)).sample();
     snap.time_ms = time_ms;
     state.ingest(snap);
@@ -27,7 +29,8 @@ fn failing_container() -> AppState {
 
 fn draw(state: &AppState, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| ui::render(state, f.area(), f.buffer_mut())).expect("draw");
+    t.draw(|f| ui::render(state, f.area(), f.buffer_mut()))
+        .expect("draw");
     t
 }
 
@@ -62,7 +65,9 @@ fn failing_row_is_red_and_its_delta_highlighted() {
     // The row is selected (reversed) and red; the delta cell is white on red.
     assert_eq!(buf[(0, line)].fg, Color::Red);
     let text: Vec<&str> = (0..80).map(|x| buf[(x, line)].symbol()).collect();
-    let delta_x = (0..77).find(|x| text[*x..*x + 3].concat() == "+17").expect("+17 cell") as u16;
+    let delta_x = (0..77)
+        .find(|x| text[*x..*x + 3].concat() == "+17")
+        .expect("+17 cell") as u16;
     assert_eq!(buf[(delta_x, line)].bg, Color::Red);
 }
 

@@ -31,11 +31,27 @@ impl Tmux {
             version.is_ok_and(|o| o.status.success()),
             "tmux is not installed: the end-to-end tests need it (apt-get install tmux)"
         );
-        let socket = format!("headroom-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let socket = format!(
+            "headroom-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
         let t = Tmux { socket };
         let (w, h) = (width.to_string(), height.to_string());
         let ok = t
-            .cmd(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, "-e", "TERM=xterm-256color", cmd])
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                &w,
+                "-y",
+                &h,
+                "-e",
+                "TERM=xterm-256color",
+                cmd,
+            ])
             .status
             .success();
         assert!(ok, "tmux new-session failed");
@@ -106,7 +122,9 @@ impl Tmux {
             let after = stat.rsplit_once(')')?.1;
             let ppid: i32 = after.split_whitespace().nth(1)?.parse().ok()?;
             let exe = std::fs::read_link(e.path().join("exe")).ok()?;
-            (ppid == shell && exe.file_name() == Path::new(env!("CARGO_BIN_EXE_headroom")).file_name()).then_some(pid)
+            (ppid == shell
+                && exe.file_name() == Path::new(env!("CARGO_BIN_EXE_headroom")).file_name())
+            .then_some(pid)
         })
     }
 
@@ -123,7 +141,9 @@ impl Drop for Tmux {
 
 /// Copies a fixture scenario into a fresh directory the test may change.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let dst = tempfile::tempdir().expect("tempdir");
     copy_dir(&src, dst.path());
     dst
