@@ -1,5 +1,7 @@
 //! The real binary: the `snapshot` contract and the no-terminal message.
 
+#![allow(clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 

@@ -86,14 +86,14 @@ fn version(stream: &mut TcpStream) {
     assert!(line.starts_with("VERSION"), "{line:?}");
 }
 
-fn peer<'a>(t: &'a TcpTable, addr: SocketAddr) -> &'a Peer {
+fn peer(t: &TcpTable, addr: SocketAddr) -> &Peer {
     t.peers
         .iter()
         .find(|p| p.remote == addr)
         .unwrap_or_else(|| panic!("no peer row for {addr} via {}", t.method))
 }
 
-fn listener<'a>(t: &'a TcpTable, addr: SocketAddr) -> &'a Listener {
+fn listener(t: &TcpTable, addr: SocketAddr) -> &Listener {
     t.listeners
         .iter()
         .find(|l| l.local == addr)
