@@ -5,6 +5,7 @@
 
 pub mod beancounters;
 pub mod cgroup;
+pub mod conntrack;
 pub mod counters;
 pub mod error;
 pub mod kernel;
@@ -97,6 +98,7 @@ pub fn read_parsed<T>(
 pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
+    nofile: nofile::NofileCache,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
 }
@@ -106,6 +108,7 @@ impl Collector {
         Self {
             roots,
             statvfs: mounts::LiveStat::default(),
+            nofile: nofile::NofileCache::default(),
             statvfs_budget: std::time::Duration::from_millis(500),
         }
     }
@@ -128,7 +131,7 @@ impl Collector {
             mounts: mounts::read(roots, &self.statvfs, self.statvfs_budget),
             kernel: kernel::read_kernel(roots),
             net: kernel::read_net(roots),
-            nofile: nofile::read(roots),
+            nofile: nofile::read(roots, &mut self.nofile),
         }
     }
 }

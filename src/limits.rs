@@ -392,7 +392,8 @@ fn net_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
                 Unit::Count,
                 hints::CONNTRACK,
             )
-            .with(*count, Some(*max)),
+            .with(*count, Some(*max))
+            .failing(n.conntrack_drops.as_ref().ok().copied()),
         );
     }
 }
@@ -490,6 +491,12 @@ pub fn source_notes(snap: &Snapshot) -> (Vec<SourceNote>, Vec<SourceNote>) {
     );
     check(&mut absent, &mut errors, "net.tcp_mem", &n.tcp_mem);
     check(&mut absent, &mut errors, "net.conntrack", &n.conntrack_max);
+    check(
+        &mut absent,
+        &mut errors,
+        "net.conntrack_drops",
+        &n.conntrack_drops,
+    );
     check(&mut absent, &mut errors, "nofile", &snap.nofile);
     if let Ok(scan) = &snap.nofile {
         if scan.unreadable > 0 {

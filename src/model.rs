@@ -142,6 +142,8 @@ pub struct Net {
     pub tcp_mem: Reading<[u64; 3]>,
     pub conntrack_count: Reading<u64>,
     pub conntrack_max: Reading<u64>,
+    /// Packets dropped for want of a conntrack entry, summed over CPUs.
+    pub conntrack_drops: Reading<u64>,
 }
 
 /// Open file descriptors against RLIMIT_NOFILE, for the processes closest to it.

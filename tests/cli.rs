@@ -1,6 +1,6 @@
 //! The real binary: the `snapshot` contract and the no-terminal message.
 
-#![allow(clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

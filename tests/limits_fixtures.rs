@@ -1,5 +1,7 @@
 //! Every fixture scenario through the real readers, the limits table and the findings.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use headroom::collect::{Collector, Roots};
@@ -155,6 +157,7 @@ fn healthy_host_has_no_findings() {
     assert_eq!(row(&d, "cgroup.memory").limit.max, None);
     assert_eq!(row(&d, "kernel.tasks").limit.max, Some(192_730));
     assert_eq!(row(&d, "net.conntrack").limit.used, Some(211));
+    assert_eq!(row(&d, "net.conntrack").limit.failures, Some(0));
     assert_eq!(
         row(&d, "fs.inodes:/var/lib/mysql").limit.max,
         Some(52_428_800)

@@ -1,5 +1,7 @@
 //! The Limits pane rendered into a test terminal, at the sizes people use (and one too small).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use headroom::app::AppState;

@@ -76,6 +76,7 @@ pub fn read_net(roots: &Roots) -> Net {
         tcp_mem: read_parsed(&roots.proc_path("sys/net/ipv4/tcp_mem"), parse_triple),
         conntrack_count: sysctl(roots, "net/netfilter/nf_conntrack_count"),
         conntrack_max: sysctl(roots, "net/netfilter/nf_conntrack_max"),
+        conntrack_drops: crate::collect::conntrack::read_drops(roots),
     }
 }
 

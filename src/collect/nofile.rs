@@ -1,6 +1,7 @@
 //! Open file descriptors per process against RLIMIT_NOFILE: entries of `/proc/PID/fd` and the
 //! "Max open files" row of `/proc/PID/limits` (proc(5), getrlimit(2)).
 
+use std::collections::HashMap;
 use std::fs;
 
 use crate::collect::{ParseError, Roots, SourceError, read_text};
@@ -28,26 +29,84 @@ pub fn parse_limits(text: &str) -> Result<(Option<u64>, Option<u64>), ParseError
     Ok((value(words.next())?, value(words.next())?))
 }
 
-fn count_fds(roots: &Roots, pid: u32) -> Result<u64, SourceError> {
+/// Open descriptors of a process. Since Linux 6.2 the size of `/proc/PID/fd` is the count, and
+/// anyone may stat it; older kernels report 0 there and need the directory read (owner or root).
+/// On a captured tree (a plain directory) the size means nothing.
+fn count_fds(roots: &Roots, on_procfs: bool, pid: u32) -> Result<u64, SourceError> {
     let dir = roots.proc_path(&format!("{pid}/fd"));
+    if on_procfs {
+        let meta = fs::metadata(&dir).map_err(|e| SourceError::io(&dir, &e))?;
+        if meta.len() > 0 {
+            return Ok(meta.len());
+        }
+    }
     let entries = fs::read_dir(&dir).map_err(|e| SourceError::io(&dir, &e))?;
     Ok(entries.count() as u64)
 }
 
-fn one(roots: &Roots, pid: u32) -> Result<ProcNofile, SourceError> {
-    let open = count_fds(roots, pid)?;
+/// What rarely changes about a process: its name and its limits.
+#[derive(Debug, Clone)]
+struct Static {
+    comm: String,
+    soft: Option<u64>,
+    hard: Option<u64>,
+}
+
+fn read_static(roots: &Roots, pid: u32) -> Result<Static, SourceError> {
     let limits_path = roots.proc_path(&format!("{pid}/limits"));
     let text = read_text(&limits_path)?;
     let (soft, hard) = parse_limits(&text).map_err(|e| SourceError::parse(&limits_path, e))?;
     let comm = read_text(&roots.proc_path(&format!("{pid}/comm")))
         .map(|c| c.trim_end().to_string())
         .unwrap_or_default();
+    Ok(Static { comm, soft, hard })
+}
+
+/// Names and limits per pid, re-read every [`REFRESH`] samples (staggered by pid), so a sample
+/// costs one stat per process instead of four file reads.
+#[derive(Debug, Default)]
+pub struct NofileCache {
+    entries: HashMap<u32, Static>,
+    sample: u64,
+    /// Whether the proc root is a mounted procfs (decided once).
+    on_procfs: Option<bool>,
+}
+
+const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+
+// f_type's integer type differs between architectures.
+#[allow(clippy::unnecessary_cast)]
+fn is_procfs(roots: &Roots) -> bool {
+    rustix::fs::statfs(&roots.proc).is_ok_and(|st| st.f_type as i64 == PROC_SUPER_MAGIC)
+}
+
+/// Samples between re-reads of a process's limits (prlimit can change them at any time).
+pub const REFRESH: u64 = 10;
+
+impl NofileCache {
+    fn get(&mut self, roots: &Roots, pid: u32) -> Result<Static, SourceError> {
+        let due = (self.sample + u64::from(pid)) % REFRESH == 0;
+        match self.entries.get(&pid) {
+            Some(s) if !due => Ok(s.clone()),
+            _ => {
+                let s = read_static(roots, pid)?;
+                self.entries.insert(pid, s.clone());
+                Ok(s)
+            }
+        }
+    }
+}
+
+fn one(roots: &Roots, cache: &mut NofileCache, pid: u32) -> Result<ProcNofile, SourceError> {
+    let on_procfs = *cache.on_procfs.get_or_insert_with(|| is_procfs(roots));
+    let open = count_fds(roots, on_procfs, pid)?;
+    let s = cache.get(roots, pid)?;
     Ok(ProcNofile {
         pid,
-        comm,
+        comm: s.comm,
         open,
-        soft,
-        hard,
+        soft: s.soft,
+        hard: s.hard,
     })
 }
 
@@ -63,20 +122,27 @@ pub fn usage_ratio(p: &ProcNofile) -> f64 {
 pub fn pids(roots: &Roots) -> Result<Vec<u32>, SourceError> {
     let dir = &roots.proc;
     let entries = fs::read_dir(dir).map_err(|e| SourceError::io(dir, &e))?;
-    Ok(entries
+    let mut pids: Vec<u32> = entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .collect())
+        .collect();
+    pids.sort_unstable();
+    Ok(pids)
 }
 
-pub fn read(roots: &Roots) -> Reading<NofileScan> {
+pub fn read(roots: &Roots, cache: &mut NofileCache) -> Reading<NofileScan> {
     let mut scan = NofileScan {
         top: Vec::new(),
         scanned: 0,
         unreadable: 0,
         malformed: Vec::new(),
     };
-    for pid in pids(roots)? {
-        match one(roots, pid) {
+    let pids = pids(roots)?;
+    cache.sample += 1;
+    cache
+        .entries
+        .retain(|pid, _| pids.binary_search(pid).is_ok());
+    for pid in pids {
+        match one(roots, cache, pid) {
             Ok(p) => {
                 scan.scanned += 1;
                 scan.top.push(p);
@@ -122,11 +188,17 @@ Max open files            1024                 20000                files     \n
 
     #[test]
     fn live_scan_sees_this_process() {
-        let scan = read(&Roots::default()).unwrap();
+        let mut cache = NofileCache::default();
+        let scan = read(&Roots::default(), &mut cache).unwrap();
         assert!(scan.scanned > 1);
-        let me = one(&Roots::default(), std::process::id()).unwrap();
-        assert!(me.open >= 3, "stdin/out/err at least: {me:?}");
-        assert!(me.soft.is_some());
+        let before = one(&Roots::default(), &mut cache, std::process::id()).unwrap();
+        let extra: Vec<fs::File> = (0..5)
+            .map(|_| fs::File::open("/proc/self/stat").unwrap())
+            .collect();
+        let after = one(&Roots::default(), &mut cache, std::process::id()).unwrap();
+        assert_eq!(after.open, before.open + 5, "{before:?} {after:?}");
+        assert!(after.soft.is_some());
+        drop(extra);
     }
 
     proptest! {
