@@ -140,7 +140,8 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
                 action::apply(state, a);
             }
         }
-        AppEvent::Term(_) | AppEvent::Tick => {}
+        AppEvent::Tick => state.now_ms = crate::collect::now_ms(),
+        AppEvent::Term(_) => {}
         AppEvent::Snapshot(snap) => state.ingest(*snap),
         AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,
     }

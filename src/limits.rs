@@ -292,7 +292,7 @@ fn kernel_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
     let mut row = Limit::new(
         "kernel.tasks",
         "kernel",
-        "tasks (processes+threads)",
+        "tasks (procs+threads)",
         Unit::Count,
         hints::TASKS,
     )
@@ -407,7 +407,7 @@ fn nofile_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
         let row = Limit::new(
             format!("proc.nofile:{}", p.pid),
             "process",
-            format!("open files {} [{}]", p.comm, p.pid),
+            format!("fds {}[{}]", p.comm, p.pid),
             Unit::Count,
             hints::NOFILE,
         );

@@ -47,6 +47,15 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
         Span::raw(format!("{host} {time} ")),
         Span::styled(format!("{} ", state.source), theme::dim()),
     ];
+    if let Some(s) = &state.snapshot {
+        let age = state.now_ms.saturating_sub(s.time_ms);
+        if age > 2 * state.interval_ms + 1000 {
+            spans.push(Span::styled(
+                format!("data {}s old ", age / 1000),
+                theme::severity(crate::derive::Severity::Warning),
+            ));
+        }
+    }
     if state.paused {
         spans.push(Span::styled(
             "PAUSED ",

@@ -159,3 +159,67 @@ fn bad_arguments_get_a_clear_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--interval"));
 }
+
+/// Runs headroom as an unprivileged user when the tests run as root.
+fn unprivileged(args: &[&str]) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_headroom");
+    let mut cmd = if rustix::process::getuid().is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run headroom (setpriv is in util-linux)")
+}
+
+#[test]
+fn unreadable_beancounters_say_root_is_needed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let proc = dir.path().join("proc");
+    std::fs::create_dir(&proc).unwrap();
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openvz-container/proc/user_beancounters");
+    let ubc = proc.join("user_beancounters");
+    std::fs::copy(src, &ubc).unwrap();
+    std::fs::set_permissions(&ubc, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = unprivileged(&["snapshot", "--json", "--proc-root", proc.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"] == "beancounters")
+        .expect("beancounters error");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("permission denied (root sees it)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unprivileged_live_snapshot_still_sees_every_process_fd_count() {
+    let out = unprivileged(&["snapshot", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let limits = v["limits"].as_array().unwrap();
+    assert!(limits.iter().any(|l| l["id"] == "kernel.tasks"));
+    assert!(limits.iter().filter(|l| l["group"] == "process").count() >= 2);
+}

@@ -89,3 +89,20 @@ fn cgroup2_container_and_help_overlay() {
     apply(&mut state, Action::PageDown);
     assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
 }
+
+#[test]
+fn lagging_data_says_how_old_it_is() {
+    let mut state = failing_container();
+    state.now_ms = 1_700_000_060_000 + 9_000;
+    let t = draw(&state, 80, 24);
+    let top: String = (0..80)
+        .map(|x| t.backend().buffer()[(x, 0)].symbol())
+        .collect();
+    assert!(top.contains("data 9s old"), "{top}");
+    state.now_ms = 1_700_000_060_000 + 500;
+    let t = draw(&state, 80, 24);
+    let top: String = (0..80)
+        .map(|x| t.backend().buffer()[(x, 0)].symbol())
+        .collect();
+    assert!(!top.contains("old"), "{top}");
+}

@@ -56,6 +56,8 @@ pub struct AppState {
     pub paused: bool,
     pub quit: bool,
     pub interval_ms: u64,
+    /// Wall clock at the last event, so panes can tell how old the data is without reading it.
+    pub now_ms: u64,
     /// Where the data comes from ("/proc" or a captured tree), for the title bar.
     pub source: String,
     pub snapshot: Option<Snapshot>,
@@ -72,6 +74,7 @@ impl AppState {
             paused: false,
             quit: false,
             interval_ms,
+            now_ms: 0,
             source,
             snapshot: None,
             derived: Derived::default(),
@@ -83,6 +86,7 @@ impl AppState {
     /// Takes in a new snapshot: derive once, keep it, clamp selections. Paused, the view holds
     /// still but history keeps counting so deltas stay right.
     pub fn ingest(&mut self, snap: Snapshot) {
+        self.now_ms = self.now_ms.max(snap.time_ms);
         let derived = self.deriver.update(&snap);
         if self.paused {
             return;

@@ -145,7 +145,7 @@ fn limits_table(state: &AppState, area: Rect, buf: &mut Buffer) {
         Constraint::Length(9),
         Constraint::Length(9),
         Constraint::Length(BAR as u16 + 5),
-        Constraint::Length(7),
+        Constraint::Length(9),
         Constraint::Length(6),
         Constraint::Length(5),
         Constraint::Fill(if area.width >= 120 { 3 } else { 0 }),
