@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use crate::collect::tcp::Method;
 use crate::collect::{Collector, Roots};
 use crate::model::Snapshot;
 use crate::term::TerminalGuard;
@@ -49,6 +50,7 @@ impl Drop for CollectorHandle {
 /// Starts the named collector thread: one snapshot now, then one every `interval`.
 pub fn spawn_collector(
     roots: Roots,
+    tcp_method: Method,
     interval: Duration,
     tx: mpsc::UnboundedSender<Snapshot>,
 ) -> std::io::Result<CollectorHandle> {
@@ -56,7 +58,7 @@ pub fn spawn_collector(
     let thread = thread::Builder::new()
         .name("collector".into())
         .spawn(move || {
-            let mut collector = Collector::new(roots);
+            let mut collector = Collector::new(roots).with_tcp_method(tcp_method);
             loop {
                 if tx.send(collector.sample()).is_err() {
                     return;
@@ -74,13 +76,13 @@ pub fn spawn_collector(
     })
 }
 
-pub fn run(roots: Roots, interval: Duration) -> anyhow::Result<()> {
+pub fn run(roots: Roots, tcp_method: Method, interval: Duration) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let source = roots.proc.display().to_string();
     let (tx, rx) = mpsc::unbounded_channel();
-    let _collector = spawn_collector(roots, interval, tx)?;
+    let _collector = spawn_collector(roots, tcp_method, interval, tx)?;
     let mut state = AppState::new(source, interval.as_millis() as u64);
     let mut guard = TerminalGuard::new()?;
     rt.block_on(event_loop(&mut guard, &mut state, rx))

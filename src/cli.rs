@@ -27,6 +27,29 @@ pub struct Common {
     /// Time between readings, e.g. 1s, 500ms, 2s.
     #[arg(long, global = true, value_name = "DURATION", default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
+    /// How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback
+    /// (auto), or only one of them.
+    #[arg(long, global = true, value_enum, default_value_t = SocketsVia::Auto)]
+    pub sockets_via: SocketsVia,
+}
+
+/// The `--sockets-via` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SocketsVia {
+    Auto,
+    Netlink,
+    Procfs,
+}
+
+impl SocketsVia {
+    pub fn method(self) -> crate::collect::tcp::Method {
+        use crate::collect::tcp::Method;
+        match self {
+            SocketsVia::Auto => Method::Auto,
+            SocketsVia::Netlink => Method::Netlink,
+            SocketsVia::Procfs => Method::Procfs,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +122,10 @@ mod tests {
         assert_eq!(a.common.interval, Duration::from_millis(250));
         assert_eq!(a.common.proc_root, PathBuf::from("/x/proc"));
         let b = parse(&["--interval", "2", "snapshot"]).unwrap();
+        assert_eq!(b.common.sockets_via, SocketsVia::Auto);
+        let c = parse(&["snapshot", "--sockets-via", "procfs"]).unwrap();
+        assert_eq!(c.common.sockets_via, SocketsVia::Procfs);
+        assert!(parse(&["--sockets-via", "carrier-pigeon"]).is_err());
         assert_eq!(b.common.interval, Duration::from_secs(2));
     }
 

@@ -101,6 +101,8 @@ pub struct Collector {
     nofile: nofile::NofileCache,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
+    /// The last socket dump and owner map, and how sockets are enumerated.
+    pub tcp: tcp::TcpCollector,
 }
 
 impl Collector {
@@ -110,7 +112,14 @@ impl Collector {
             statvfs: mounts::LiveStat::default(),
             nofile: nofile::NofileCache::default(),
             statvfs_budget: std::time::Duration::from_millis(500),
+            tcp: tcp::TcpCollector::default(),
         }
+    }
+
+    /// Enumerates TCP sockets this way (netlink with fallback by default).
+    pub fn with_tcp_method(mut self, method: tcp::Method) -> Self {
+        self.tcp = tcp::TcpCollector::new(method);
+        self
     }
 
     pub fn roots(&self) -> &Roots {
@@ -132,6 +141,7 @@ impl Collector {
             kernel: kernel::read_kernel(roots),
             net: kernel::read_net(roots),
             nofile: nofile::read(roots, &mut self.nofile),
+            tcp: self.tcp.sample(roots),
         }
     }
 }

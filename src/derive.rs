@@ -1,6 +1,8 @@
 //! Derived state, computed in one place: from the previous and current snapshot (and the recent
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
+pub mod tcp;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -73,6 +75,8 @@ pub struct Derived {
     pub findings: Vec<Finding>,
     pub absent: Vec<SourceNote>,
     pub errors: Vec<SourceNote>,
+    /// Socket state rates, peer trends and listen-queue failures.
+    pub tcp: tcp::TcpView,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -80,6 +84,7 @@ pub struct Derived {
 pub struct Deriver {
     prev: Option<(u64, HashMap<String, u64>)>,
     history: LimitHistory,
+    tcp: tcp::TcpDeriver,
 }
 
 impl Deriver {
@@ -133,6 +138,7 @@ impl Deriver {
             limits: views,
             absent,
             errors,
+            tcp: self.tcp.update(snap),
         }
     }
 }

@@ -1,3 +1,4 @@
 //! Headless modes: the collector's output written somewhere other than a terminal UI.
 
 pub mod snapshot;
+pub mod sockets;

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Some(Command::Snapshot { json, samples }) => headless::snapshot::run(
             roots,
+            args.common.sockets_via.method(),
             json,
             samples,
             args.common.interval,
@@ -23,7 +24,11 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            headroom::app::run(roots, args.common.interval)
+            headroom::app::run(
+                roots,
+                args.common.sockets_via.method(),
+                args.common.interval,
+            )
         }
     };
     match result {

@@ -35,6 +35,7 @@ pub struct Snapshot {
     pub kernel: Kernel,
     pub net: Net,
     pub nofile: Reading<NofileScan>,
+    pub tcp: tcp::TcpSample,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -185,5 +185,87 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     assert_eq!(a.processes, b.processes);
     assert_eq!(a.backlog, Some(1024), "memcached's default backlog");
     assert_eq!(b.backlog, None);
+
+    // The same through the binary's JSON contract, both ways.
+    let mut rows = Vec::new();
+    for via in ["netlink", "procfs"] {
+        let tcp = snapshot_tcp(via);
+        assert_eq!(tcp["method"], via);
+        assert!(
+            tcp["states"]["TIME_WAIT"].as_u64().unwrap() >= CHURN as u64,
+            "{via}"
+        );
+        let remote = mc.addr.to_string();
+        let p = tcp["peers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["remote"] == remote.as_str())
+            .unwrap_or_else(|| panic!("no peer {remote} in the {via} snapshot"))
+            .clone();
+        assert!(
+            p["states"]["ESTABLISHED"].as_u64().unwrap() >= PERSISTENT as u64,
+            "{p}"
+        );
+        assert!(
+            p["states"]["TIME_WAIT"].as_u64().unwrap() >= CHURN as u64,
+            "{p}"
+        );
+        assert!(
+            p["total"].as_u64().unwrap() >= (PERSISTENT + CHURN) as u64,
+            "{p}"
+        );
+        let owners = p["processes"].as_array().unwrap();
+        assert!(
+            owners.iter().any(|o| o["pid"] == me
+                && o["sockets"] == PERSISTENT as u64
+                && o["comm"].is_string()),
+            "this test among the owners: {p}"
+        );
+        let l = tcp["listeners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["local"] == remote.as_str())
+            .unwrap_or_else(|| panic!("no listener {remote} in the {via} snapshot"))
+            .clone();
+        assert!(
+            l["states"]["ESTABLISHED"].as_u64().unwrap() >= PERSISTENT as u64,
+            "{l}"
+        );
+        assert!(l["accept_queue"].is_u64(), "{l}");
+        assert!(tcp["sockstat"]["TCP"]["inuse"].is_u64());
+        rows.push((
+            p["states"].clone(),
+            l["states"].clone(),
+            l["backlog"].clone(),
+        ));
+    }
+    assert_eq!(
+        rows[0].0, rows[1].0,
+        "peer rows differ between netlink and procfs"
+    );
+    assert_eq!(
+        rows[0].1, rows[1].1,
+        "listener rows differ between netlink and procfs"
+    );
+    assert_eq!(rows[0].2, 1024);
+    assert!(rows[1].2.is_null());
     drop(conns);
+}
+
+/// The `tcp` object of `headroom snapshot --json --sockets-via VIA`.
+fn snapshot_tcp(via: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["snapshot", "--json", "--sockets-via", via])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["tcp"].clone()
 }

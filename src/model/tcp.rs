@@ -11,7 +11,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::Counters;
+use super::{Counters, Reading};
 
 /// A TCP state as the kernel names it (include/net/tcp_states.h).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -285,9 +285,13 @@ pub struct TcpTable {
     pub owners: Option<OwnerScan>,
 }
 
-/// Socket memory and counts: /proc/net/sockstat and sockstat6 merged, plus unix sockets.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SocketCounts {
-    pub sockstat: Counters,
-    pub unix_sockets: Option<u64>,
+/// What one collector tick knows about sockets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TcpSample {
+    /// The newest dump; its own `time_ms` says how old it is (it may lag the snapshot).
+    pub table: Reading<TcpTable>,
+    /// /proc/net/sockstat6 (sockstat itself is in the snapshot's `net`).
+    pub sockstat6: Reading<Counters>,
+    /// Unix-domain sockets (/proc/net/unix), what OpenVZ's numothersock counts.
+    pub unix_sockets: Reading<u64>,
 }
