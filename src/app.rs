@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod keymap;
+pub mod sockets;
 pub mod state;
 
 use std::sync::mpsc as std_mpsc;

@@ -10,6 +10,7 @@
 pub mod format;
 pub mod help;
 pub mod limits;
+pub mod sockets;
 pub mod theme;
 
 use ratatui::buffer::Buffer;
@@ -30,6 +31,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     title_bar(state, top, buf);
     match state.tab {
         Tab::Limits => limits::render(state, body, buf),
+        Tab::Sockets => sockets::render(state, body, buf),
     }
     footer(state, foot, buf);
     if state.show_help {

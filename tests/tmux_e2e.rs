@@ -114,3 +114,22 @@ fn tiny_terminal_still_draws_and_quits() {
     t.send(&["q"]);
     t.wait_for("EXITED 0", WAIT);
 }
+
+#[test]
+fn sockets_pane_is_reached_by_its_key() {
+    // Read in place: the fixture's fd links ("socket:[N]") do not survive a copy.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memcached-clients");
+    let t = Tmux::start(&pane_command("", &roots(&dir)), 120, 40);
+    t.wait_for("2 Sockets", WAIT);
+    t.send(&["2"]);
+    let screen = t.wait_for("10.0.0.7:11211", WAIT);
+    assert!(screen.contains("memcached"), "{screen}");
+    assert!(screen.contains("via procfs"), "{screen}");
+    assert!(screen.contains("owners of 10.0.0.7:11211"), "{screen}");
+    assert!(screen.contains("php-fpm"), "{screen}");
+    t.send(&["b"]);
+    let screen = t.wait_for("by ip ·", WAIT);
+    assert!(screen.contains("10.0.0.7 "), "{screen}");
+    t.send(&["q"]);
+    assert_restored(&t, "0");
+}

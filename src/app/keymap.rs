@@ -54,6 +54,12 @@ pub const BINDINGS: &[Binding] = &[
         "Limits pane",
     ),
     b(
+        &[KeyCode::Char('2')],
+        Action::Go(Tab::Sockets),
+        "2",
+        "Sockets pane",
+    ),
+    b(
         &[KeyCode::Up, KeyCode::Char('k')],
         Action::Up,
         "↑/k",
@@ -90,6 +96,30 @@ pub const BINDINGS: &[Binding] = &[
         "p",
         "pause/resume updates",
     ),
+    b(
+        &[KeyCode::Char('s')],
+        Action::SortNext,
+        "s",
+        "sockets: sort by the next column",
+    ),
+    b(
+        &[KeyCode::Char('r')],
+        Action::SortReverse,
+        "r",
+        "sockets: reverse the sort",
+    ),
+    b(
+        &[KeyCode::Char('b')],
+        Action::GroupNext,
+        "b",
+        "sockets: group by ip:port/ip/port",
+    ),
+    b(
+        &[KeyCode::Char('f')],
+        Action::FocusNext,
+        "f",
+        "sockets: peers ↔ listeners",
+    ),
     b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
 ];
 
@@ -121,6 +151,9 @@ mod tests {
         assert_eq!(press(KeyCode::Char('?')), Some(Action::ToggleHelp));
         assert_eq!(press(KeyCode::Char('1')), Some(Action::Go(Tab::Limits)));
         assert_eq!(press(KeyCode::Char('j')), Some(Action::Down));
+        assert_eq!(press(KeyCode::Char('2')), Some(Action::Go(Tab::Sockets)));
+        assert_eq!(press(KeyCode::Char('s')), Some(Action::SortNext));
+        assert_eq!(press(KeyCode::Char('b')), Some(Action::GroupNext));
         assert_eq!(press(KeyCode::Char('Z')), None);
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),

@@ -1,19 +1,22 @@
 //! The application's state: the newest data and the view state of each pane, kept apart.
 
+use super::sockets::SocketsState;
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Limits,
+    Sockets,
 }
 
 impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits];
+    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Sockets];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Limits => "Limits",
+            Tab::Sockets => "Sockets",
         }
     }
 
@@ -63,6 +66,7 @@ pub struct AppState {
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
     pub limits: LimitsState,
+    pub sockets: SocketsState,
     deriver: Deriver,
 }
 
@@ -79,6 +83,7 @@ impl AppState {
             snapshot: None,
             derived: Derived::default(),
             limits: LimitsState::default(),
+            sockets: SocketsState::new(),
             deriver: Deriver::default(),
         }
     }
@@ -94,5 +99,15 @@ impl AppState {
         self.derived = derived;
         self.snapshot = Some(snap);
         self.limits.clamp(self.derived.limits.len());
+        self.refresh_sockets();
+    }
+
+    /// Rebuilds the Sockets pane's rows after new data or a new grouping or sort.
+    pub fn refresh_sockets(&mut self) {
+        let table = self
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.tcp.table.as_ref().ok());
+        self.sockets.refresh(table, &self.derived.tcp);
     }
 }
