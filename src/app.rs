@@ -15,7 +15,6 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::collect::tcp::Method;
 use crate::collect::{Collector, Roots};
 use crate::model::Snapshot;
 use crate::term::TerminalGuard;
@@ -39,6 +38,15 @@ pub struct CollectorHandle {
     thread: Option<thread::JoinHandle<()>>,
 }
 
+impl CollectorHandle {
+    pub fn new(stop: std_mpsc::Sender<()>, thread: thread::JoinHandle<()>) -> Self {
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
 impl Drop for CollectorHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(());
@@ -51,7 +59,6 @@ impl Drop for CollectorHandle {
 /// Starts the named collector thread: one snapshot now, then one every `interval`.
 pub fn spawn_collector(
     roots: Roots,
-    tcp_method: Method,
     interval: Duration,
     tx: mpsc::UnboundedSender<Snapshot>,
 ) -> std::io::Result<CollectorHandle> {
@@ -59,7 +66,7 @@ pub fn spawn_collector(
     let thread = thread::Builder::new()
         .name("collector".into())
         .spawn(move || {
-            let mut collector = Collector::new(roots).with_tcp_method(tcp_method);
+            let mut collector = Collector::new(roots);
             loop {
                 if tx.send(collector.sample()).is_err() {
                     return;
@@ -77,14 +84,39 @@ pub fn spawn_collector(
     })
 }
 
-pub fn run(roots: Roots, tcp_method: Method, interval: Duration) -> anyhow::Result<()> {
+/// Where the dashboard's snapshots come from.
+pub enum Feed {
+    Live(Roots),
+    /// A recording, and how many times faster than recorded to play it.
+    Replay {
+        name: String,
+        snapshots: Vec<Snapshot>,
+        speed: f64,
+    },
+}
+
+pub fn run(feed: Feed, interval: Duration) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let source = roots.proc.display().to_string();
     let (tx, rx) = mpsc::unbounded_channel();
-    let _collector = spawn_collector(roots, tcp_method, interval, tx)?;
+    let live = matches!(feed, Feed::Live(_));
+    let (source, _feeder) = match feed {
+        Feed::Live(roots) => (
+            roots.proc.display().to_string(),
+            spawn_collector(roots, interval, tx)?,
+        ),
+        Feed::Replay {
+            name,
+            snapshots,
+            speed,
+        } => (
+            format!("replay {name}"),
+            crate::headless::replay::spawn(snapshots, speed, tx)?,
+        ),
+    };
     let mut state = AppState::new(source, interval.as_millis() as u64);
+    state.live = live;
     let mut guard = TerminalGuard::new()?;
     rt.block_on(event_loop(&mut guard, &mut state, rx))
 }
@@ -143,7 +175,8 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
                 action::apply(state, a);
             }
         }
-        AppEvent::Tick => state.now_ms = crate::collect::now_ms(),
+        AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
+        AppEvent::Tick => {}
         AppEvent::Term(_) => {}
         AppEvent::Snapshot(snap) => state.ingest(*snap),
         AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,

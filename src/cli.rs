@@ -27,10 +27,6 @@ pub struct Common {
     /// Time between readings, e.g. 1s, 500ms, 2s.
     #[arg(long, global = true, value_name = "DURATION", default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
-    /// How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback
-    /// (auto), or only one of them.
-    #[arg(long, global = true, value_enum, default_value_t = SocketsVia::Auto)]
-    pub sockets_via: SocketsVia,
 }
 
 /// The `--sockets-via` choices.
@@ -54,6 +50,29 @@ impl SocketsVia {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Record raw snapshots to FILE (zstd-compressed JSON lines) until stopped or the span ends.
+    Record {
+        file: PathBuf,
+        /// Stop after N snapshots.
+        #[arg(long)]
+        samples: Option<u64>,
+        /// Stop after this long, e.g. 2h, 30m.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        duration: Option<Duration>,
+    },
+    /// Serve every limit as Prometheus metrics over HTTP (on loopback unless told otherwise).
+    Export {
+        /// Address to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:9839")]
+        listen: std::net::SocketAddr,
+    },
+    /// Play a recording back in the dashboard.
+    Replay {
+        file: PathBuf,
+        /// Times faster than recorded, e.g. 10 to watch an hour in six minutes.
+        #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+        speed: f64,
+    },
     /// Print the limits report once and exit (plain text, or JSON with --json).
     Snapshot {
         /// One JSON object instead of text.
@@ -62,7 +81,19 @@ pub enum Command {
         /// Take N readings --interval apart and report the last, so deltas are real.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
         samples: u32,
+        /// How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback
+        /// (auto), or only one of them.
+        #[arg(long, value_enum, default_value_t = SocketsVia::Auto)]
+        sockets_via: SocketsVia,
     },
+}
+
+/// A replay speed: a positive factor up to 10,000.
+pub fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 10_000.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a speed between 0 and 10000")),
+    }
 }
 
 /// A duration like "1s", "250ms" or a plain number of seconds; at least 100 ms.
@@ -114,7 +145,7 @@ mod tests {
             "/x/proc",
         ])
         .unwrap();
-        let Some(Command::Snapshot { json, samples }) = a.command else {
+        let Some(Command::Snapshot { json, samples, .. }) = a.command else {
             panic!("not snapshot")
         };
         assert!(json);
@@ -122,11 +153,53 @@ mod tests {
         assert_eq!(a.common.interval, Duration::from_millis(250));
         assert_eq!(a.common.proc_root, PathBuf::from("/x/proc"));
         let b = parse(&["--interval", "2", "snapshot"]).unwrap();
-        assert_eq!(b.common.sockets_via, SocketsVia::Auto);
+        let Some(Command::Snapshot { sockets_via, .. }) = b.command else {
+            panic!("not snapshot")
+        };
+        assert_eq!(sockets_via, SocketsVia::Auto);
         let c = parse(&["snapshot", "--sockets-via", "procfs"]).unwrap();
-        assert_eq!(c.common.sockets_via, SocketsVia::Procfs);
-        assert!(parse(&["--sockets-via", "carrier-pigeon"]).is_err());
+        assert!(matches!(
+            c.command,
+            Some(Command::Snapshot {
+                sockets_via: SocketsVia::Procfs,
+                ..
+            })
+        ));
+        assert!(parse(&["snapshot", "--sockets-via", "carrier-pigeon"]).is_err());
         assert_eq!(b.common.interval, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn record_and_replay_take_a_file() {
+        let a = parse(&[
+            "record",
+            "/tmp/x.zst",
+            "--duration",
+            "2h",
+            "--interval",
+            "5s",
+        ])
+        .unwrap();
+        let Some(Command::Record {
+            file,
+            samples,
+            duration,
+        }) = a.command
+        else {
+            panic!("not record")
+        };
+        assert_eq!(
+            (file, samples, duration),
+            (
+                PathBuf::from("/tmp/x.zst"),
+                None,
+                Some(Duration::from_secs(7200))
+            )
+        );
+        let b = parse(&["replay", "x.zst", "--speed", "60"]).unwrap();
+        assert!(matches!(b.command, Some(Command::Replay { speed, .. }) if speed == 60.0));
+        assert!(parse(&["replay", "x.zst", "--speed", "0"]).is_err());
+        assert!(parse(&["record"]).is_err());
     }
 
     #[test]

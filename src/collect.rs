@@ -99,6 +99,8 @@ pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
     nofile: nofile::NofileCache,
+    /// The distribution's name; it does not change while we run.
+    distro: Option<String>,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
     /// The last socket dump and owner map, and how sockets are enumerated.
@@ -107,7 +109,13 @@ pub struct Collector {
 
 impl Collector {
     pub fn new(roots: Roots) -> Self {
+        // sysinfo reads /etc/os-release, which a captured tree does not carry.
+        let distro = roots
+            .is_live()
+            .then(sysinfo::System::long_os_version)
+            .and_then(Result::ok);
         Self {
+            distro,
             roots,
             statvfs: mounts::LiveStat::default(),
             nofile: nofile::NofileCache::default(),
@@ -134,6 +142,7 @@ impl Collector {
             hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
                 .map(|h| h.trim().to_string())
                 .unwrap_or_default(),
+            os: os_line(self.distro.as_deref(), roots),
             beancounters: beancounters::read(roots),
             cgroup: cgroup::read(roots),
             files: kernel::read_files(roots),
@@ -143,6 +152,16 @@ impl Collector {
             nofile: nofile::read(roots, &mut self.nofile),
             tcp: self.tcp.sample(roots),
         }
+    }
+}
+
+fn os_line(distro: Option<&str>, roots: &Roots) -> String {
+    let release = read_text(&roots.proc_path("sys/kernel/osrelease")).map(|r| r.trim().to_string());
+    match (distro, release) {
+        (Some(d), Ok(r)) => format!("{d}, kernel {r}"),
+        (Some(d), Err(_)) => d.to_string(),
+        (None, Ok(r)) => format!("kernel {r}"),
+        (None, Err(_)) => String::new(),
     }
 }
 

@@ -18,6 +18,13 @@ pub type Reading<T> = Result<T, SourceError>;
 /// /proc/net/netstat ("TcpExt" → "ListenOverflows" → 0).
 pub type Counters = BTreeMap<String, BTreeMap<String, u64>>;
 
+/// What a recording made before a source existed holds for it.
+pub fn not_recorded<T>() -> Reading<T> {
+    Err(SourceError::Missing {
+        path: "not in this recording".into(),
+    })
+}
+
 /// Looks up one counter of a [`Counters`] table.
 pub fn counter(table: &Counters, section: &str, name: &str) -> Option<u64> {
     table.get(section)?.get(name).copied()
@@ -28,13 +35,23 @@ pub struct Snapshot {
     /// Wall-clock time of the reading, milliseconds since the Unix epoch.
     pub time_ms: u64,
     pub hostname: String,
+    /// The distribution (live system only) and the kernel release, e.g. "Linux 12 (Debian) 6.18.0".
+    pub os: String,
+    #[serde(default = "not_recorded")]
     pub beancounters: Reading<Beancounters>,
+    #[serde(default = "not_recorded")]
     pub cgroup: Reading<Cgroup>,
+    #[serde(default = "not_recorded")]
     pub files: Reading<FileNr>,
+    #[serde(default = "not_recorded")]
     pub mounts: Reading<Vec<Mount>>,
+    #[serde(default)]
     pub kernel: Kernel,
+    #[serde(default)]
     pub net: Net,
+    #[serde(default = "not_recorded")]
     pub nofile: Reading<NofileScan>,
+    #[serde(default)]
     pub tcp: tcp::TcpSample,
 }
 
@@ -127,23 +144,34 @@ pub struct FsUsage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Kernel {
     /// Scheduling entities (processes and threads), from /proc/loadavg.
+    #[serde(default = "not_recorded")]
     pub tasks: Reading<u64>,
+    #[serde(default = "not_recorded")]
     pub pid_max: Reading<u64>,
+    #[serde(default = "not_recorded")]
     pub threads_max: Reading<u64>,
 }
 
 /// Network tables and their sysctls.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Net {
+    #[serde(default = "not_recorded")]
     pub sockstat: Reading<Counters>,
+    #[serde(default = "not_recorded")]
     pub netstat: Reading<Counters>,
+    #[serde(default = "not_recorded")]
     pub tcp_max_orphans: Reading<u64>,
+    #[serde(default = "not_recorded")]
     pub tcp_max_tw_buckets: Reading<u64>,
     /// min, pressure, max in pages.
+    #[serde(default = "not_recorded")]
     pub tcp_mem: Reading<[u64; 3]>,
+    #[serde(default = "not_recorded")]
     pub conntrack_count: Reading<u64>,
+    #[serde(default = "not_recorded")]
     pub conntrack_max: Reading<u64>,
     /// Packets dropped for want of a conntrack entry, summed over CPUs.
+    #[serde(default = "not_recorded")]
     pub conntrack_drops: Reading<u64>,
 }
 
@@ -167,4 +195,29 @@ pub struct ProcNofile {
     /// None when unlimited.
     pub soft: Option<u64>,
     pub hard: Option<u64>,
+}
+
+impl Default for Kernel {
+    fn default() -> Self {
+        Self {
+            tasks: not_recorded(),
+            pid_max: not_recorded(),
+            threads_max: not_recorded(),
+        }
+    }
+}
+
+impl Default for Net {
+    fn default() -> Self {
+        Self {
+            sockstat: not_recorded(),
+            netstat: not_recorded(),
+            tcp_max_orphans: not_recorded(),
+            tcp_max_tw_buckets: not_recorded(),
+            tcp_mem: not_recorded(),
+            conntrack_count: not_recorded(),
+            conntrack_max: not_recorded(),
+            conntrack_drops: not_recorded(),
+        }
+    }
 }

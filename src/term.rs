@@ -1,18 +1,33 @@
 //! The terminal: raw mode and the alternate screen for as long as the guard lives, restored on
-//! drop, on panic (ratatui's hook) and on every exit path.
+//! drop, on panic and on every exit path, exactly once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::DefaultTerminal;
 
 use crate::app::AppState;
+
+/// Set once the terminal has been given back. Leaving the alternate screen a second time would
+/// move the cursor back over whatever was printed since (a panic message).
+static RESTORED: AtomicBool = AtomicBool::new(false);
 
 pub struct TerminalGuard {
     terminal: DefaultTerminal,
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen; installs the panic hook that restores them.
+    /// Enters raw mode and the alternate screen; installs the panic hook that restores them
+    /// before the message is printed.
     pub fn new() -> std::io::Result<Self> {
+        RESTORED.store(false, Ordering::SeqCst);
         let terminal = ratatui::try_init()?;
+        // ratatui's hook restores, then prints; ours only marks the terminal as given back.
+        let restoring = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !RESTORED.swap(true, Ordering::SeqCst) {
+                restoring(info);
+            }
+        }));
         Ok(Self { terminal })
     }
 
@@ -25,7 +40,9 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        // After SIGHUP the terminal may be gone; there is nothing to restore then.
-        ratatui::restore();
+        // After SIGHUP the terminal may be gone; restoring then fails quietly.
+        if !RESTORED.swap(true, Ordering::SeqCst) {
+            ratatui::restore();
+        }
     }
 }

@@ -223,3 +223,133 @@ fn unprivileged_live_snapshot_still_sees_every_process_fd_count() {
     assert!(limits.iter().any(|l| l["id"] == "kernel.tasks"));
     assert!(limits.iter().filter(|l| l["group"] == "process").count() >= 2);
 }
+
+#[test]
+fn record_ends_cleanly_on_sigterm_and_keeps_every_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("night.zst");
+    let (proc, sys) = fixture("openvz-container");
+    let child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args([
+            "record",
+            file.to_str().unwrap(),
+            "--interval",
+            "100ms",
+            "--proc-root",
+            &proc,
+            "--sys-root",
+            &sys,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recorded"));
+    let rec = headroom::headless::record::read(&file).unwrap();
+    assert!(rec.damaged.is_none(), "{:?}", rec.damaged);
+    assert!(
+        (3..=9).contains(&rec.snapshots.len()),
+        "{}",
+        rec.snapshots.len()
+    );
+    assert!(
+        rec.snapshots
+            .windows(2)
+            .all(|w| w[0].time_ms < w[1].time_ms)
+    );
+}
+
+#[test]
+fn record_stops_after_its_samples_and_replay_refuses_junk() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.zst");
+    let out = headroom(&[
+        "record",
+        file.to_str().unwrap(),
+        "--samples",
+        "2",
+        "--interval",
+        "100ms",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        headroom::headless::record::read(&file)
+            .unwrap()
+            .snapshots
+            .len(),
+        2
+    );
+    let junk = dir.path().join("junk");
+    std::fs::write(&junk, "hello").unwrap();
+    let out = headroom(&["replay", junk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("junk"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn export_serves_metrics_on_loopback_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let (proc, sys) = fixture("openvz-container");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args([
+            "export",
+            "--listen",
+            "127.0.0.1:0",
+            "--interval",
+            "200ms",
+            "--proc-root",
+            &proc,
+            "--sys-root",
+            &sys,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .trim_end_matches("/metrics")
+        .to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{line}");
+    let mut body = String::new();
+    for _ in 0..50 {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        body.clear();
+        s.read_to_string(&mut body).unwrap();
+        if body.contains("headroom_limit_failures_total") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    assert!(
+        body.contains("headroom_limit_failures_total{id=\"ubc.101.numothersock\""),
+        "{body}"
+    );
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    assert!(child.wait().unwrap().success());
+}

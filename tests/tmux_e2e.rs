@@ -20,10 +20,16 @@ fn roots(dir: &Path) -> String {
 }
 
 fn assert_restored(t: &Tmux, code: &str) -> String {
-    let screen = t.wait_for(&format!("EXITED {code}"), WAIT);
-    let screen = t.wait_for("MODE ", WAIT).max(screen);
-    assert!(
-        screen.contains("MODE icanon"),
+    t.wait_for(&format!("EXITED {code}"), WAIT);
+    // The MODE line follows EXITED; read the screen once it is there.
+    let screen = t.wait_for("MODE ", WAIT);
+    let mode = screen
+        .lines()
+        .find(|l| l.starts_with("MODE "))
+        .unwrap_or_default();
+    assert_eq!(
+        mode.trim(),
+        "MODE icanon",
         "terminal left in raw mode:\n{screen}"
     );
     assert!(!t.alternate_on(), "still on the alternate screen");
@@ -104,6 +110,10 @@ fn a_panic_restores_the_terminal_before_printing() {
     );
     let screen = assert_restored(&t, "101");
     assert!(screen.contains("HEADROOM_TEST_PANIC is set"), "{screen}");
+    assert!(
+        screen.contains("thread 'main'"),
+        "panic message overwritten:\n{screen}"
+    );
 }
 
 #[test]
@@ -113,6 +123,40 @@ fn tiny_terminal_still_draws_and_quits() {
     t.wait_for("headroom", WAIT);
     t.send(&["q"]);
     t.wait_for("EXITED 0", WAIT);
+}
+
+#[test]
+fn replay_shows_what_was_recorded() {
+    let dir = copy_fixture("openvz-container");
+    let file = dir.path().join("rec.zst");
+    let snaps = [
+        "openvz-container",
+        "openvz-container",
+        "openvz-container-later",
+    ]
+    .map(|f| {
+        let mut c = headroom::collect::Collector::new(headroom::collect::Roots::fixture(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(f),
+        ));
+        c.sample()
+    });
+    let mut rec = headroom::headless::record::Recorder::create(&file).unwrap();
+    for (i, mut s) in snaps.into_iter().enumerate() {
+        s.time_ms = 1_700_000_000_000 + i as u64 * 30_000;
+        rec.write(&s).unwrap();
+    }
+    rec.finish().unwrap();
+    let t = Tmux::start(
+        &pane_command("", &format!("replay {} --speed 100", file.display())),
+        100,
+        30,
+    );
+    let screen = t.wait_for("was refused 17 times in the last minute", WAIT);
+    assert!(screen.contains("replay rec.zst"), "{screen}");
+    t.send(&["q"]);
+    assert_restored(&t, "0");
 }
 
 #[test]

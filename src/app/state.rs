@@ -61,6 +61,8 @@ pub struct AppState {
     pub interval_ms: u64,
     /// Wall clock at the last event, so panes can tell how old the data is without reading it.
     pub now_ms: u64,
+    /// False when replaying a recording: its clock is the recording's, not the wall's.
+    pub live: bool,
     /// Where the data comes from ("/proc" or a captured tree), for the title bar.
     pub source: String,
     pub snapshot: Option<Snapshot>,
@@ -79,6 +81,7 @@ impl AppState {
             quit: false,
             interval_ms,
             now_ms: 0,
+            live: true,
             source,
             snapshot: None,
             derived: Derived::default(),

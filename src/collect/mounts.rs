@@ -139,6 +139,15 @@ impl LiveStat {
         paths: &[PathBuf],
         budget: Duration,
     ) -> Vec<Result<FsUsage, SourceError>> {
+        self.stat_all_with(paths, budget, statvfs)
+    }
+
+    fn stat_all_with(
+        &self,
+        paths: &[PathBuf],
+        budget: Duration,
+        stat: fn(&Path) -> Result<FsUsage, SourceError>,
+    ) -> Vec<Result<FsUsage, SourceError>> {
         let (tx, rx) = mpsc::channel();
         let todo: Vec<(usize, PathBuf)> = {
             let hung = self.hung.lock().map(|h| h.clone()).unwrap_or_default();
@@ -157,7 +166,7 @@ impl LiveStat {
                     if let Ok(mut h) = hung.lock() {
                         h.insert(p.clone());
                     }
-                    let r = statvfs(&p);
+                    let r = stat(&p);
                     if let Ok(mut h) = hung.lock() {
                         h.remove(&p);
                     }
@@ -278,6 +287,40 @@ mod tests {
         let root = r[0].as_ref().unwrap();
         assert!(root.bytes_total > 0 && root.bytes_free <= root.bytes_total);
         assert!(matches!(r[1], Err(SourceError::Missing { .. })));
+    }
+
+    fn slow_stat(p: &Path) -> Result<FsUsage, SourceError> {
+        if p == Path::new("/hung-nfs") {
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        Ok(FsUsage {
+            inodes_total: 10,
+            inodes_free: 5,
+            bytes_total: 100,
+            bytes_avail: 50,
+            bytes_free: 60,
+        })
+    }
+
+    #[test]
+    fn a_hung_mount_costs_one_wait_then_is_skipped() {
+        let live = LiveStat::default();
+        let paths = [PathBuf::from("/"), PathBuf::from("/hung-nfs")];
+        let first = live.stat_all_with(&paths, Duration::from_millis(200), slow_stat);
+        assert!(first[0].is_ok());
+        assert!(
+            matches!(first[1], Err(SourceError::TimedOut { ms: 200, .. })),
+            "{:?}",
+            first[1]
+        );
+        let start = Instant::now();
+        let second = live.stat_all_with(&paths, Duration::from_millis(200), slow_stat);
+        assert!(
+            start.elapsed() < Duration::from_millis(150),
+            "waited on the hung mount again"
+        );
+        assert!(second[0].is_ok());
+        assert!(matches!(second[1], Err(SourceError::TimedOut { .. })));
     }
 
     proptest! {

@@ -18,6 +18,7 @@ use crate::ui::format::quantity;
 pub struct Report<'a> {
     pub time: String,
     pub hostname: &'a str,
+    pub os: &'a str,
     pub limits: &'a [LimitView],
     pub findings: &'a [Finding],
     pub errors: &'a [SourceNote],
@@ -31,6 +32,7 @@ impl<'a> Report<'a> {
         Self {
             time: rfc3339(snap.time_ms),
             hostname: &snap.hostname,
+            os: &snap.os,
             limits: &derived.limits,
             findings: &derived.findings,
             errors: &derived.errors,
@@ -93,6 +95,9 @@ fn cell(v: Option<u64>, l: &LimitView) -> String {
 
 pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "headroom snapshot of {} at {}", r.hostname, r.time)?;
+    if !r.os.is_empty() {
+        writeln!(out, "{}", r.os)?;
+    }
     writeln!(out)?;
     if r.findings.is_empty() {
         writeln!(out, "No limit is near: nothing above 80% and no failures.")?;

@@ -295,3 +295,14 @@ pub struct TcpSample {
     /// Unix-domain sockets (/proc/net/unix), what OpenVZ's numothersock counts.
     pub unix_sockets: Reading<u64>,
 }
+
+impl Default for TcpSample {
+    /// What an older recording without sockets holds.
+    fn default() -> Self {
+        Self {
+            table: super::not_recorded(),
+            sockstat6: super::not_recorded(),
+            unix_sockets: super::not_recorded(),
+        }
+    }
+}

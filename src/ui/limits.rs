@@ -132,7 +132,12 @@ fn row(v: &LimitView) -> Row<'_> {
         Cell::from(Line::from(q(v.limit.max, "∞")).right_aligned()),
         Cell::from(usage),
         Cell::from(Line::from(trend(v)).right_aligned()),
-        Cell::from(fails),
+        // Failures within the last minute keep the cell lit after the interval's delta is back to 0.
+        if v.failures_recent.is_some_and(|(n, _)| n > 0) {
+            Cell::from(fails).style(theme::fresh_failure())
+        } else {
+            Cell::from(fails)
+        },
         delta,
         Cell::from(v.limit.note.as_deref().unwrap_or(&v.hint)),
     ])
