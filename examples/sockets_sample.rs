@@ -31,6 +31,13 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(7);
     let roots = Roots::default();
     for (name, method) in [
+        ("dump_netlink", Method::Netlink),
+        ("dump_procfs", Method::Procfs),
+    ] {
+        let (med, min, d) = time(runs, || tcp::dump(&roots, method));
+        println!("{name} {med:.1} {min:.1} {}", d?.sockets.len());
+    }
+    for (name, method) in [
         ("sample_netlink", Method::Netlink),
         ("sample_procfs", Method::Procfs),
     ] {

@@ -5,7 +5,7 @@
 //! listener's row; every other socket counts under its remote address. A busy server thus
 //! shows one row per listener, not one per client.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::net::SocketAddr;
 
 use super::RawSocket;

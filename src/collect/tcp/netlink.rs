@@ -30,6 +30,8 @@ const NLMSG_HDRLEN: usize = 16;
 const NLMSG_ERROR: u16 = 2;
 const NLMSG_DONE: u16 = 3;
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/// The legacy inet_diag request and answer type (inet_diag.h).
+const TCPDIAG_GETSOCK: u16 = 18;
 const DIAG_MSG_LEN: usize = 72;
 /// A receive buffer this large lets the kernel fill 32 KiB dump skbs.
 const RECV_BUF: usize = 64 * 1024;
@@ -58,7 +60,11 @@ pub enum Chunk {
     Error(i32),
 }
 
-/// Dumps every TCP socket, IPv4 then IPv6, appending them to `out`.
+/// Dumps every TCP socket, appending them to `out`.
+///
+/// One legacy TCPDIAG_GETSOCK request for AF_UNSPEC walks the kernel's socket tables once for
+/// both families; the per-family SOCK_DIAG_BY_FAMILY requests (what `ss` sends) walk them
+/// once per family, and are the fallback when the legacy request is refused.
 pub fn dump(out: &mut Vec<RawSocket>) -> Result<(), NetlinkError> {
     let mut socket = Socket::new(NETLINK_SOCK_DIAG).map_err(NetlinkError::Socket)?;
     socket.bind_auto().map_err(NetlinkError::Socket)?;
@@ -66,22 +72,60 @@ pub fn dump(out: &mut Vec<RawSocket>) -> Result<(), NetlinkError> {
         .connect(&SocketAddr::new(0, 0))
         .map_err(NetlinkError::Socket)?;
     let mut buf = vec![0u8; RECV_BUF];
-    for (seq, family) in [(1, AF_INET), (2, AF_INET6)] {
-        let request = request(seq, family);
-        socket.send(&request, 0).map_err(NetlinkError::Io)?;
-        loop {
-            let n = socket
-                .recv(&mut &mut buf[..], 0)
-                .map_err(NetlinkError::Io)?;
-            let got = buf.get(..n.min(buf.len())).unwrap_or(&[]);
-            match parse_chunk(got, out).map_err(NetlinkError::Parse)? {
-                Chunk::More => {}
-                Chunk::Done => break,
-                Chunk::Error(errno) => return Err(NetlinkError::Kernel(errno)),
-            }
-        }
+    let before = out.len();
+    match exchange(&socket, &request_both(1), &mut buf, out) {
+        Ok(()) => return Ok(()),
+        Err(NetlinkError::Kernel(_)) => out.truncate(before),
+        Err(e) => return Err(e),
+    }
+    for (seq, family) in [(2, AF_INET), (3, AF_INET6)] {
+        exchange(&socket, &request(seq, family), &mut buf, out)?;
     }
     Ok(())
+}
+
+/// Sends one dump request and reads its answer to the end.
+fn exchange(
+    socket: &Socket,
+    request: &[u8],
+    buf: &mut [u8],
+    out: &mut Vec<RawSocket>,
+) -> Result<(), NetlinkError> {
+    socket.send(request, 0).map_err(NetlinkError::Io)?;
+    loop {
+        let n = socket
+            .recv(&mut &mut buf[..], 0)
+            .map_err(NetlinkError::Io)?;
+        let got = buf.get(..n.min(buf.len())).unwrap_or(&[]);
+        match parse_chunk(got, out).map_err(NetlinkError::Parse)? {
+            Chunk::More => {}
+            Chunk::Done => return Ok(()),
+            Chunk::Error(errno) => return Err(NetlinkError::Kernel(errno)),
+        }
+    }
+}
+
+/// The legacy `struct inet_diag_req` dump (TCPDIAG_GETSOCK) for every family and state:
+/// family u8, src_len u8, dst_len u8, ext u8, sockid [48], states u32, dbs u32.
+pub fn request_both(seq: u32) -> Vec<u8> {
+    let len = NLMSG_HDRLEN + 60;
+    let mut b = vec![0u8; len];
+    let put = |b: &mut [u8], at: usize, v: &[u8]| {
+        if let Some(d) = b.get_mut(at..at + v.len()) {
+            d.copy_from_slice(v);
+        }
+    };
+    put(&mut b, 0, &(len as u32).to_ne_bytes());
+    put(&mut b, 4, &TCPDIAG_GETSOCK.to_ne_bytes());
+    put(&mut b, 6, &(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
+    put(&mut b, 8, &seq.to_ne_bytes());
+    // family AF_UNSPEC (0), no extensions, zero socket id: all sockets
+    put(
+        &mut b,
+        NLMSG_HDRLEN + 52,
+        &StateFlags::all().bits().to_ne_bytes(),
+    );
+    b
 }
 
 /// The dump request for one family, every state, no extensions.
@@ -140,7 +184,7 @@ pub fn parse_chunk(buf: &[u8], out: &mut Vec<RawSocket>) -> Result<Chunk, ParseE
                     return Ok(Chunk::Error(errno));
                 }
             }
-            SOCK_DIAG_BY_FAMILY => {
+            SOCK_DIAG_BY_FAMILY | TCPDIAG_GETSOCK => {
                 if let Some(sock) = diag_msg(index, payload)? {
                     out.push(sock);
                 }
@@ -343,6 +387,26 @@ mod tests {
             "{addr} not in the dump of {} sockets",
             out.len()
         );
+    }
+
+    #[test]
+    fn one_legacy_request_sees_both_families() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let v6 = std::net::TcpListener::bind("[::1]:0").unwrap();
+        let mut socket = Socket::new(NETLINK_SOCK_DIAG).unwrap();
+        socket.bind_auto().unwrap();
+        socket.connect(&SocketAddr::new(0, 0)).unwrap();
+        let mut buf = vec![0u8; RECV_BUF];
+        let mut out = Vec::new();
+        exchange(&socket, &request_both(9), &mut buf, &mut out).unwrap();
+        for l in [&v4, &v6] {
+            let addr = l.local_addr().unwrap();
+            assert!(
+                out.iter()
+                    .any(|s| s.local == addr && s.state == TcpState::Listen),
+                "{addr}"
+            );
+        }
     }
 
     proptest! {

@@ -4,7 +4,7 @@
 //! that shares the socket (a pre-forked server's listener). An unprivileged user reads only
 //! its own processes' fd tables; the others are counted as unreadable (root sees all).
 
-use std::collections::HashMap;
+use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::time::Instant;
 
@@ -17,8 +17,8 @@ use crate::model::tcp::OwnerScan;
 /// Which processes hold which socket inodes, and their command names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OwnerMap {
-    holders: HashMap<u64, Holders>,
-    comms: HashMap<u32, String>,
+    holders: foldhash::HashMap<u64, Holders>,
+    comms: foldhash::HashMap<u32, String>,
     pub scan: OwnerScan,
 }
 
@@ -88,39 +88,90 @@ pub fn parse_comm(text: &str) -> String {
     text.trim_end_matches('\n').to_string()
 }
 
+/// What one worker found in its share of the processes.
+#[derive(Default)]
+struct Found {
+    links: Vec<(u64, u32)>,
+    comms: Vec<(u32, String)>,
+    processes: u64,
+    unreadable: u64,
+}
+
 /// Walks /proc/*/fd under the roots. Fails only when the proc root itself cannot be listed.
+///
+/// The walk costs one readlink per open file of every process (~2.5 µs each), so it is split
+/// over up to four threads by process.
 pub fn scan(roots: &Roots) -> Result<OwnerMap, SourceError> {
     let started = Instant::now();
     let io_err = |path: &Path, e: Errno| SourceError::io(path, &std::io::Error::from(e));
-    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     let proc_fd =
-        openat(CWD, &roots.proc, dir_flags, Mode::empty()).map_err(|e| io_err(&roots.proc, e))?;
+        openat(CWD, &roots.proc, DIR_FLAGS, Mode::empty()).map_err(|e| io_err(&roots.proc, e))?;
     let pids: Vec<u32> = Dir::read_from(&proc_fd)
         .map_err(|e| io_err(&roots.proc, e))?
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().to_str().ok()?.parse::<u32>().ok())
         .collect();
 
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(pids.len() / 64 + 1);
+    let chunk = pids.len().div_ceil(workers).max(1);
+    let found: Vec<Found> = if workers <= 1 {
+        vec![scan_pids(roots, &proc_fd, &pids)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = pids
+                .chunks(chunk)
+                .map(|part| {
+                    let proc_fd = &proc_fd;
+                    s.spawn(move || scan_pids(roots, proc_fd, part))
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        })
+    };
+
     let mut map = OwnerMap::default();
+    map.holders
+        .reserve(found.iter().map(|f| f.links.len()).sum());
+    for f in found {
+        for (inode, pid) in f.links {
+            map.insert(inode, pid);
+        }
+        map.comms.extend(f.comms);
+        map.scan.processes += f.processes;
+        map.scan.unreadable += f.unreadable;
+    }
+    map.scan.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    Ok(map)
+}
+
+const DIR_FLAGS: OFlags = OFlags::RDONLY
+    .union(OFlags::DIRECTORY)
+    .union(OFlags::CLOEXEC);
+
+fn scan_pids(roots: &Roots, proc_fd: &OwnedFd, pids: &[u32]) -> Found {
+    let mut found = Found::default();
     let mut link = [0u8; 64];
     let mut rel = String::with_capacity(24);
     for pid in pids {
         rel.clear();
         rel.push_str(&pid.to_string());
         rel.push_str("/fd");
-        let fd_dir = match openat(&proc_fd, rel.as_str(), dir_flags, Mode::empty()) {
+        let fd_dir = match openat(proc_fd, rel.as_str(), DIR_FLAGS, Mode::empty()) {
             Ok(fd) => fd,
             Err(Errno::ACCESS | Errno::PERM) => {
-                map.scan.processes += 1;
-                map.scan.unreadable += 1;
+                found.processes += 1;
+                found.unreadable += 1;
                 continue;
             }
             // Gone since the listing, or not a process directory.
             Err(_) => continue,
         };
-        map.scan.processes += 1;
+        found.processes += 1;
         let Ok(mut entries) = Dir::new(fd_dir) else {
-            map.scan.unreadable += 1;
+            found.unreadable += 1;
             continue;
         };
         let mut held = false;
@@ -139,7 +190,7 @@ pub fn scan(roots: &Roots) -> Result<OwnerMap, SourceError> {
                 continue;
             };
             if let Some(inode) = link.get(..n).and_then(socket_inode) {
-                map.insert(inode, pid);
+                found.links.push((inode, *pid));
                 held = true;
             }
         }
@@ -147,11 +198,10 @@ pub fn scan(roots: &Roots) -> Result<OwnerMap, SourceError> {
             let comm = read_text(&roots.proc_path(&format!("{pid}/comm")))
                 .map(|t| parse_comm(&t))
                 .unwrap_or_else(|_| "?".to_string());
-            map.set_comm(pid, comm);
+            found.comms.push((*pid, comm));
         }
     }
-    map.scan.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    Ok(map)
+    found
 }
 
 #[cfg(test)]
