@@ -102,6 +102,35 @@ mod tests {
     }
 
     #[test]
+    fn tcp_dumps_are_kept_once_and_spanned() {
+        use crate::model::tcp::StateCounts;
+        let point = |t: u64| TcpPoint {
+            time_ms: t,
+            states: StateCounts::default(),
+            peers: HashMap::new(),
+        };
+        let mut h = TcpHistory::default();
+        h.push(point(0));
+        assert!(h.last_two().is_none());
+        h.push(point(0));
+        assert!(
+            h.last_two().is_none(),
+            "a lagging dump is not counted twice"
+        );
+        h.push(point(30_000));
+        h.push(point(60_000));
+        let (first, last) = h.span().unwrap();
+        assert_eq!((first.time_ms, last.time_ms), (0, 60_000));
+        h.push(point(70_000));
+        let (first, last) = h.span().unwrap();
+        assert_eq!((first.time_ms, last.time_ms), (30_000, 70_000));
+        let (a, b) = h.last_two().unwrap();
+        assert_eq!((a.time_ms, b.time_ms), (60_000, 70_000));
+        h.push(point(500));
+        assert!(h.last_two().is_none(), "a clock stepped back starts over");
+    }
+
+    #[test]
     fn one_reading_has_no_trend_and_gone_ids_are_dropped() {
         let mut h = LimitHistory::default();
         h.push(0, std::iter::once(("x", p(0, 1, 0))));

@@ -87,3 +87,56 @@ impl TcpDeriver {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::collect::{Collector, Roots};
+
+    fn at(mut s: Snapshot, t: u64) -> Snapshot {
+        s.time_ms = t;
+        if let Ok(table) = &mut s.tcp.table {
+            table.time_ms = t;
+        }
+        s
+    }
+
+    #[test]
+    fn rates_trends_and_listen_queue_deltas() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/memcached-clients");
+        let a = at(Collector::new(Roots::fixture(dir)).sample(), 10_000);
+        let mut b = at(a.clone(), 12_000);
+        let remote = {
+            let t = b.tcp.table.as_mut().unwrap();
+            t.states.0[TcpState::TimeWait.index()] -= 100;
+            t.peers[0].total += 30;
+            t.peers[0].remote
+        };
+        let ext = b
+            .net
+            .netstat
+            .as_mut()
+            .unwrap()
+            .entry("TcpExt".into())
+            .or_default();
+        *ext.entry("ListenOverflows".into()).or_default() += 5;
+        *ext.entry("ListenDrops".into()).or_default() += 7;
+
+        let mut d = TcpDeriver::default();
+        let first = d.update(&a);
+        assert_eq!(first.state_rates, None);
+        assert_eq!(first.listen_overflows, None);
+        // A dump reused by a later snapshot adds nothing.
+        let mut reused = a.clone();
+        reused.time_ms = 11_000;
+        let same = d.update(&reused);
+        assert_eq!(same.state_rates, None);
+        let v = d.update(&b);
+        assert_eq!(v.state_rate(TcpState::TimeWait), Some(-50.0));
+        assert_eq!(v.state_rate(TcpState::Established), Some(0.0));
+        assert_eq!(v.peer_trends.get(&remote).copied(), Some(900.0));
+        assert_eq!((v.listen_overflows, v.listen_drops), (Some(5), Some(7)));
+    }
+}

@@ -76,13 +76,13 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     .areas(area);
     status_line(state, table, status, buf);
     states_line(state, table, states, buf);
-    memory_gauges(state, table, memory, buf);
+    memory_gauges(state, memory, buf);
     peer_table(state, peers, buf);
     listener_table(state, table, listeners, buf);
     let [owners, ports] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     owner_list(state, table, owners, buf);
-    ephemeral(state, table, ports, buf);
+    ephemeral(table, ports, buf);
 }
 
 fn age(ms: u64) -> String {
@@ -133,11 +133,7 @@ fn states_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for s in TcpState::ALL {
         let n = t.states.get(s);
-        let style = match s {
-            TcpState::Established | TcpState::Listen => Style::new(),
-            _ if n == 0 => theme::dim(),
-            _ => Style::new(),
-        };
+        let style = if n == 0 { theme::dim() } else { Style::new() };
         spans.push(Span::styled(format!("{} ", s.name()), theme::dim()));
         spans.push(Span::styled(
             count(n),
@@ -189,7 +185,7 @@ fn gauge(label: String, used: u64, max: u64, area: Rect, buf: &mut Buffer) {
 }
 
 /// tcp_mem, orphans and TIME_WAIT buckets against their limits, then socket counts.
-fn memory_gauges(state: &AppState, _t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
     let Some(snap) = &state.snapshot else { return };
     let sockstat = crate::headless::sockets::sockstat(snap);
     let tcp = |name: &str| counter(&sockstat, "TCP", name);
@@ -492,7 +488,7 @@ fn owner_list(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
 }
 
 /// Local ports in the ephemeral range per destination, against the range's size.
-fn ephemeral(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn ephemeral(t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let Some(range) = t.local_port_range else {
         Paragraph::new("ip_local_port_range unknown")
             .style(theme::dim())
@@ -513,7 +509,6 @@ fn ephemeral(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let mut rows: Vec<&crate::model::tcp::Peer> =
         t.peers.iter().filter(|p| p.ephemeral > 0).collect();
     rows.sort_by(|a, b| b.ephemeral.cmp(&a.ephemeral).then(a.remote.cmp(&b.remote)));
-    let _ = state;
     let lines: Vec<Line> = rows
         .iter()
         .take(area.height.saturating_sub(1) as usize)
