@@ -2,6 +2,7 @@
 //! renders and handles keys; the collector thread does all reading.
 
 pub mod action;
+pub mod inodes;
 pub mod keymap;
 pub mod sockets;
 pub mod state;
@@ -10,14 +11,16 @@ use std::sync::mpsc as std_mpsc;
 use std::thread;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::collect::{Collector, Roots};
 use crate::model::Snapshot;
+use crate::scan::ScanEvent;
 use crate::term::TerminalGuard;
+use inodes::PromptInput;
 pub use state::AppState;
 
 /// Everything the loop reacts to.
@@ -25,6 +28,8 @@ pub use state::AppState;
 pub enum AppEvent {
     Term(Event),
     Snapshot(Box<Snapshot>),
+    /// Progress or the outcome of a directory scan.
+    Scan(ScanEvent),
     Tick,
     /// SIGHUP, SIGTERM, SIGINT: leave cleanly.
     Signal(&'static str),
@@ -126,6 +131,7 @@ async fn event_loop(
     state: &mut AppState,
     mut rx: mpsc::UnboundedReceiver<Snapshot>,
 ) -> anyhow::Result<()> {
+    let (scan_tx, mut scan_rx) = mpsc::unbounded_channel::<ScanEvent>();
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut hup = signal(SignalKind::hangup())?;
@@ -140,12 +146,14 @@ async fn event_loop(
                 Some(Err(_)) | None => AppEvent::InputClosed,
             },
             Some(snap) = rx.recv() => AppEvent::Snapshot(Box::new(snap)),
+            Some(ev) = scan_rx.recv() => AppEvent::Scan(ev),
             _ = tick.tick() => AppEvent::Tick,
             _ = hup.recv() => AppEvent::Signal("SIGHUP"),
             _ = term.recv() => AppEvent::Signal("SIGTERM"),
             _ = int.recv() => AppEvent::Signal("SIGINT"),
         };
         handle(state, event);
+        start_pending_scan(state, &scan_tx);
         // Keep up with a burst: take every queued snapshot, draw once.
         while let Ok(snap) = rx.try_recv() {
             state.ingest(snap);
@@ -153,6 +161,23 @@ async fn event_loop(
         if state.quit {
             return Ok(());
         }
+    }
+}
+
+/// Starts the scan the Inodes pane asked for, in its own thread; its progress and outcome come
+/// back as events on `tx`.
+pub fn start_pending_scan(state: &mut AppState, tx: &mpsc::UnboundedSender<ScanEvent>) {
+    let Some(options) = state.inodes.take_pending() else {
+        return;
+    };
+    let root = options.root.clone();
+    let tx = tx.clone();
+    match crate::scan::spawn(options, move |ev| {
+        // The loop is gone when the app quits; nothing waits for the scan then.
+        let _ = tx.send(ev);
+    }) {
+        Ok(handle) => state.inodes.started(handle),
+        Err(e) => state.inodes.start_failed(root, e.to_string()),
     }
 }
 
@@ -171,10 +196,31 @@ fn crash_test_hook() {
 pub fn handle(state: &mut AppState, event: AppEvent) {
     match event {
         AppEvent::Term(Event::Key(key)) => {
-            if let Some(a) = keymap::action_for(key) {
+            if key.kind == KeyEventKind::Release {
+                return;
+            }
+            if state.tab == state::Tab::Inodes && state.inodes.prompt.is_some() && !state.show_help
+            {
+                let ctrl_c =
+                    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+                let input = match key.code {
+                    _ if ctrl_c => None,
+                    KeyCode::Char(c) => Some(PromptInput::Char(c)),
+                    KeyCode::Backspace => Some(PromptInput::Backspace),
+                    KeyCode::Enter => Some(PromptInput::Submit),
+                    KeyCode::Esc => Some(PromptInput::Cancel),
+                    _ => return,
+                };
+                if let Some(input) = input {
+                    state.inodes.prompt_input(input);
+                    return;
+                }
+            }
+            if let Some(a) = keymap::action_in(key, state.tab) {
                 action::apply(state, a);
             }
         }
+        AppEvent::Scan(ev) => state.inodes.on_scan_event(ev),
         AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
         AppEvent::Tick => {}
         AppEvent::Term(_) => {}

@@ -86,6 +86,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SocketsVia::Auto)]
         sockets_via: SocketsVia,
     },
+    /// Count entries per directory below PATH: which directory eats the inodes.
+    Scan(crate::headless::scan::ScanArgs),
 }
 
 /// A replay speed: a positive factor up to 10,000.

@@ -183,6 +183,24 @@ fn span_words(ms: u64) -> String {
     }
 }
 
+/// "nginx[1234] 5021, php-fpm[77] 62": the first `n` consumers with their amounts.
+pub fn consumers_text(v: &LimitView, n: usize) -> String {
+    v.limit
+        .consumers
+        .iter()
+        .take(n)
+        .map(|c| {
+            format!(
+                "{}[{}] ({})",
+                c.comm,
+                c.pid,
+                crate::ui::format::quantity(c.amount, v.limit.unit)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Plain sentences for the rows that need attention, most severe first.
 pub fn findings(views: &[LimitView]) -> Vec<Finding> {
     let mut out: Vec<Finding> = views.iter().filter_map(finding).collect();
@@ -224,6 +242,11 @@ fn finding(v: &LimitView) -> Option<Finding> {
         ),
         None if pct >= 80.0 => format!("{name} is at {pct:.0}% ({}): {breaks}", amount(v)),
         None => format!("{name}: {}", v.limit.note.clone().unwrap_or_default()),
+    };
+    let text = if v.limit.consumers.is_empty() {
+        text
+    } else {
+        format!("{text}; most held by {}", consumers_text(v, 2))
     };
     Some(Finding {
         severity,

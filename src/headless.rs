@@ -3,5 +3,6 @@
 pub mod export;
 pub mod record;
 pub mod replay;
+pub mod scan;
 pub mod snapshot;
 pub mod sockets;

@@ -8,5 +8,6 @@ pub mod headless;
 pub mod history;
 pub mod limits;
 pub mod model;
+pub mod scan;
 pub mod term;
 pub mod ui;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             let out = &mut io::stdout().lock();
             headless::snapshot::run(roots, sockets_via.method(), json, samples, interval, out)
         }
+        Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {
             file,
             samples,

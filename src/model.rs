@@ -180,6 +180,12 @@ pub struct Net {
 pub struct NofileScan {
     /// Most used first (by share of the soft limit).
     pub top: Vec<ProcNofile>,
+    /// The processes holding the most descriptors: who fills the system file table.
+    #[serde(default)]
+    pub most_fds: Vec<ProcNofile>,
+    /// The processes with the most threads: who fills the task tables.
+    #[serde(default)]
+    pub most_threads: Vec<ProcNofile>,
     pub scanned: u64,
     /// Processes whose fd table this user may not read.
     pub unreadable: u64,
@@ -195,6 +201,9 @@ pub struct ProcNofile {
     /// None when unlimited.
     pub soft: Option<u64>,
     pub hard: Option<u64>,
+    /// Threads of the process, where they could be counted.
+    #[serde(default)]
+    pub threads: Option<u64>,
 }
 
 impl Default for Kernel {

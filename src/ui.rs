@@ -9,6 +9,7 @@
 
 pub mod format;
 pub mod help;
+pub mod inodes;
 pub mod limits;
 pub mod sockets;
 pub mod theme;
@@ -31,11 +32,12 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     title_bar(state, top, buf);
     match state.tab {
         Tab::Limits => limits::render(state, body, buf),
+        Tab::Inodes => inodes::render(&state.inodes, body, buf),
         Tab::Sockets => sockets::render(state, body, buf),
     }
     footer(state, foot, buf);
     if state.show_help {
-        help::render(area, buf);
+        help::render(state.tab, area, buf);
     }
 }
 

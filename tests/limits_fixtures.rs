@@ -130,6 +130,22 @@ fn cgroup2_container_at_pids_max() {
         (Some(512), Some(512), Some(33))
     );
     assert_eq!(pids.severity, Some(Severity::Critical));
+    // Who fills the table: the process with the most threads.
+    assert_eq!(
+        pids.limit
+            .consumers
+            .first()
+            .map(|c| (c.pid, c.comm.as_str(), c.amount)),
+        Some((77, "php-fpm", 3))
+    );
+    assert!(
+        d.findings[0]
+            .text
+            .ends_with("; most held by php-fpm[77] (3)"),
+        "{}",
+        d.findings[0].text
+    );
+    assert_eq!(row(&d, "fs.files").limit.consumers[0].amount, 62);
     let mem = row(&d, "cgroup.memory");
     assert_eq!(
         (mem.limit.failures, mem.limit.max),
@@ -220,4 +236,14 @@ fn live_machine_readings() {
             .any(|l| l.limit.id.starts_with("proc.nofile:"))
     );
     assert!(d.absent.iter().any(|a| a.source == "beancounters"));
+    let files = row(&d, "fs.files");
+    assert!(files.limit.consumers.len() >= 2);
+    assert!(
+        files
+            .limit
+            .consumers
+            .windows(2)
+            .all(|w| w[0].amount >= w[1].amount)
+    );
+    assert!(!row(&d, "kernel.tasks").limit.consumers.is_empty());
 }

@@ -160,12 +160,55 @@ fn replay_shows_what_was_recorded() {
 }
 
 #[test]
+fn inodes_pane_scans_a_typed_path_with_progress_then_cancels_a_rescan() {
+    // 42 directories (root, cache, 40 below it) of 5 files; each directory read is slowed
+    // down so the progress is on screen long enough to be seen.
+    let tree = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        let d = tree.path().join(format!("cache/d{i:02}"));
+        std::fs::create_dir_all(&d).unwrap();
+        for f in 0..5 {
+            std::fs::write(d.join(format!("f{f}")), b"").unwrap();
+        }
+    }
+    let t = Tmux::start(
+        &pane_command("HEADROOM_TEST_SCAN_DELAY_MS=100", "--interval 500ms"),
+        120,
+        40,
+    );
+    t.wait_for("Limits", WAIT);
+    t.send(&["2"]);
+    t.wait_for("inode use", WAIT);
+    t.send(&["/"]);
+    t.wait_for("scan path:", WAIT);
+    let erase = vec!["BSpace"; 80];
+    t.send(&erase);
+    t.send(&["-l", &tree.path().display().to_string()]);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("scanning ", WAIT);
+    assert!(screen.contains("Esc cancel"), "{screen}");
+    let screen = t.wait_for("242 entries in 42 dirs", WAIT);
+    assert!(
+        screen.contains("▾ cache"),
+        "the heaviest branch is open:\n{screen}"
+    );
+    // A rescan, cancelled with Esc: the result stays, the status says so.
+    t.send(&["r"]);
+    t.wait_for("scanning ", WAIT);
+    t.send(&["Escape"]);
+    let screen = t.wait_for("scan cancelled", WAIT);
+    assert!(screen.contains("d00"), "the tree is still shown:\n{screen}");
+    t.send(&["q"]);
+    assert_restored(&t, "0");
+}
+
+#[test]
 fn sockets_pane_is_reached_by_its_key() {
     // Read in place: the fixture's fd links ("socket:[N]") do not survive a copy.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memcached-clients");
     let t = Tmux::start(&pane_command("", &roots(&dir)), 120, 40);
-    t.wait_for("2 Sockets", WAIT);
-    t.send(&["2"]);
+    t.wait_for("3 Sockets", WAIT);
+    t.send(&["3"]);
     let screen = t.wait_for("10.0.0.7:11211", WAIT);
     assert!(screen.contains("memcached"), "{screen}");
     assert!(screen.contains("via procfs"), "{screen}");

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use headroom::app::AppState;
-use headroom::app::action::{Action, apply};
+use headroom::app::action::{Action, SocketsAction, apply};
 use headroom::app::sockets::{Focus, GroupBy, PeerColumn};
 use headroom::app::state::Tab;
 use headroom::collect::{Collector, Roots};
@@ -124,24 +124,24 @@ fn full_accept_queue_is_highlighted() {
 fn sort_group_and_focus_keys_change_the_tables() {
     let mut state = busy_host();
     assert_eq!(state.sockets.rows[0].label, "10.0.0.7:11211");
-    apply(&mut state, Action::GroupNext);
+    apply(&mut state, Action::Sockets(SocketsAction::GroupNext));
     assert_eq!(state.sockets.group, GroupBy::Ip);
     assert_eq!(state.sockets.rows[0].label, "10.0.0.7");
-    apply(&mut state, Action::GroupNext);
+    apply(&mut state, Action::Sockets(SocketsAction::GroupNext));
     assert_eq!(state.sockets.group, GroupBy::Port);
     assert_eq!(state.sockets.rows[0].label, "*:11211");
-    apply(&mut state, Action::GroupNext);
+    apply(&mut state, Action::Sockets(SocketsAction::GroupNext));
     // Sort by remote, A to Z, then reversed.
-    apply(&mut state, Action::SortNext);
-    apply(&mut state, Action::SortNext);
-    apply(&mut state, Action::SortNext);
+    apply(&mut state, Action::Sockets(SocketsAction::SortNext));
+    apply(&mut state, Action::Sockets(SocketsAction::SortNext));
+    apply(&mut state, Action::Sockets(SocketsAction::SortNext));
     assert_eq!(state.sockets.sort, PeerColumn::Remote);
     assert!(!state.sockets.descending);
     assert_eq!(state.sockets.rows[0].label, "10.0.0.7:11211");
-    apply(&mut state, Action::SortReverse);
+    apply(&mut state, Action::Sockets(SocketsAction::SortReverse));
     assert_eq!(state.sockets.rows[0].label, "[2001:db8::53]:53");
     // The cursor moves in the focused table and the owners follow it.
-    apply(&mut state, Action::FocusNext);
+    apply(&mut state, Action::Sockets(SocketsAction::Focus));
     assert_eq!(state.sockets.focus, Focus::Listeners);
     apply(&mut state, Action::End);
     let last = state

@@ -2,6 +2,7 @@
 
 use super::sockets::Focus;
 use super::state::{AppState, Tab};
+use crate::scan::SortKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -19,14 +20,39 @@ pub enum Action {
     /// Close an overlay, or nothing.
     Back,
     TogglePause,
-    /// Sockets pane: sort the peers by the next column.
+    Inodes(InodesAction),
+    Sockets(SocketsAction),
+}
+
+/// Keys of the Sockets pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketsAction {
+    /// Sort the peers by the next column.
     SortNext,
-    /// Sockets pane: reverse the sort order.
     SortReverse,
-    /// Sockets pane: group peers by ip:port, ip, or port.
+    /// Group peers by ip:port, ip, or port.
     GroupNext,
-    /// Sockets pane: move the cursor between peers and listeners.
-    FocusNext,
+    /// Switch the arrow keys between peers and listeners.
+    Focus,
+}
+
+/// Keys of the Inodes pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InodesAction {
+    /// Scan the selected filesystem.
+    ScanSelected,
+    /// Type a path to scan.
+    Prompt,
+    /// Scan the same root again and show the change.
+    Rescan,
+    /// Sort by bytes (rescanning with bytes when the result has none).
+    Bytes,
+    Sort(SortKey),
+    Expand,
+    Collapse,
+    Toggle,
+    /// Switch the arrow keys between the filesystems and the tree.
+    Focus,
 }
 
 /// Rows a page key moves.
@@ -42,11 +68,16 @@ pub fn apply(state: &mut AppState, action: Action) {
         Action::PrevTab => state.tab = state.tab.prev(),
         Action::Go(tab) => state.tab = tab,
         Action::ToggleHelp => state.show_help = !state.show_help,
-        Action::Back => state.show_help = false,
-        Action::TogglePause => state.paused = !state.paused,
-        Action::SortNext | Action::SortReverse | Action::GroupNext | Action::FocusNext => {
-            sockets_action(state, action);
+        Action::Back => {
+            if state.show_help {
+                state.show_help = false;
+            } else if state.tab == Tab::Inodes {
+                state.inodes.back();
+            }
         }
+        Action::Inodes(a) => inodes(state, a),
+        Action::Sockets(a) => sockets(state, a),
+        Action::TogglePause => state.paused = !state.paused,
         Action::Up => move_selection(state, |s, _| s.saturating_sub(1)),
         Action::Down => move_selection(state, |s, _| s.saturating_add(1)),
         Action::PageUp => move_selection(state, |s, _| s.saturating_sub(PAGE)),
@@ -56,25 +87,36 @@ pub fn apply(state: &mut AppState, action: Action) {
     }
 }
 
-fn sockets_action(state: &mut AppState, action: Action) {
-    if state.tab != Tab::Sockets {
-        return;
+fn inodes(state: &mut AppState, action: InodesAction) {
+    let s = &mut state.inodes;
+    match action {
+        InodesAction::ScanSelected => s.scan_selected(),
+        InodesAction::Prompt => s.open_prompt(),
+        InodesAction::Rescan => s.rescan(),
+        InodesAction::Bytes => s.bytes_key(),
+        InodesAction::Sort(key) => s.set_sort(key),
+        InodesAction::Expand => s.expand(),
+        InodesAction::Collapse => s.collapse(),
+        InodesAction::Toggle => s.toggle(),
+        InodesAction::Focus => s.toggle_focus(),
     }
+}
+
+fn sockets(state: &mut AppState, action: SocketsAction) {
     let s = &mut state.sockets;
     match action {
-        Action::SortNext => s.next_sort(),
-        Action::SortReverse => s.descending = !s.descending,
-        Action::GroupNext => {
+        SocketsAction::SortNext => s.next_sort(),
+        SocketsAction::SortReverse => s.descending = !s.descending,
+        SocketsAction::GroupNext => {
             s.group = s.group.next();
             s.peer_selected = 0;
         }
-        Action::FocusNext => {
+        SocketsAction::Focus => {
             s.focus = match s.focus {
                 Focus::Peers => Focus::Listeners,
                 Focus::Listeners => Focus::Peers,
             };
         }
-        _ => {}
     }
     state.refresh_sockets();
 }
@@ -85,9 +127,9 @@ fn move_selection(state: &mut AppState, f: impl Fn(usize, usize) -> usize) {
         let sel = state.sockets.selected_mut();
         *sel = f(*sel, n);
         state.sockets.clamp();
-        return;
-    }
-    if state.tab == Tab::Limits {
+    } else if state.tab == Tab::Inodes {
+        state.inodes.move_selection(f);
+    } else if state.tab == Tab::Limits {
         let n = state.derived.limits.len();
         state.limits.selected = f(state.limits.selected, n);
         state.limits.clamp(n);

@@ -2,8 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::Action;
+use super::action::{Action, InodesAction, SocketsAction};
 use super::state::Tab;
+use crate::scan::SortKey;
 
 /// One binding: the keys, what they do, and how help shows them.
 pub struct Binding {
@@ -55,8 +56,14 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         &[KeyCode::Char('2')],
-        Action::Go(Tab::Sockets),
+        Action::Go(Tab::Inodes),
         "2",
+        "Inodes pane",
+    ),
+    b(
+        &[KeyCode::Char('3')],
+        Action::Go(Tab::Sockets),
+        "3",
         "Sockets pane",
     ),
     b(
@@ -96,32 +103,118 @@ pub const BINDINGS: &[Binding] = &[
         "p",
         "pause/resume updates",
     ),
+    b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
+];
+
+/// Keys of the Inodes pane, looked up before the global ones there.
+pub const INODES_BINDINGS: &[Binding] = &[
     b(
         &[KeyCode::Char('s')],
-        Action::SortNext,
+        Action::Inodes(InodesAction::ScanSelected),
         "s",
-        "sockets: sort by the next column",
+        "scan the selected filesystem",
+    ),
+    b(
+        &[KeyCode::Char('/')],
+        Action::Inodes(InodesAction::Prompt),
+        "/",
+        "scan a path (type it, Enter)",
     ),
     b(
         &[KeyCode::Char('r')],
-        Action::SortReverse,
+        Action::Inodes(InodesAction::Rescan),
         "r",
-        "sockets: reverse the sort",
+        "rescan: change, rate per min",
     ),
     b(
         &[KeyCode::Char('b')],
-        Action::GroupNext,
+        Action::Inodes(InodesAction::Bytes),
         "b",
-        "sockets: group by ip:port/ip/port",
+        "sort by bytes (rescans)",
+    ),
+    b(
+        &[KeyCode::Char('c')],
+        Action::Inodes(InodesAction::Sort(SortKey::Entries)),
+        "c",
+        "sort by entry count",
+    ),
+    b(
+        &[KeyCode::Char('n')],
+        Action::Inodes(InodesAction::Sort(SortKey::Name)),
+        "n",
+        "sort by name",
+    ),
+    b(
+        &[KeyCode::Right, KeyCode::Char('l')],
+        Action::Inodes(InodesAction::Expand),
+        "→/l",
+        "open directory, then step in",
+    ),
+    b(
+        &[KeyCode::Left, KeyCode::Char('h')],
+        Action::Inodes(InodesAction::Collapse),
+        "←/h",
+        "close directory, then go up",
+    ),
+    b(
+        &[KeyCode::Enter],
+        Action::Inodes(InodesAction::Toggle),
+        "Enter",
+        "scan fs / open-close dir",
     ),
     b(
         &[KeyCode::Char('f')],
-        Action::FocusNext,
+        Action::Inodes(InodesAction::Focus),
         "f",
-        "sockets: peers ↔ listeners",
+        "arrows: filesystems / tree",
     ),
-    b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
 ];
+
+/// Keys of the Sockets pane.
+pub const SOCKETS_BINDINGS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('s')],
+        Action::Sockets(SocketsAction::SortNext),
+        "s",
+        "sort peers by the next column",
+    ),
+    b(
+        &[KeyCode::Char('r')],
+        Action::Sockets(SocketsAction::SortReverse),
+        "r",
+        "reverse the sort",
+    ),
+    b(
+        &[KeyCode::Char('b')],
+        Action::Sockets(SocketsAction::GroupNext),
+        "b",
+        "group peers by ip:port, ip, port",
+    ),
+    b(
+        &[KeyCode::Char('f')],
+        Action::Sockets(SocketsAction::Focus),
+        "f",
+        "arrows: peers / listeners",
+    ),
+];
+
+/// The action for a key press in a pane: the pane's own keys first, then the global ones.
+pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let pane: &[Binding] = match tab {
+        Tab::Inodes => INODES_BINDINGS,
+        Tab::Sockets => SOCKETS_BINDINGS,
+        Tab::Limits => &[],
+    };
+    pane.iter()
+        .find(|bd| {
+            bd.keys.contains(&key.code) && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        })
+        .map(|bd| bd.action)
+        .or_else(|| action_for(key))
+}
 
 /// The action for a key press, if any. Ctrl-C always quits.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
@@ -151,14 +244,43 @@ mod tests {
         assert_eq!(press(KeyCode::Char('?')), Some(Action::ToggleHelp));
         assert_eq!(press(KeyCode::Char('1')), Some(Action::Go(Tab::Limits)));
         assert_eq!(press(KeyCode::Char('j')), Some(Action::Down));
-        assert_eq!(press(KeyCode::Char('2')), Some(Action::Go(Tab::Sockets)));
-        assert_eq!(press(KeyCode::Char('s')), Some(Action::SortNext));
-        assert_eq!(press(KeyCode::Char('b')), Some(Action::GroupNext));
         assert_eq!(press(KeyCode::Char('Z')), None);
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
+    }
+
+    #[test]
+    fn inodes_pane_keys_come_first_there() {
+        let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        assert_eq!(
+            action_in(right, Tab::Inodes),
+            Some(Action::Inodes(InodesAction::Expand))
+        );
+        assert_eq!(action_in(right, Tab::Limits), Some(Action::NextTab));
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_in(q, Tab::Inodes), Some(Action::Quit));
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(action_for(key('3')), Some(Action::Go(Tab::Sockets)));
+        assert_eq!(
+            action_in(key('s'), Tab::Sockets),
+            Some(Action::Sockets(SocketsAction::SortNext))
+        );
+        assert_eq!(
+            action_in(key('b'), Tab::Sockets),
+            Some(Action::Sockets(SocketsAction::GroupNext))
+        );
+        assert_eq!(action_in(key('b'), Tab::Limits), None);
+        assert_eq!(
+            action_for(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
+            Some(Action::Go(Tab::Inodes))
+        );
+        let mut seen = Vec::new();
+        for k in INODES_BINDINGS.iter().flat_map(|b| b.keys) {
+            assert!(!seen.contains(k), "{k:?} bound twice in the Inodes pane");
+            seen.push(*k);
+        }
     }
 
     #[test]

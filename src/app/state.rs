@@ -1,21 +1,25 @@
 //! The application's state: the newest data and the view state of each pane, kept apart.
 
-use super::sockets::SocketsState;
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
+
+use super::inodes::InodesState;
+use super::sockets::SocketsState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Limits,
+    Inodes,
     Sockets,
 }
 
 impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Sockets];
+    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Inodes, Tab::Sockets];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Limits => "Limits",
+            Tab::Inodes => "Inodes",
             Tab::Sockets => "Sockets",
         }
     }
@@ -68,6 +72,7 @@ pub struct AppState {
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
     pub limits: LimitsState,
+    pub inodes: InodesState,
     pub sockets: SocketsState,
     deriver: Deriver,
 }
@@ -86,6 +91,7 @@ impl AppState {
             snapshot: None,
             derived: Derived::default(),
             limits: LimitsState::default(),
+            inodes: InodesState::default(),
             sockets: SocketsState::new(),
             deriver: Deriver::default(),
         }
@@ -100,6 +106,9 @@ impl AppState {
             return;
         }
         self.derived = derived;
+        if let Ok(mounts) = &snap.mounts {
+            self.inodes.set_mounts(mounts);
+        }
         self.snapshot = Some(snap);
         self.limits.clamp(self.derived.limits.len());
         self.refresh_sockets();

@@ -1,5 +1,6 @@
 //! Open file descriptors per process against RLIMIT_NOFILE: entries of `/proc/PID/fd` and the
-//! "Max open files" row of `/proc/PID/limits` (proc(5), getrlimit(2)).
+//! "Max open files" row of `/proc/PID/limits` (proc(5), getrlimit(2)); and threads per process
+//! (entries of `/proc/PID/task`), to name who fills the file and task tables.
 
 use std::collections::HashMap;
 use std::fs;
@@ -42,6 +43,17 @@ fn count_fds(roots: &Roots, on_procfs: bool, pid: u32) -> Result<u64, SourceErro
     }
     let entries = fs::read_dir(&dir).map_err(|e| SourceError::io(&dir, &e))?;
     Ok(entries.count() as u64)
+}
+
+/// Threads of a process: on procfs the link count of `/proc/PID/task` is threads + 2, readable
+/// by anyone; in a captured tree, its entries.
+fn count_threads(roots: &Roots, on_procfs: bool, pid: u32) -> Option<u64> {
+    let dir = roots.proc_path(&format!("{pid}/task"));
+    if on_procfs {
+        use std::os::unix::fs::MetadataExt;
+        return fs::metadata(&dir).ok().map(|m| m.nlink().saturating_sub(2));
+    }
+    fs::read_dir(&dir).ok().map(|d| d.count() as u64)
 }
 
 /// What rarely changes about a process: its name and its limits.
@@ -107,6 +119,7 @@ fn one(roots: &Roots, cache: &mut NofileCache, pid: u32) -> Result<ProcNofile, S
         open,
         soft: s.soft,
         hard: s.hard,
+        threads: count_threads(roots, on_procfs, pid),
     })
 }
 
@@ -132,6 +145,8 @@ pub fn pids(roots: &Roots) -> Result<Vec<u32>, SourceError> {
 pub fn read(roots: &Roots, cache: &mut NofileCache) -> Reading<NofileScan> {
     let mut scan = NofileScan {
         top: Vec::new(),
+        most_fds: Vec::new(),
+        most_threads: Vec::new(),
         scanned: 0,
         unreadable: 0,
         malformed: Vec::new(),
@@ -156,6 +171,8 @@ pub fn read(roots: &Roots, cache: &mut NofileCache) -> Reading<NofileScan> {
             }
         }
     }
+    scan.most_fds = leaders(&scan.top, |p| p.open);
+    scan.most_threads = leaders(&scan.top, |p| p.threads.unwrap_or(0));
     scan.top.sort_by(|a, b| {
         usage_ratio(b)
             .total_cmp(&usage_ratio(a))
@@ -164,6 +181,16 @@ pub fn read(roots: &Roots, cache: &mut NofileCache) -> Reading<NofileScan> {
     scan.top.truncate(KEEP);
     Ok(scan)
 }
+
+/// The [`LEADERS`] largest by `key`, largest first.
+fn leaders(all: &[ProcNofile], key: impl Fn(&ProcNofile) -> u64) -> Vec<ProcNofile> {
+    let mut v: Vec<&ProcNofile> = all.iter().collect();
+    v.sort_by_key(|p| std::cmp::Reverse(key(p)));
+    v.into_iter().take(LEADERS).cloned().collect()
+}
+
+/// How many leading consumers the snapshot names.
+pub const LEADERS: usize = 5;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -198,6 +225,21 @@ Max open files            1024                 20000                files     \n
         let after = one(&Roots::default(), &mut cache, std::process::id()).unwrap();
         assert_eq!(after.open, before.open + 5, "{before:?} {after:?}");
         assert!(after.soft.is_some());
+        let t = std::thread::spawn(|| {
+            one(
+                &Roots::default(),
+                &mut NofileCache::default(),
+                std::process::id(),
+            )
+            .unwrap()
+            .threads
+        });
+        assert!(
+            t.join().unwrap().unwrap() >= 2,
+            "this test and the spawned thread"
+        );
+        assert!(scan.most_threads.len() == LEADERS.min(scan.scanned as usize));
+        assert!(scan.most_fds.windows(2).all(|w| w[0].open >= w[1].open));
         drop(extra);
     }
 

@@ -33,7 +33,11 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     let findings_h = (wrapped.clamp(1, 6) as u16)
         .min(area.height / 3)
         .max(1.min(area.height));
-    let detail_h = if area.height >= 12 { 3 } else { 0 };
+    let detail_h = match area.height {
+        0..12 => 0,
+        12..20 => 3,
+        _ => 4,
+    };
     let [top, table, detail] = Layout::vertical([
         Constraint::Length(findings_h),
         Constraint::Min(1),
@@ -181,6 +185,12 @@ fn details(state: &AppState, area: Rect, buf: &mut Buffer) {
     let d = &state.derived;
     let mut lines = Vec::new();
     if let Some(v) = d.limits.get(state.limits.selected) {
+        if !v.limit.consumers.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Held most by: ", theme::title()),
+                Span::raw(crate::derive::consumers_text(v, v.limit.consumers.len())),
+            ]));
+        }
         let mut text = format!("{}: {}", v.limit.name, v.hint);
         if let Some(n) = &v.limit.note {
             text.push_str(&format!(" ({n})"));

@@ -1,0 +1,331 @@
+//! The inode scanner: which directories hold the entries of a filesystem.
+//!
+//! Unlike the collectors this walks a real directory tree. It reads directories with
+//! getdents(2) (d_type tells which entries are directories, so counting needs no stat per
+//! file), opens each subdirectory with openat(2) relative to its parent's descriptor, and runs
+//! on all cores. It stays on the filesystem of the root (like `du -x` / `find -xdev`), never
+//! follows symlinks, and counts directories it may not read. With `bytes` it also stats every
+//! entry (fstatat(2) relative to the directory) and sums st_blocks × 512, hard links once,
+//! as `du` does.
+//!
+//! Memory grows with the number of directories, not files: a directory is one [`DirNode`]
+//! (parent index, name in a shared arena, counts); file names are never kept.
+//!
+//! [`spawn`] runs a scan in its own thread and reports [`ScanEvent`]s (progress ticks and the
+//! outcome) to a callback, so a UI never waits on it; [`Progress`] holds the live counters and
+//! the cancel flag. [`diff`] compares two scans of the same root.
+
+pub mod diff;
+pub mod fstype;
+pub mod tree;
+mod walk;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+pub use diff::{DirChange, ScanDiff, diff};
+pub use fstype::FsKind;
+pub use tree::{DirNode, DirStatus, SortKey, Tree};
+
+/// What to scan and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanOptions {
+    pub root: PathBuf,
+    /// Also sum disk usage (a stat per entry).
+    pub bytes: bool,
+    /// Scan network and pseudo filesystems too.
+    pub any_fs: bool,
+    /// Worker threads; None: two per core, 4 to 16.
+    pub threads: Option<usize>,
+}
+
+impl ScanOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            bytes: false,
+            any_fs: false,
+            threads: None,
+        }
+    }
+
+    pub fn with_bytes(mut self, bytes: bool) -> Self {
+        self.bytes = bytes;
+        self
+    }
+
+    pub fn with_any_fs(mut self, any_fs: bool) -> Self {
+        self.any_fs = any_fs;
+        self
+    }
+}
+
+/// Directories that could not be read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScanErrors {
+    pub permission_denied: u64,
+    pub other: u64,
+}
+
+impl ScanErrors {
+    pub fn total(&self) -> u64 {
+        self.permission_denied + self.other
+    }
+}
+
+/// A finished scan.
+#[derive(Debug, Clone)]
+pub struct ScanResult {
+    /// The root as scanned (made absolute when possible).
+    pub root: PathBuf,
+    /// Wall-clock start of the scan.
+    pub started: SystemTime,
+    pub elapsed: Duration,
+    /// Whether bytes were summed.
+    pub bytes: bool,
+    pub tree: Tree,
+    pub errors: ScanErrors,
+    /// Mount points of other filesystems met below the root (counted as entries, not entered).
+    pub other_mounts: u64,
+}
+
+impl ScanResult {
+    /// Entries below and including the root, as `find ROOT -xdev | wc -l` counts them.
+    pub fn total_entries(&self) -> u64 {
+        self.tree.get(0).map_or(0, |n| n.entries)
+    }
+
+    /// Disk usage of the whole tree when bytes were summed.
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.bytes.then(|| self.tree.get(0).map_or(0, |n| n.bytes))
+    }
+
+    /// The full path of a directory of the tree.
+    pub fn path(&self, index: u32) -> PathBuf {
+        self.tree.path(&self.root, index)
+    }
+}
+
+/// Why a scan produced no result.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path} is on a {kind} filesystem ({fstype}); not scanned unless asked")]
+    Skipped {
+        path: String,
+        kind: FsKind,
+        fstype: &'static str,
+    },
+    #[error("scan cancelled")]
+    Cancelled,
+    #[error("scan threads: {0}")]
+    Threads(String),
+}
+
+/// Live counters of a running scan, shared with its workers; also its cancel flag.
+#[derive(Debug)]
+pub struct Progress {
+    started: Instant,
+    entries: AtomicU64,
+    dirs: AtomicU64,
+    bytes: AtomicU64,
+    denied: AtomicU64,
+    other_errors: AtomicU64,
+    cancel: AtomicBool,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            entries: AtomicU64::new(0),
+            dirs: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            denied: AtomicU64::new(0),
+            other_errors: AtomicU64::new(0),
+            cancel: AtomicBool::new(false),
+        }
+    }
+
+    /// Asks the workers to stop; the scan then ends with [`ScanError::Cancelled`].
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// A copy of the counters now.
+    pub fn sample(&self) -> ProgressSample {
+        let elapsed = self.started.elapsed();
+        let entries = self.entries.load(Ordering::Relaxed);
+        let secs = elapsed.as_secs_f64();
+        ProgressSample {
+            entries,
+            dirs: self.dirs.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            errors: ScanErrors {
+                permission_denied: self.denied.load(Ordering::Relaxed),
+                other: self.other_errors.load(Ordering::Relaxed),
+            },
+            elapsed,
+            entries_per_sec: if secs > 0.0 {
+                entries as f64 / secs
+            } else {
+                0.0
+            },
+        }
+    }
+
+    fn add_entries(&self, n: u64) {
+        if n > 0 {
+            self.entries.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    fn add_bytes(&self, n: u64) {
+        if n > 0 {
+            self.bytes.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    fn dir_done(&self) {
+        self.dirs.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn error(&self, err: rustix::io::Errno) {
+        if err == rustix::io::Errno::ACCESS || err == rustix::io::Errno::PERM {
+            self.denied.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.other_errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The counters of a running scan at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ProgressSample {
+    /// Entries seen so far (the root not included).
+    pub entries: u64,
+    /// Directories read completely.
+    pub dirs: u64,
+    /// Bytes summed so far (0 without bytes).
+    pub bytes: u64,
+    pub errors: ScanErrors,
+    pub elapsed: Duration,
+    pub entries_per_sec: f64,
+}
+
+/// What a scan started with [`spawn`] reports.
+#[derive(Debug)]
+pub enum ScanEvent {
+    Progress(ProgressSample),
+    Done(Result<Box<ScanResult>, ScanError>),
+}
+
+/// A scan running in its own thread.
+#[derive(Debug)]
+pub struct ScanHandle {
+    pub progress: Arc<Progress>,
+    thread: thread::JoinHandle<()>,
+}
+
+impl ScanHandle {
+    pub fn cancel(&self) {
+        self.progress.cancel();
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.thread.is_finished()
+    }
+}
+
+/// How often [`spawn`] reports progress.
+pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Starts a scan in a thread of its own. `report` gets a progress sample every
+/// [`PROGRESS_EVERY`] and then, once, the outcome; it must not block for long.
+pub fn spawn<F>(options: ScanOptions, report: F) -> io::Result<ScanHandle>
+where
+    F: Fn(ScanEvent) + Send + Sync + 'static,
+{
+    let progress = Arc::new(Progress::new());
+    let shared = Arc::clone(&progress);
+    let thread = thread::Builder::new()
+        .name("headroom-scan".into())
+        .spawn(move || {
+            let done = AtomicBool::new(false);
+            let outcome = thread::scope(|s| {
+                let ticker = s.spawn(|| {
+                    while !done.load(Ordering::Relaxed) {
+                        thread::park_timeout(PROGRESS_EVERY);
+                        if !done.load(Ordering::Relaxed) {
+                            report(ScanEvent::Progress(shared.sample()));
+                        }
+                    }
+                });
+                let outcome = scan(&options, &shared);
+                done.store(true, Ordering::Relaxed);
+                ticker.thread().unpark();
+                outcome
+            });
+            report(ScanEvent::Done(outcome.map(Box::new)));
+        })?;
+    Ok(ScanHandle { progress, thread })
+}
+
+/// Starts a scan whose events arrive on a channel.
+pub fn start(
+    options: ScanOptions,
+) -> io::Result<(ScanHandle, std::sync::mpsc::Receiver<ScanEvent>)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let handle = spawn(options, move |event| {
+        if let Ok(tx) = tx.lock() {
+            // The receiver may be gone: nobody waits for the outcome any more.
+            let _ = tx.send(event);
+        }
+    })?;
+    Ok((handle, rx))
+}
+
+/// Scans in the calling thread (the work itself runs on a pool of its own), updating
+/// `progress` as it goes.
+pub fn scan(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, ScanError> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let root = absolute(&options.root);
+    let out = walk::walk(&root, options, progress)?;
+    if progress.is_cancelled() {
+        return Err(ScanError::Cancelled);
+    }
+    Ok(ScanResult {
+        root,
+        started,
+        elapsed: clock.elapsed(),
+        bytes: options.bytes,
+        tree: out.tree,
+        errors: out.errors,
+        other_mounts: out.other_mounts,
+    })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
