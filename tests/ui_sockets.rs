@@ -173,3 +173,14 @@ fn sort_group_and_focus_keys_change_the_tables() {
     assert!(s.contains("owners of 127.0.0.1:9000"), "{s}");
     assert!(s.contains("php-fpm"), "{s}");
 }
+
+#[test]
+fn help_lists_the_sockets_keys() {
+    let mut state = busy_host();
+    apply(&mut state, Action::ToggleHelp);
+    let t = draw(&state, 80, 24);
+    let s = screen(&t);
+    assert!(s.contains("Sockets pane"), "{s}");
+    assert!(s.contains("group peers by ip:port, ip, port"), "{s}");
+    insta::assert_snapshot!(t.backend());
+}
