@@ -189,36 +189,42 @@ fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
     let Some(snap) = &state.snapshot else { return };
     let sockstat = crate::headless::sockets::sockstat(snap);
     let tcp = |name: &str| counter(&sockstat, "TCP", name);
-    let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4])
-        .spacing(1)
-        .split(area);
-    let rows = |a: Rect| Layout::vertical([Constraint::Length(1); 2]).split(a);
-    // When narrow, the four cells take two lines of two.
+    // One line of four cells when wide, two lines of two when narrow.
     let cells: Vec<Rect> = if area.height >= 2 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50); 2])
             .spacing(1)
             .areas(area);
-        let (l, r) = (rows(l), rows(r));
-        vec![l[0], r[0], l[1], r[1]]
+        let [a, c] = Layout::vertical([Constraint::Length(1); 2]).areas(l);
+        let [b, d] = Layout::vertical([Constraint::Length(1); 2]).areas(r);
+        vec![a, b, c, d]
     } else {
-        areas.to_vec()
+        Layout::horizontal([
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+        ])
+        .spacing(1)
+        .split(area)
+        .to_vec()
     };
     let mut cells = cells.into_iter();
     let mut next = || cells.next().unwrap_or_default();
     match (tcp("mem"), snap.net.tcp_mem.as_ref().ok()) {
         (Some(mem), Some([_, pressure, max])) => {
             let tag = if mem >= *max {
-                " AT MAX"
+                "AT MAX "
             } else if mem >= *pressure {
-                " PRESSURE"
+                "PRESSURE "
             } else {
                 ""
             };
             gauge(
                 format!(
-                    "tcp_mem {} of {}{tag}",
-                    size(mem * PAGE_SIZE),
-                    size(max * PAGE_SIZE)
+                    "tcp_mem {tag}{}/{} pages {}",
+                    count(mem),
+                    count(*max),
+                    size(mem * PAGE_SIZE)
                 ),
                 mem,
                 *max,
@@ -262,13 +268,17 @@ fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
     if let Some(n) = counter(&sockstat, "sockets", "used") {
         counts.push(format!("sockets {}", count(n)));
     }
+    // TCP sockets in use / allocated (orphans and TIME_WAIT included in the latter).
+    if let (Some(inuse), Some(alloc)) = (tcp("inuse"), tcp("alloc")) {
+        counts.push(format!("tcp {}/{}", count(inuse), count(alloc)));
+    }
     let udp = counter(&sockstat, "UDP", "inuse").unwrap_or(0)
         + counter(&sockstat, "UDP6", "inuse").unwrap_or(0);
     counts.push(format!("udp {}", count(udp)));
     if let Ok(n) = &snap.tcp.unix_sockets {
         counts.push(format!("unix {}", count(*n)));
     }
-    Paragraph::new(counts.join("  ")).render(next(), buf);
+    Paragraph::new(counts.join(" ")).render(next(), buf);
 }
 
 fn section(title: String, focused: bool) -> Block<'static> {
