@@ -21,6 +21,7 @@ use netlink_packet_sock_diag::constants::{AF_INET, AF_INET6, IPPROTO_TCP};
 use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
 use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 use netlink_sys::{Socket, SocketAddr};
+use rustix::net::sockopt::Timeout;
 
 use super::{RawSocket, socket_addr};
 use crate::collect::ParseError;
@@ -35,6 +36,8 @@ const TCPDIAG_GETSOCK: u16 = 18;
 const DIAG_MSG_LEN: usize = 72;
 /// A receive buffer this large lets the kernel fill 32 KiB dump skbs.
 const RECV_BUF: usize = 64 * 1024;
+/// Longest wait for one datagram of the dump.
+const RECV_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Why the netlink dump could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +74,9 @@ pub fn dump(out: &mut Vec<RawSocket>) -> Result<(), NetlinkError> {
     socket
         .connect(&SocketAddr::new(0, 0))
         .map_err(NetlinkError::Socket)?;
+    // A dump that stops answering must not hang the collector.
+    rustix::net::sockopt::set_socket_timeout(&socket, Timeout::Recv, Some(RECV_TIMEOUT))
+        .map_err(|e| NetlinkError::Socket(e.into()))?;
     let mut buf = vec![0u8; RECV_BUF];
     let before = out.len();
     match exchange(&socket, &request_both(1), &mut buf, out) {
