@@ -9,7 +9,7 @@
 #
 # Usage: benches/cpu.sh            (builds the release binary with cargo)
 #        HEADROOM=/path/to/headroom DURATION=30 EXTRA=2000 benches/cpu.sh
-#        PANE=3 benches/cpu.sh    (headroom shows the pane of that key, e.g. 3 for Graphs)
+#        PANE=4 benches/cpu.sh    (headroom shows the pane of that key, e.g. 4 for Graphs)
 set -euo pipefail
 
 DURATION=${DURATION:-30}

@@ -29,6 +29,25 @@ pub struct Common {
     pub interval: Duration,
 }
 
+/// The `--sockets-via` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SocketsVia {
+    Auto,
+    Netlink,
+    Procfs,
+}
+
+impl SocketsVia {
+    pub fn method(self) -> crate::collect::tcp::Method {
+        use crate::collect::tcp::Method;
+        match self {
+            SocketsVia::Auto => Method::Auto,
+            SocketsVia::Netlink => Method::Netlink,
+            SocketsVia::Procfs => Method::Procfs,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Record raw snapshots to FILE (zstd-compressed JSON lines) until stopped or the span ends.
@@ -62,6 +81,10 @@ pub enum Command {
         /// Take N readings --interval apart and report the last, so deltas are real.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
         samples: u32,
+        /// How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback
+        /// (auto), or only one of them.
+        #[arg(long, value_enum, default_value_t = SocketsVia::Auto)]
+        sockets_via: SocketsVia,
     },
     /// Count entries per directory below PATH: which directory eats the inodes.
     Scan(crate::headless::scan::ScanArgs),
@@ -124,7 +147,7 @@ mod tests {
             "/x/proc",
         ])
         .unwrap();
-        let Some(Command::Snapshot { json, samples }) = a.command else {
+        let Some(Command::Snapshot { json, samples, .. }) = a.command else {
             panic!("not snapshot")
         };
         assert!(json);
@@ -132,6 +155,19 @@ mod tests {
         assert_eq!(a.common.interval, Duration::from_millis(250));
         assert_eq!(a.common.proc_root, PathBuf::from("/x/proc"));
         let b = parse(&["--interval", "2", "snapshot"]).unwrap();
+        let Some(Command::Snapshot { sockets_via, .. }) = b.command else {
+            panic!("not snapshot")
+        };
+        assert_eq!(sockets_via, SocketsVia::Auto);
+        let c = parse(&["snapshot", "--sockets-via", "procfs"]).unwrap();
+        assert!(matches!(
+            c.command,
+            Some(Command::Snapshot {
+                sockets_via: SocketsVia::Procfs,
+                ..
+            })
+        ));
+        assert!(parse(&["snapshot", "--sockets-via", "carrier-pigeon"]).is_err());
         assert_eq!(b.common.interval, Duration::from_secs(2));
     }
 

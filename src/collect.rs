@@ -21,8 +21,10 @@ pub mod mounts;
 pub mod nofile;
 pub mod pressure;
 pub mod stat;
+pub mod tcp;
 pub mod text;
 pub mod thermal;
+pub mod unix;
 pub mod vmstat;
 pub mod zoneinfo;
 
@@ -118,6 +120,8 @@ pub struct Collector {
     distro: Option<String>,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
+    /// The last socket dump and owner map, and how sockets are enumerated.
+    pub tcp: tcp::TcpCollector,
 }
 
 impl Collector {
@@ -134,7 +138,14 @@ impl Collector {
             nofile: nofile::NofileCache::default(),
             zone_reserve: None,
             statvfs_budget: std::time::Duration::from_millis(500),
+            tcp: tcp::TcpCollector::default(),
         }
+    }
+
+    /// Enumerates TCP sockets this way (netlink with fallback by default).
+    pub fn with_tcp_method(mut self, method: tcp::Method) -> Self {
+        self.tcp = tcp::TcpCollector::new(method);
+        self
     }
 
     pub fn roots(&self) -> &Roots {
@@ -185,6 +196,7 @@ impl Collector {
                 loadavg: loadavg::read(roots),
                 stat: stat::read(roots),
             },
+            tcp: self.tcp.sample(roots),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
 pub mod graphs;
+pub mod tcp;
 
 use std::collections::HashMap;
 
@@ -78,6 +79,8 @@ pub struct Derived {
     pub errors: Vec<SourceNote>,
     /// Values and rates of the Graphs pane.
     pub graphs: graphs::GraphsView,
+    /// Socket state rates, peer trends and listen-queue failures.
+    pub tcp: tcp::TcpView,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -87,6 +90,7 @@ pub struct Deriver {
     history: LimitHistory,
     prev_disks: Option<(Vec<DiskStat>, u64)>,
     series: SeriesHistory,
+    tcp: tcp::TcpDeriver,
 }
 
 impl Deriver {
@@ -162,6 +166,7 @@ impl Deriver {
             limits: views,
             absent,
             errors,
+            tcp: self.tcp.update(snap),
         }
     }
 }

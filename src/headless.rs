@@ -5,3 +5,4 @@ pub mod record;
 pub mod replay;
 pub mod scan;
 pub mod snapshot;
+pub mod sockets;

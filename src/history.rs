@@ -106,11 +106,90 @@ mod tests {
     }
 
     #[test]
+    fn tcp_dumps_are_kept_once_and_spanned() {
+        use crate::model::tcp::StateCounts;
+        let point = |t: u64| TcpPoint {
+            time_ms: t,
+            states: StateCounts::default(),
+            peers: HashMap::new(),
+        };
+        let mut h = TcpHistory::default();
+        h.push(point(0));
+        assert!(h.last_two().is_none());
+        h.push(point(0));
+        assert!(
+            h.last_two().is_none(),
+            "a lagging dump is not counted twice"
+        );
+        h.push(point(30_000));
+        h.push(point(60_000));
+        let (first, last) = h.span().unwrap();
+        assert_eq!((first.time_ms, last.time_ms), (0, 60_000));
+        h.push(point(70_000));
+        let (first, last) = h.span().unwrap();
+        assert_eq!((first.time_ms, last.time_ms), (30_000, 70_000));
+        let (a, b) = h.last_two().unwrap();
+        assert_eq!((a.time_ms, b.time_ms), (60_000, 70_000));
+        h.push(point(500));
+        assert!(h.last_two().is_none(), "a clock stepped back starts over");
+    }
+
+    #[test]
     fn one_reading_has_no_trend_and_gone_ids_are_dropped() {
         let mut h = LimitHistory::default();
         h.push(0, std::iter::once(("x", p(0, 1, 0))));
         assert_eq!(h.trend_per_min("x"), None);
         h.push(1000, std::iter::once(("z", p(1000, 1, 0))));
         assert!(h.span("x").is_none());
+    }
+}
+
+/// One TCP dump, reduced to what rates and trends need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TcpPoint {
+    pub time_ms: u64,
+    pub states: crate::model::tcp::StateCounts,
+    pub peers: HashMap<std::net::SocketAddr, u64>,
+}
+
+/// Recent TCP dumps (one entry per dump, not per snapshot: a lagging dump is not repeated).
+#[derive(Debug, Default)]
+pub struct TcpHistory {
+    points: VecDeque<TcpPoint>,
+}
+
+impl TcpHistory {
+    /// Adds a dump unless it is the one already held; a clock step backwards starts over.
+    pub fn push(&mut self, p: TcpPoint) {
+        match self.points.back() {
+            Some(last) if last.time_ms == p.time_ms => return,
+            Some(last) if last.time_ms > p.time_ms => self.points.clear(),
+            _ => {}
+        }
+        let now = p.time_ms;
+        self.points.push_back(p);
+        while self
+            .points
+            .front()
+            .is_some_and(|f| now.saturating_sub(f.time_ms) > LIMIT_WINDOW_MS)
+        {
+            self.points.pop_front();
+        }
+    }
+
+    /// The newest dump and the one before it.
+    pub fn last_two(&self) -> Option<(&TcpPoint, &TcpPoint)> {
+        let n = self.points.len();
+        Some((self.points.get(n.checked_sub(2)?)?, self.points.get(n - 1)?))
+    }
+
+    /// The oldest dump within the trend span and the newest, when they differ.
+    pub fn span(&self) -> Option<(&TcpPoint, &TcpPoint)> {
+        let last = self.points.back()?;
+        let first = self
+            .points
+            .iter()
+            .find(|p| last.time_ms.saturating_sub(p.time_ms) <= TREND_SPAN_MS)?;
+        (first.time_ms < last.time_ms).then_some((first, last))
     }
 }

@@ -13,8 +13,13 @@ fn main() -> ExitCode {
     let roots = args.common.roots();
     let interval = args.common.interval;
     let result = match args.command {
-        Some(Command::Snapshot { json, samples }) => {
-            headless::snapshot::run(roots, json, samples, interval, &mut io::stdout().lock())
+        Some(Command::Snapshot {
+            json,
+            samples,
+            sockets_via,
+        }) => {
+            let out = &mut io::stdout().lock();
+            headless::snapshot::run(roots, sockets_via.method(), json, samples, interval, out)
         }
         Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {

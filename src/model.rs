@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::collect::SourceError;
 
+pub mod tcp;
+
 /// A reading that may be absent on this machine or unreadable.
 pub type Reading<T> = Result<T, SourceError>;
 
@@ -64,6 +66,8 @@ pub struct Snapshot {
     pub pressure: graphs::PressureReadings,
     #[serde(default)]
     pub load: graphs::LoadReadings,
+    #[serde(default)]
+    pub tcp: tcp::TcpSample,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -12,6 +12,7 @@ pub mod graphs;
 pub mod help;
 pub mod inodes;
 pub mod limits;
+pub mod sockets;
 pub mod theme;
 
 use ratatui::buffer::Buffer;
@@ -33,6 +34,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     match state.tab {
         Tab::Limits => limits::render(state, body, buf),
         Tab::Inodes => inodes::render(&state.inodes, body, buf),
+        Tab::Sockets => sockets::render(state, body, buf),
         Tab::Graphs => graphs::render(state, body, buf),
     }
     footer(state, foot, buf);

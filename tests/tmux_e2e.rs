@@ -201,3 +201,22 @@ fn inodes_pane_scans_a_typed_path_with_progress_then_cancels_a_rescan() {
     t.send(&["q"]);
     assert_restored(&t, "0");
 }
+
+#[test]
+fn sockets_pane_is_reached_by_its_key() {
+    // Read in place: the fixture's fd links ("socket:[N]") do not survive a copy.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memcached-clients");
+    let t = Tmux::start(&pane_command("", &roots(&dir)), 120, 40);
+    t.wait_for("3 Sockets", WAIT);
+    t.send(&["3"]);
+    let screen = t.wait_for("10.0.0.7:11211", WAIT);
+    assert!(screen.contains("memcached"), "{screen}");
+    assert!(screen.contains("via procfs"), "{screen}");
+    assert!(screen.contains("owners of 10.0.0.7:11211"), "{screen}");
+    assert!(screen.contains("php-fpm"), "{screen}");
+    t.send(&["b"]);
+    let screen = t.wait_for("by ip ·", WAIT);
+    assert!(screen.contains("10.0.0.7 "), "{screen}");
+    t.send(&["q"]);
+    assert_restored(&t, "0");
+}

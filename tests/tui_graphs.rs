@@ -84,7 +84,7 @@ fn graphs_pane_by_its_key_with_zoom_and_cursor() {
     assert!(started.status.success(), "{started:?}");
     tmux.wait_for("1 Limits");
 
-    tmux.keys(&["3"]);
+    tmux.keys(&["4"]);
     let screen = tmux.wait_for("window 5m");
     assert!(screen.contains("Dirty"), "{screen}");
     assert!(screen.contains("CPU 0.8–3.5GHz"), "{screen}");

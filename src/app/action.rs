@@ -1,5 +1,6 @@
 //! What a key asks for, and the one place that carries it out.
 
+use super::sockets::Focus;
 use super::state::{AppState, Tab};
 use crate::scan::SortKey;
 
@@ -21,6 +22,7 @@ pub enum Action {
     TogglePause,
     Inodes(InodesAction),
     Graphs(GraphsAction),
+    Sockets(SocketsAction),
 }
 
 /// Keys of the Graphs pane.
@@ -34,6 +36,18 @@ pub enum GraphsAction {
     Live,
     ZoomIn,
     ZoomOut,
+}
+
+/// Keys of the Sockets pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketsAction {
+    /// Sort the peers by the next column.
+    SortNext,
+    SortReverse,
+    /// Group peers by ip:port, ip, or port.
+    GroupNext,
+    /// Switch the arrow keys between peers and listeners.
+    Focus,
 }
 
 /// Keys of the Inodes pane.
@@ -79,6 +93,7 @@ pub fn apply(state: &mut AppState, action: Action) {
         }
         Action::Inodes(a) => inodes(state, a),
         Action::Graphs(a) => graphs(state, a),
+        Action::Sockets(a) => sockets(state, a),
         Action::TogglePause => state.paused = !state.paused,
         Action::Up => move_selection(state, |s, _| s.saturating_sub(1)),
         Action::Down => move_selection(state, |s, _| s.saturating_add(1)),
@@ -115,8 +130,32 @@ fn graphs(state: &mut AppState, action: GraphsAction) {
     }
 }
 
+fn sockets(state: &mut AppState, action: SocketsAction) {
+    let s = &mut state.sockets;
+    match action {
+        SocketsAction::SortNext => s.next_sort(),
+        SocketsAction::SortReverse => s.descending = !s.descending,
+        SocketsAction::GroupNext => {
+            s.group = s.group.next();
+            s.peer_selected = 0;
+        }
+        SocketsAction::Focus => {
+            s.focus = match s.focus {
+                Focus::Peers => Focus::Listeners,
+                Focus::Listeners => Focus::Peers,
+            };
+        }
+    }
+    state.refresh_sockets();
+}
+
 fn move_selection(state: &mut AppState, f: impl Fn(usize, usize) -> usize) {
-    if state.tab == Tab::Inodes {
+    if state.tab == Tab::Sockets {
+        let n = state.sockets.focused_len();
+        let sel = state.sockets.selected_mut();
+        *sel = f(*sel, n);
+        state.sockets.clamp();
+    } else if state.tab == Tab::Inodes {
         state.inodes.move_selection(f);
     } else if state.tab == Tab::Limits {
         let n = state.derived.limits.len();

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, GraphsAction, InodesAction};
+use super::action::{Action, GraphsAction, InodesAction, SocketsAction};
 use super::state::Tab;
 use crate::scan::SortKey;
 
@@ -62,8 +62,14 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         &[KeyCode::Char('3')],
-        Action::Go(Tab::Graphs),
+        Action::Go(Tab::Sockets),
         "3",
+        "Sockets pane",
+    ),
+    b(
+        &[KeyCode::Char('4')],
+        Action::Go(Tab::Graphs),
+        "4",
         "Graphs pane",
     ),
     b(
@@ -204,6 +210,34 @@ pub const GRAPHS_BINDINGS: &[Binding] = &[
     ),
 ];
 
+/// Keys of the Sockets pane.
+pub const SOCKETS_BINDINGS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('s')],
+        Action::Sockets(SocketsAction::SortNext),
+        "s",
+        "sort peers by the next column",
+    ),
+    b(
+        &[KeyCode::Char('r')],
+        Action::Sockets(SocketsAction::SortReverse),
+        "r",
+        "reverse the sort",
+    ),
+    b(
+        &[KeyCode::Char('b')],
+        Action::Sockets(SocketsAction::GroupNext),
+        "b",
+        "group peers by ip:port, ip, port",
+    ),
+    b(
+        &[KeyCode::Char('f')],
+        Action::Sockets(SocketsAction::Focus),
+        "f",
+        "arrows: peers / listeners",
+    ),
+];
+
 /// The action for a key press in a pane: the pane's own keys first, then the global ones.
 pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
@@ -222,6 +256,7 @@ pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
 pub fn pane_bindings(tab: Tab) -> &'static [Binding] {
     match tab {
         Tab::Inodes => INODES_BINDINGS,
+        Tab::Sockets => SOCKETS_BINDINGS,
         Tab::Graphs => GRAPHS_BINDINGS,
         Tab::Limits => &[],
     }
@@ -272,6 +307,17 @@ mod tests {
         assert_eq!(action_in(right, Tab::Limits), Some(Action::NextTab));
         let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(action_in(q, Tab::Inodes), Some(Action::Quit));
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(action_for(key('3')), Some(Action::Go(Tab::Sockets)));
+        assert_eq!(
+            action_in(key('s'), Tab::Sockets),
+            Some(Action::Sockets(SocketsAction::SortNext))
+        );
+        assert_eq!(
+            action_in(key('b'), Tab::Sockets),
+            Some(Action::Sockets(SocketsAction::GroupNext))
+        );
+        assert_eq!(action_in(key('b'), Tab::Limits), None);
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
             Some(Action::Go(Tab::Inodes))
@@ -302,7 +348,7 @@ mod tests {
             action_in(key(KeyCode::Esc), Tab::Graphs),
             Some(Action::Graphs(GraphsAction::Live))
         );
-        assert_eq!(press(KeyCode::Char('3')), Some(Action::Go(Tab::Graphs)));
+        assert_eq!(press(KeyCode::Char('4')), Some(Action::Go(Tab::Graphs)));
         let mut seen = Vec::new();
         for k in GRAPHS_BINDINGS.iter().flat_map(|b| b.keys) {
             assert!(!seen.contains(k), "{k:?} bound twice in the Graphs pane");

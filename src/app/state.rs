@@ -5,22 +5,25 @@ use crate::model::Snapshot;
 
 use super::graphs::GraphsState;
 use super::inodes::InodesState;
+use super::sockets::SocketsState;
 use crate::history::SeriesHistory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Limits,
     Inodes,
+    Sockets,
     Graphs,
 }
 
 impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Inodes, Tab::Graphs];
+    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Inodes, Tab::Sockets, Tab::Graphs];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Limits => "Limits",
             Tab::Inodes => "Inodes",
+            Tab::Sockets => "Sockets",
             Tab::Graphs => "Graphs",
         }
     }
@@ -75,6 +78,7 @@ pub struct AppState {
     pub limits: LimitsState,
     pub inodes: InodesState,
     pub graphs: GraphsState,
+    pub sockets: SocketsState,
     deriver: Deriver,
 }
 
@@ -106,6 +110,7 @@ impl AppState {
             limits: LimitsState::default(),
             inodes: InodesState::default(),
             graphs: GraphsState::default(),
+            sockets: SocketsState::new(),
             deriver: Deriver::default(),
         }
     }
@@ -129,5 +134,15 @@ impl AppState {
         }
         self.snapshot = Some(snap);
         self.limits.clamp(self.derived.limits.len());
+        self.refresh_sockets();
+    }
+
+    /// Rebuilds the Sockets pane's rows after new data or a new grouping or sort.
+    pub fn refresh_sockets(&mut self) {
+        let table = self
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.tcp.table.as_ref().ok());
+        self.sockets.refresh(table, &self.derived.tcp);
     }
 }

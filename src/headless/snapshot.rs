@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+use crate::collect::tcp::Method;
 use crate::collect::{Collector, Roots};
 use crate::derive::graphs;
 use crate::derive::{Derived, Deriver, Finding, LimitView, Severity};
@@ -29,6 +30,8 @@ pub struct Report<'a> {
     pub disks: &'a [graphs::DiskRate],
     pub pressure: &'a graphs::PressureView,
     pub load: &'a graphs::LoadView,
+    /// TCP sockets by state, peer and listener (see `headless::sockets`).
+    pub tcp: super::sockets::TcpValue<'a>,
 }
 
 impl<'a> Report<'a> {
@@ -46,6 +49,7 @@ impl<'a> Report<'a> {
             disks: &derived.graphs.disks,
             pressure: &derived.graphs.pressure,
             load: &derived.graphs.load,
+            tcp: super::sockets::report(snap, derived),
         }
     }
 }
@@ -60,8 +64,13 @@ pub fn rfc3339(time_ms: u64) -> String {
 }
 
 /// Takes `samples` readings `interval` apart; returns the last and its derivation.
-pub fn take(roots: Roots, samples: u32, interval: Duration) -> (Snapshot, Derived) {
-    let mut collector = Collector::new(roots);
+pub fn take(
+    roots: Roots,
+    tcp_method: Method,
+    samples: u32,
+    interval: Duration,
+) -> (Snapshot, Derived) {
+    let mut collector = Collector::new(roots).with_tcp_method(tcp_method);
     let mut deriver = Deriver::default();
     let mut snap = collector.sample();
     let mut derived = deriver.update(&snap);
@@ -75,12 +84,13 @@ pub fn take(roots: Roots, samples: u32, interval: Duration) -> (Snapshot, Derive
 
 pub fn run(
     roots: Roots,
+    tcp_method: Method,
     json: bool,
     samples: u32,
     interval: Duration,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let (snap, derived) = take(roots, samples, interval);
+    let (snap, derived) = take(roots, tcp_method, samples, interval);
     let report = Report::new(&snap, &derived);
     if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -149,6 +159,8 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
             }
         }
     }
+    writeln!(out)?;
+    super::sockets::write_text(&r.tcp, out)?;
     Ok(())
 }
 

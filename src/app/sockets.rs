@@ -1,0 +1,366 @@
+//! View state of the Sockets pane: which table has the cursor, where it is, how the peers are
+//! grouped and sorted, and the peer rows that follow from it (rebuilt on each update, never
+//! while drawing).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use crate::collect::tcp::services::service_name;
+use crate::derive::tcp::TcpView;
+use crate::model::tcp::{Peer, SocketOwner, StateCounts, TcpState, TcpTable};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    Peers,
+    Listeners,
+}
+
+/// How peer rows are keyed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GroupBy {
+    /// One row per remote ip:port.
+    #[default]
+    Addr,
+    /// One row per remote address, all ports together.
+    Ip,
+    /// One row per remote port (service), all addresses together.
+    Port,
+}
+
+impl GroupBy {
+    pub fn next(self) -> Self {
+        match self {
+            GroupBy::Addr => GroupBy::Ip,
+            GroupBy::Ip => GroupBy::Port,
+            GroupBy::Port => GroupBy::Addr,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Addr => "ip:port",
+            GroupBy::Ip => "ip",
+            GroupBy::Port => "port",
+        }
+    }
+
+    fn key(self, a: SocketAddr) -> String {
+        match self {
+            GroupBy::Addr => a.to_string(),
+            GroupBy::Ip => a.ip().to_string(),
+            GroupBy::Port => format!("*:{}", a.port()),
+        }
+    }
+}
+
+/// The columns of the peer table, each one sortable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PeerColumn {
+    Remote,
+    Service,
+    Established,
+    TimeWait,
+    CloseWait,
+    Other,
+    #[default]
+    Total,
+    Trend,
+    Ephemeral,
+}
+
+impl PeerColumn {
+    pub const ALL: [PeerColumn; 9] = [
+        PeerColumn::Remote,
+        PeerColumn::Service,
+        PeerColumn::Established,
+        PeerColumn::TimeWait,
+        PeerColumn::CloseWait,
+        PeerColumn::Other,
+        PeerColumn::Total,
+        PeerColumn::Trend,
+        PeerColumn::Ephemeral,
+    ];
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL
+            .get((i + 1) % Self::ALL.len())
+            .copied()
+            .unwrap_or(self)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PeerColumn::Remote => "remote",
+            PeerColumn::Service => "service",
+            PeerColumn::Established => "ESTAB",
+            PeerColumn::TimeWait => "TIME_W",
+            PeerColumn::CloseWait => "CLOSE_W",
+            PeerColumn::Other => "other",
+            PeerColumn::Total => "total",
+            PeerColumn::Trend => "trend/m",
+            PeerColumn::Ephemeral => "eph",
+        }
+    }
+
+    /// Text columns read best A→Z, numbers biggest first.
+    pub fn natural_descending(self) -> bool {
+        !matches!(self, PeerColumn::Remote | PeerColumn::Service)
+    }
+}
+
+/// One line of the peer table: a remote address or a group of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerRow {
+    pub label: String,
+    pub service: Option<String>,
+    pub states: StateCounts,
+    pub total: u64,
+    /// Change in sockets per minute over the last minute; None before two dumps.
+    pub trend: Option<f64>,
+    pub ephemeral: u64,
+    /// Remote addresses in this row.
+    pub members: usize,
+    pub processes: Vec<SocketOwner>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SocketsState {
+    pub focus: Focus,
+    pub group: GroupBy,
+    pub sort: PeerColumn,
+    pub descending: bool,
+    pub peer_selected: usize,
+    pub listener_selected: usize,
+    /// The peer table as shown, rebuilt by [`SocketsState::refresh`].
+    pub rows: Vec<PeerRow>,
+    listeners: usize,
+}
+
+impl SocketsState {
+    pub fn new() -> Self {
+        Self {
+            descending: true,
+            ..Self::default()
+        }
+    }
+
+    /// Rebuilds the rows from the newest dump and clamps the cursors.
+    pub fn refresh(&mut self, table: Option<&TcpTable>, view: &TcpView) {
+        self.rows = table.map_or_else(Vec::new, |t| {
+            peer_rows(
+                &t.peers,
+                &view.peer_trends,
+                self.group,
+                self.sort,
+                self.descending,
+            )
+        });
+        self.listeners = table.map_or(0, |t| t.listeners.len());
+        self.clamp();
+    }
+
+    pub fn clamp(&mut self) {
+        self.peer_selected = self.peer_selected.min(self.rows.len().saturating_sub(1));
+        self.listener_selected = self.listener_selected.min(self.listeners.saturating_sub(1));
+    }
+
+    /// Rows in the focused table.
+    pub fn focused_len(&self) -> usize {
+        match self.focus {
+            Focus::Peers => self.rows.len(),
+            Focus::Listeners => self.listeners,
+        }
+    }
+
+    pub fn selected_mut(&mut self) -> &mut usize {
+        match self.focus {
+            Focus::Peers => &mut self.peer_selected,
+            Focus::Listeners => &mut self.listener_selected,
+        }
+    }
+
+    pub fn next_sort(&mut self) {
+        self.sort = self.sort.next();
+        self.descending = self.sort.natural_descending();
+    }
+}
+
+/// Groups and sorts the peers.
+pub fn peer_rows(
+    peers: &[Peer],
+    trends: &HashMap<SocketAddr, f64>,
+    group: GroupBy,
+    sort: PeerColumn,
+    descending: bool,
+) -> Vec<PeerRow> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows: Vec<PeerRow> = Vec::new();
+    let mut owners: Vec<HashMap<(u32, String), u64>> = Vec::new();
+    for p in peers {
+        let key = group.key(p.remote);
+        let i = *index.entry(key.clone()).or_insert_with(|| {
+            rows.push(PeerRow {
+                label: key,
+                service: match group {
+                    GroupBy::Ip => None,
+                    _ => service_name(p.remote.port()).map(str::to_string),
+                },
+                states: StateCounts::default(),
+                total: 0,
+                trend: None,
+                ephemeral: 0,
+                members: 0,
+                processes: Vec::new(),
+            });
+            owners.push(HashMap::new());
+            rows.len() - 1
+        });
+        let (Some(row), Some(own)) = (rows.get_mut(i), owners.get_mut(i)) else {
+            continue;
+        };
+        row.states.merge(&p.states);
+        row.total += p.total;
+        row.ephemeral += p.ephemeral;
+        row.members += 1;
+        if let Some(t) = trends.get(&p.remote) {
+            row.trend = Some(row.trend.unwrap_or(0.0) + t);
+        }
+        for o in &p.processes {
+            *own.entry((o.pid, o.comm.clone())).or_insert(0) += o.sockets;
+        }
+    }
+    for (row, own) in rows.iter_mut().zip(owners) {
+        row.processes = own
+            .into_iter()
+            .map(|((pid, comm), sockets)| SocketOwner { pid, comm, sockets })
+            .collect();
+        row.processes
+            .sort_by(|a, b| b.sockets.cmp(&a.sockets).then(a.pid.cmp(&b.pid)));
+    }
+    rows.sort_by(|a, b| {
+        let ord = match sort {
+            PeerColumn::Remote => a.label.cmp(&b.label),
+            PeerColumn::Service => a.service.cmp(&b.service),
+            PeerColumn::Established => a
+                .states
+                .get(TcpState::Established)
+                .cmp(&b.states.get(TcpState::Established)),
+            PeerColumn::TimeWait => a
+                .states
+                .get(TcpState::TimeWait)
+                .cmp(&b.states.get(TcpState::TimeWait)),
+            PeerColumn::CloseWait => a
+                .states
+                .get(TcpState::CloseWait)
+                .cmp(&b.states.get(TcpState::CloseWait)),
+            PeerColumn::Other => a.states.other().cmp(&b.states.other()),
+            PeerColumn::Total => a.total.cmp(&b.total),
+            PeerColumn::Trend => a.trend.unwrap_or(0.0).total_cmp(&b.trend.unwrap_or(0.0)),
+            PeerColumn::Ephemeral => a.ephemeral.cmp(&b.ephemeral),
+        };
+        let ord = if descending { ord.reverse() } else { ord };
+        ord.then_with(|| a.label.cmp(&b.label))
+    });
+    rows
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn peer(remote: &str, est: u64, tw: u64, pid: u32) -> Peer {
+        let mut states = StateCounts::default();
+        states.add(TcpState::Established, est);
+        states.add(TcpState::TimeWait, tw);
+        Peer {
+            remote: remote.parse().unwrap(),
+            service: None,
+            states,
+            total: est + tw,
+            ephemeral: est + tw,
+            processes: vec![SocketOwner {
+                pid,
+                comm: format!("p{pid}"),
+                sockets: est,
+            }],
+        }
+    }
+
+    fn peers() -> Vec<Peer> {
+        vec![
+            peer("10.0.0.7:11211", 100, 30, 1),
+            peer("10.0.0.7:6379", 5, 0, 1),
+            peer("10.0.0.8:11211", 50, 0, 2),
+            peer("[2001:db8::1]:443", 1, 1, 3),
+        ]
+    }
+
+    #[test]
+    fn groups_by_ip_and_by_port() {
+        let t = HashMap::new();
+        let by_ip = peer_rows(&peers(), &t, GroupBy::Ip, PeerColumn::Total, true);
+        assert_eq!(by_ip.len(), 3);
+        assert_eq!(
+            (by_ip[0].label.as_str(), by_ip[0].total, by_ip[0].members),
+            ("10.0.0.7", 135, 2)
+        );
+        assert_eq!(by_ip[0].service, None);
+        assert_eq!(
+            by_ip[0].processes,
+            vec![SocketOwner {
+                pid: 1,
+                comm: "p1".into(),
+                sockets: 105
+            }]
+        );
+        assert_eq!(by_ip[2].label, "2001:db8::1");
+        let by_port = peer_rows(&peers(), &t, GroupBy::Port, PeerColumn::Total, true);
+        assert_eq!(by_port[0].label, "*:11211");
+        assert_eq!(by_port[0].service.as_deref(), Some("memcached"));
+        assert_eq!(by_port[0].states.get(TcpState::Established), 150);
+        assert_eq!(by_port[0].processes.len(), 2);
+    }
+
+    #[test]
+    fn sorts_by_any_column_both_ways() {
+        let mut t = HashMap::new();
+        t.insert("10.0.0.8:11211".parse().unwrap(), 12.0);
+        t.insert("10.0.0.7:11211".parse().unwrap(), -3.0);
+        let p = peers();
+        let labels = |rows: Vec<PeerRow>| rows.into_iter().map(|r| r.label).collect::<Vec<_>>();
+        assert_eq!(
+            labels(peer_rows(&p, &t, GroupBy::Addr, PeerColumn::TimeWait, true))[..2],
+            ["10.0.0.7:11211", "[2001:db8::1]:443"].map(String::from)
+        );
+        assert_eq!(
+            labels(peer_rows(&p, &t, GroupBy::Addr, PeerColumn::Trend, true))[0],
+            "10.0.0.8:11211"
+        );
+        assert_eq!(
+            labels(peer_rows(&p, &t, GroupBy::Addr, PeerColumn::Total, false))[0],
+            "[2001:db8::1]:443"
+        );
+        assert_eq!(
+            labels(peer_rows(&p, &t, GroupBy::Addr, PeerColumn::Remote, false))[0],
+            "10.0.0.7:11211"
+        );
+        let mut col = PeerColumn::Total;
+        for _ in 0..PeerColumn::ALL.len() {
+            col = col.next();
+        }
+        assert_eq!(col, PeerColumn::Total, "s cycles through every column");
+    }
+
+    #[test]
+    fn selection_is_clamped_to_the_rows() {
+        let mut s = SocketsState::new();
+        s.peer_selected = 99;
+        s.listener_selected = 5;
+        s.refresh(None, &TcpView::default());
+        assert_eq!((s.peer_selected, s.listener_selected), (0, 0));
+        assert_eq!(s.focused_len(), 0);
+    }
+}
