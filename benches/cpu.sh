@@ -68,7 +68,7 @@ ticks() {
 # The program's pid in a session: the pane's process, or its only child when a shell kept it.
 program_pid() {
     local pid child
-    pid=$(tmux -L "$SOCKET" display-message -p -t "$1" '#{pane_pid}')
+    pid=$(tmux -L "$SOCKET" display-message -p -t "=$1:" '#{pane_pid}')
     child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | awk '{print $1}')
     if [ -n "$child" ] && [ "$(cat "/proc/$pid/comm")" = sh ]; then
         echo "$child"

@@ -90,8 +90,16 @@ impl Roots {
 }
 
 /// Reads a whole text file; binary junk becomes replacement characters, never an error.
+///
+/// Not `fs::read`: it stats the file to size its buffer, and /proc and /sys files all claim a
+/// size of 0 or 4096, so that is one wasted system call per file per sample.
 pub fn read_text(path: &Path) -> Result<String, SourceError> {
-    let bytes = fs::read(path).map_err(|e| SourceError::io(path, &e))?;
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(4096);
+    // Through `take`, which reads to the end without asking the file for its size.
+    fs::File::open(path)
+        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
+        .map_err(|e| SourceError::io(path, &e))?;
     Ok(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -116,6 +124,9 @@ pub struct Collector {
     /// The kernel's reserve from /proc/zoneinfo (a long file on big machines that changes only
     /// with watermark sysctls or memory hotplug) and the samples until it is read again.
     zone_reserve: Option<(u32, Reading<u64>)>,
+    /// Frequencies from /proc/cpuinfo (no cpufreq: mostly VMs, where they do not move; the file
+    /// is long on many-core machines) and the samples until it is read again.
+    cpuinfo_freq: Option<(u32, Reading<crate::model::graphs::CpuFreqs>)>,
     /// The distribution's name; it does not change while we run.
     distro: Option<String>,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
@@ -137,6 +148,7 @@ impl Collector {
             statvfs: mounts::LiveStat::default(),
             nofile: nofile::NofileCache::default(),
             zone_reserve: None,
+            cpuinfo_freq: None,
             statvfs_budget: std::time::Duration::from_millis(500),
             tcp: tcp::TcpCollector::default(),
         }
@@ -167,9 +179,26 @@ impl Collector {
         }
     }
 
+    /// cpufreq every sample; the /proc/cpuinfo fallback every [`CPUINFO_EVERY`] samples.
+    fn cpu_freq(&mut self) -> Reading<crate::model::graphs::CpuFreqs> {
+        if let Some((left, value)) = &mut self.cpuinfo_freq
+            && *left > 0
+        {
+            *left -= 1;
+            return value.clone();
+        }
+        let value = cpufreq::read(&self.roots);
+        let from_cpuinfo = value
+            .as_ref()
+            .is_ok_and(|f| f.source == crate::model::graphs::FreqSource::Cpuinfo);
+        self.cpuinfo_freq = from_cpuinfo.then(|| (CPUINFO_EVERY - 1, value.clone()));
+        value
+    }
+
     /// Reads every source once.
     pub fn sample(&mut self) -> crate::model::Snapshot {
         let reserve = self.zone_reserve();
+        let freq = self.cpu_freq();
         let roots = &self.roots;
         crate::model::Snapshot {
             time_ms: now_ms(),
@@ -186,7 +215,7 @@ impl Collector {
             nofile: nofile::read(roots, &mut self.nofile),
             memory: read_memory_with(roots, reserve),
             cpu: crate::model::graphs::CpuReadings {
-                freq: cpufreq::read(roots),
+                freq,
                 hwmon: hwmon::read(roots),
                 thermal: thermal::read(roots),
             },
@@ -200,6 +229,9 @@ impl Collector {
         }
     }
 }
+
+/// Samples between reads of /proc/cpuinfo when it is the frequency source.
+const CPUINFO_EVERY: u32 = 5;
 
 /// Samples between reads of /proc/zoneinfo.
 const ZONEINFO_EVERY: u32 = 60;

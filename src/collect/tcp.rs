@@ -171,7 +171,9 @@ pub fn read(
 /// walk of every /proc/PID/fd, the costly part) follows the same rule. Measured here with
 /// 40,000 loopback sockets (benches/sockets.sh): the dump and aggregation take ~30 ms, so they
 /// run every 1 s tick; the owner map takes ~115 ms, so it runs every other tick and the pane
-/// shows its age.
+/// shows its age. The owner map also waits at least [`Self::OWNERS_MIN_GAP`]: with 2,000
+/// processes its walk costs ~25 ms, and running it every second alone cost the dashboard more
+/// CPU than btop spends in total (benches/cpu.sh).
 #[derive(Debug, Default)]
 pub struct TcpCollector {
     pub method: Method,
@@ -182,6 +184,8 @@ pub struct TcpCollector {
 impl TcpCollector {
     /// Minimum gap between two runs, as a multiple of the last run's duration.
     pub const DUTY: u32 = 10;
+    /// Minimum gap between two owner maps.
+    pub const OWNERS_MIN_GAP: std::time::Duration = std::time::Duration::from_secs(5);
 
     pub fn new(method: Method) -> Self {
         Self {
@@ -196,7 +200,12 @@ impl TcpCollector {
 
     /// Everything the sockets pane needs at this tick.
     pub fn sample(&mut self, roots: &Roots) -> TcpSample {
-        if Self::due(self.owners.as_ref().map(|(a, t, _)| (*a, *t))) {
+        let owners_due = Self::due(self.owners.as_ref().map(|(a, t, _)| (*a, *t)))
+            && self
+                .owners
+                .as_ref()
+                .is_none_or(|(at, _, _)| at.elapsed() >= Self::OWNERS_MIN_GAP);
+        if owners_due {
             let at = Instant::now();
             match owners::scan(roots) {
                 Ok(mut map) => {
