@@ -4,6 +4,9 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::os::fd::OwnedFd;
+
+use rustix::fs::{AtFlags, Mode, OFlags, StatxFlags, open, statx};
 
 use crate::collect::{ParseError, Roots, SourceError, read_text};
 use crate::model::{NofileScan, ProcNofile, Reading};
@@ -34,26 +37,36 @@ pub fn parse_limits(text: &str) -> Result<(Option<u64>, Option<u64>), ParseError
 /// anyone may stat it; older kernels report 0 there and need the directory read (owner or root).
 /// When the kernel is known to report counts (`sized`), 0 means none (kernel threads), no read.
 /// On a captured tree (a plain directory) the size means nothing.
-fn count_fds(roots: &Roots, on_procfs: bool, sized: bool, pid: u32) -> Result<u64, SourceError> {
-    let dir = roots.proc_path(&format!("{pid}/fd"));
-    if on_procfs {
-        let meta = fs::metadata(&dir).map_err(|e| SourceError::io(&dir, &e))?;
-        if meta.len() > 0 || sized {
-            return Ok(meta.len());
+fn count_fds(
+    roots: &Roots,
+    proc_dir: Option<&OwnedFd>,
+    sized: bool,
+    pid: u32,
+) -> Result<u64, SourceError> {
+    if let Some(dirfd) = proc_dir {
+        let rel = format!("{pid}/fd");
+        let size = statx(dirfd, rel.as_str(), AtFlags::empty(), StatxFlags::SIZE)
+            .map(|st| st.stx_size)
+            .map_err(|e| SourceError::io(&roots.proc_path(&rel), &e.into()))?;
+        if size > 0 || sized {
+            return Ok(size);
         }
     }
+    let dir = roots.proc_path(&format!("{pid}/fd"));
     let entries = fs::read_dir(&dir).map_err(|e| SourceError::io(&dir, &e))?;
     Ok(entries.count() as u64)
 }
 
 /// Threads of a process: on procfs the link count of `/proc/PID/task` is threads + 2, readable
 /// by anyone; in a captured tree, its entries.
-fn count_threads(roots: &Roots, on_procfs: bool, pid: u32) -> Option<u64> {
-    let dir = roots.proc_path(&format!("{pid}/task"));
-    if on_procfs {
-        use std::os::unix::fs::MetadataExt;
-        return fs::metadata(&dir).ok().map(|m| m.nlink().saturating_sub(2));
+fn count_threads(roots: &Roots, proc_dir: Option<&OwnedFd>, pid: u32) -> Option<u64> {
+    if let Some(dirfd) = proc_dir {
+        let rel = format!("{pid}/task");
+        return statx(dirfd, rel.as_str(), AtFlags::empty(), StatxFlags::NLINK)
+            .ok()
+            .map(|st| u64::from(st.stx_nlink).saturating_sub(2));
     }
+    let dir = roots.proc_path(&format!("{pid}/task"));
     fs::read_dir(&dir).ok().map(|d| d.count() as u64)
 }
 
@@ -86,6 +99,8 @@ pub struct NofileCache {
     /// Whether its fd directories report their count as size (Linux 6.2+; decided once, from
     /// our own, which always holds descriptors).
     sized_fd_dirs: Option<bool>,
+    /// The proc root, open, so each per-process stat walks two path components, not four.
+    proc_dir: Option<OwnedFd>,
 }
 
 const PROC_SUPER_MAGIC: i64 = 0x9fa0;
@@ -118,7 +133,17 @@ fn one(roots: &Roots, cache: &mut NofileCache, pid: u32) -> Result<ProcNofile, S
     let sized = *cache.sized_fd_dirs.get_or_insert_with(|| {
         on_procfs && fs::metadata(roots.proc_path("self/fd")).is_ok_and(|m| m.len() > 0)
     });
-    let open = count_fds(roots, on_procfs, sized, pid)?;
+    if on_procfs && cache.proc_dir.is_none() {
+        cache.proc_dir = open(
+            &roots.proc,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok();
+    }
+    let proc_dir = cache.proc_dir.as_ref().filter(|_| on_procfs);
+    let open = count_fds(roots, proc_dir, sized, pid)?;
+    let threads = count_threads(roots, proc_dir, pid);
     let s = cache.get(roots, pid)?;
     Ok(ProcNofile {
         pid,
@@ -126,7 +151,7 @@ fn one(roots: &Roots, cache: &mut NofileCache, pid: u32) -> Result<ProcNofile, S
         open,
         soft: s.soft,
         hard: s.hard,
-        threads: count_threads(roots, on_procfs, pid),
+        threads,
     })
 }
 
