@@ -553,7 +553,12 @@ fn chart_with(
         }
     }
     if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
-        hi = lo + 1.0;
+        // A flat line: mid-height when the range is free, on the floor when it starts at 0.
+        let pad = (lo.abs() * 0.05).max(0.5);
+        if bounds.is_none() {
+            lo -= pad;
+        }
+        hi = lo + 2.0 * pad;
     } else if bounds.is_none_or(|(_, bhi)| !bhi.is_finite()) {
         hi += (hi - lo) * 0.1;
     }
