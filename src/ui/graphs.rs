@@ -81,7 +81,7 @@ impl Window {
 }
 
 /// One line of a chart.
-struct Line_ {
+struct Trace {
     key: String,
     label: String,
     style: Style,
@@ -93,8 +93,8 @@ fn line(
     label: impl Into<String>,
     i: usize,
     fmt: fn(f64) -> String,
-) -> Line_ {
-    Line_ {
+) -> Trace {
+    Trace {
         key: key.into(),
         label: label.into(),
         style: Style::new().fg(theme::SERIES[i % theme::SERIES.len()]),
@@ -391,7 +391,7 @@ fn render_cell(p: &GraphsPane, w: &Window, cell: Cell, area: Rect, buf: &mut Buf
                 .collect();
             keys.sort_by(|a, b| b.1.total_cmp(&a.1));
             let n = if area.width >= 70 { 4 } else { 2 };
-            let lines: Vec<Line_> = keys
+            let lines: Vec<Trace> = keys
                 .iter()
                 .take(n)
                 .enumerate()
@@ -428,7 +428,7 @@ fn render_cell(p: &GraphsPane, w: &Window, cell: Cell, area: Rect, buf: &mut Buf
             chart(h, w, "", &lines, &[], Some((0.0, f64::NAN)), area, buf);
         }
         Cell::Util => {
-            let mut lines: Vec<Line_> = h
+            let mut lines: Vec<Trace> = h
                 .keys_with_prefix(key::DISK)
                 .filter(|k| k.ends_with(".util"))
                 .take(4)
@@ -441,7 +441,7 @@ fn render_cell(p: &GraphsPane, w: &Window, cell: Cell, area: Rect, buf: &mut Buf
                     line(k, name, i + 2, fmt_pct)
                 })
                 .collect();
-            lines.push(Line_ {
+            lines.push(Trace {
                 key: key::DISKS_IOPS.into(),
                 label: "IOPS".into(),
                 style: theme::dim(),
@@ -477,7 +477,7 @@ fn chart(
     h: &SeriesHistory,
     w: &Window,
     title: &str,
-    lines: &[Line_],
+    lines: &[Trace],
     rules: &[Rule],
     bounds: Option<(f64, f64)>,
     area: Rect,
@@ -493,7 +493,7 @@ fn chart_with(
     h: &SeriesHistory,
     w: &Window,
     title: &str,
-    lines: &[Line_],
+    lines: &[Trace],
     rules: &[Rule],
     bounds: Option<(f64, f64)>,
     title_only: usize,
@@ -604,7 +604,7 @@ fn chart_with(
 }
 
 /// A threshold in the unit of the chart's first line.
-fn fmt_value_like(lines: &[Line_], v: f64) -> String {
+fn fmt_value_like(lines: &[Trace], v: f64) -> String {
     lines.first().map_or_else(|| fmt_1(v), |l| (l.fmt)(v))
 }
 
