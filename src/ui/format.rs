@@ -23,6 +23,27 @@ pub fn size(n: u64) -> String {
     format_size(n, opts)
 }
 
+/// Cells of a usage bar, without the percentage.
+pub const BAR: usize = 8;
+/// Columns a [`bar`] takes: the cells, a space and "100%".
+pub const BAR_WIDTH: u16 = BAR as u16 + 5;
+
+/// "██████░░  74%": a usage bar with its percentage; blank when there is no percentage.
+pub fn bar(pct: Option<f64>) -> String {
+    match pct {
+        None => format!("{:<w$}", "", w = BAR_WIDTH as usize),
+        Some(p) => {
+            let filled = ((p / 100.0) * BAR as f64).round().clamp(0.0, BAR as f64) as usize;
+            format!(
+                "{}{} {:>3.0}%",
+                "█".repeat(filled),
+                "░".repeat(BAR - filled),
+                p.min(999.0)
+            )
+        }
+    }
+}
+
 /// A count with thin grouping, short enough for a column: 1234567 → "1.2M".
 pub fn count(n: u64) -> String {
     match n {
@@ -46,5 +67,8 @@ mod tests {
         assert_eq!(quantity(1, Unit::Pages), "4KiB");
         assert_eq!(quantity(1536, Unit::Bytes), "1.5KiB");
         assert_eq!(size(197_787_648), "188.6MiB");
+        assert_eq!(bar(Some(74.0)), "██████░░  74%");
+        assert_eq!(bar(Some(250.0)), "████████ 250%");
+        assert_eq!(bar(None).len(), BAR_WIDTH as usize);
     }
 }

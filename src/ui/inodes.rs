@@ -22,11 +22,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 
 use crate::app::inodes::{Focus, FsRow, InodesState, ScanStatus, ScanView};
 use crate::scan::SortKey;
-use crate::ui::format::{count, size};
+use crate::ui::format::{self, count, size};
 use crate::ui::theme;
-
-/// Width of a usage bar, without the percentage.
-const BAR: usize = 8;
 
 pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
     let fs_rows = state.filesystems.len().max(1) as u16 + 1;
@@ -70,21 +67,6 @@ pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn bar(pct: Option<f64>) -> String {
-    match pct {
-        None => format!("{:<w$}", "", w = BAR + 5),
-        Some(p) => {
-            let filled = ((p / 100.0) * BAR as f64).round().clamp(0.0, BAR as f64) as usize;
-            format!(
-                "{}{} {:>3.0}%",
-                "█".repeat(filled),
-                "░".repeat(BAR - filled),
-                p.min(999.0)
-            )
-        }
-    }
-}
-
 fn usage_style(pct: Option<f64>) -> Style {
     match pct {
         Some(p) if p >= 95.0 => Style::new().fg(theme::CRITICAL),
@@ -109,10 +91,10 @@ fn fs_row(f: &FsRow) -> Row<'_> {
     cells.extend([
         num(f.inodes_used, count),
         num(f.inodes_total, count),
-        Cell::from(bar(f.inodes_pct())).style(usage_style(f.inodes_pct())),
+        Cell::from(format::bar(f.inodes_pct())).style(usage_style(f.inodes_pct())),
         num(f.bytes_used, size),
         num(f.bytes_total, size),
-        Cell::from(bar(f.bytes_pct())).style(usage_style(f.bytes_pct())),
+        Cell::from(format::bar(f.bytes_pct())).style(usage_style(f.bytes_pct())),
     ]);
     let row = Row::new(cells);
     if f.kind.is_some() {
@@ -137,10 +119,10 @@ fn filesystems(state: &InodesState, area: Rect, buf: &mut Buffer) {
         Constraint::Length(5),
         Constraint::Length(6),
         Constraint::Length(6),
-        Constraint::Length(BAR as u16 + 5),
+        Constraint::Length(format::BAR_WIDTH),
         Constraint::Length(8),
         Constraint::Length(8),
-        Constraint::Length(BAR as u16 + 5),
+        Constraint::Length(format::BAR_WIDTH),
     ];
     // On a wide screen the columns keep their width and the rest stays empty.
     if area.width >= 100 {

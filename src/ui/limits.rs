@@ -16,11 +16,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 
 use crate::app::AppState;
 use crate::derive::{LimitView, Severity};
-use crate::ui::format::quantity;
+use crate::ui::format::{self, quantity};
 use crate::ui::theme;
-
-/// Width of the usage bar, without the percentage.
-const BAR: usize = 8;
 
 pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     let d = &state.derived;
@@ -86,21 +83,6 @@ fn findings(state: &AppState, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn bar(pct: Option<f64>) -> String {
-    match pct {
-        None => format!("{:<w$}", "", w = BAR + 5),
-        Some(p) => {
-            let filled = ((p / 100.0) * BAR as f64).round().clamp(0.0, BAR as f64) as usize;
-            format!(
-                "{}{} {:>3.0}%",
-                "█".repeat(filled),
-                "░".repeat(BAR - filled),
-                p.min(999.0)
-            )
-        }
-    }
-}
-
 fn trend(v: &LimitView) -> String {
     match v.trend_per_min {
         Some(t) if t.abs() >= 0.5 => {
@@ -128,7 +110,7 @@ fn row(v: &LimitView) -> Row<'_> {
     let usage = if v.limit.no_info {
         "no info".to_string()
     } else {
-        bar(v.pct)
+        format::bar(v.pct)
     };
     Row::new(vec![
         Cell::from(v.limit.name.as_str()),
@@ -153,7 +135,7 @@ fn limits_table(state: &AppState, area: Rect, buf: &mut Buffer) {
         Constraint::Min(18),
         Constraint::Length(9),
         Constraint::Length(9),
-        Constraint::Length(BAR as u16 + 5),
+        Constraint::Length(format::BAR_WIDTH),
         Constraint::Length(9),
         Constraint::Length(6),
         Constraint::Length(5),
