@@ -263,11 +263,16 @@ fn finding(v: &LimitView) -> Option<Finding> {
             )
         }
         None if pct >= 100.0 => format!("{name} is at its limit ({}): {breaks}", amount(v)),
-        None if v.ever_failed() => format!(
-            "{name} has failed {} times since the counter started, none just now; now {}",
-            v.limit.failures.unwrap_or(0),
-            amount(v)
-        ),
+        None if v.ever_failed() => {
+            let now = match v.limit.used {
+                Some(_) => format!("; now {}", amount(v)),
+                None => String::new(),
+            };
+            format!(
+                "{name} has failed {} times since the counter started, none just now{now}",
+                v.limit.failures.unwrap_or(0)
+            )
+        }
         None if pct >= 80.0 => format!("{name} is at {pct:.0}% ({}): {breaks}", amount(v)),
         None => format!("{name}: {}", v.limit.note.clone().unwrap_or_default()),
     };

@@ -358,13 +358,6 @@ fn netstat(snap: &Snapshot, name: &str) -> Option<u64> {
         .and_then(|t| counter(t, "TcpExt", name))
 }
 
-fn sum(a: Option<u64>, b: Option<u64>) -> Option<u64> {
-    match (a, b) {
-        (None, None) => None,
-        (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
-    }
-}
-
 fn net_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
     let n = &snap.net;
     let tcp = |name| {
@@ -414,20 +407,23 @@ fn net_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
         }
         out.push(row);
     }
-    let overflows = sum(
-        netstat(snap, "ListenOverflows"),
-        netstat(snap, "ListenDrops"),
-    );
-    if overflows.is_some() {
+    // ListenDrops counts every dropped SYN or ACK of a listener, overflows of the accept
+    // queue included; older kernels may lack it.
+    let drops = netstat(snap, "ListenDrops").or_else(|| netstat(snap, "ListenOverflows"));
+    let fullest = fullest_listener(snap);
+    if drops.is_some() || fullest.is_some() {
         let mut row = Limit::new(
             "net.listen",
             "net",
-            "listen queues",
+            "listen queue",
             Unit::Count,
             hints::LISTEN,
         )
-        .failing(overflows);
-        row.note = Some("ListenOverflows + ListenDrops".into());
+        .failing(drops);
+        if let Some(l) = fullest {
+            row = row.with(l.accept_queue, l.backlog);
+            row.note = Some(format!("fullest: {}", l.local));
+        }
         out.push(row);
     }
     if let (Ok(count), Ok(max)) = (&n.conntrack_count, &n.conntrack_max) {
@@ -443,6 +439,21 @@ fn net_rows(snap: &Snapshot, out: &mut Vec<Limit>) {
             .failing(n.conntrack_drops.as_ref().ok().copied()),
         );
     }
+}
+
+/// The listener whose accept queue is fullest against its backlog.
+fn fullest_listener(snap: &Snapshot) -> Option<&crate::model::tcp::Listener> {
+    let table = snap.tcp.table.as_ref().ok()?;
+    let fill = |l: &crate::model::tcp::Listener| match l.backlog {
+        Some(b) if b > 0 => l.accept_queue as f64 / b as f64,
+        _ => 0.0,
+    };
+    // Without backlogs (the /proc/net/tcp fallback has none), the longest queue.
+    table.listeners.iter().max_by(|a, b| {
+        fill(a)
+            .total_cmp(&fill(b))
+            .then(a.accept_queue.cmp(&b.accept_queue))
+    })
 }
 
 /// How many processes the table shows.

@@ -247,3 +247,43 @@ fn live_machine_readings() {
     );
     assert!(!row(&d, "kernel.tasks").limit.consumers.is_empty());
 }
+
+#[test]
+fn listen_queue_row_names_the_fullest_listener() {
+    let d = once("memcached-clients");
+    let l = row(&d, "net.listen");
+    assert_eq!(
+        (l.limit.used, l.limit.max),
+        (Some(7), None),
+        "procfs has no backlog"
+    );
+    assert_eq!(l.limit.note.as_deref(), Some("fullest: 127.0.0.1:9000"));
+}
+
+#[test]
+fn live_full_accept_queue_tops_the_listen_row() {
+    use rustix::net::{AddressFamily, SocketType, ipproto};
+    use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpStream};
+    use std::time::Duration;
+    let l =
+        rustix::net::socket(AddressFamily::INET, SocketType::STREAM, Some(ipproto::TCP)).unwrap();
+    rustix::net::bind(&l, &SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)).unwrap();
+    rustix::net::listen(&l, 1).unwrap();
+    let addr: SocketAddr = rustix::net::getsockname(&l).unwrap().try_into().unwrap();
+    // Nobody accepts: the queue fills to backlog + 1, later connections are dropped.
+    let clients: Vec<TcpStream> = (0..4)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok())
+        .collect();
+    assert!(clients.len() >= 2);
+    let d = Deriver::default().update(&Collector::new(Roots::default()).sample());
+    let listen = row(&d, "net.listen");
+    assert_eq!(
+        listen.limit.note.as_deref(),
+        Some(format!("fullest: {addr}").as_str()),
+        "{listen:?}"
+    );
+    assert_eq!(listen.limit.max, Some(1));
+    assert!(listen.limit.used >= Some(2), "{listen:?}");
+    assert_eq!(listen.severity, Some(Severity::Critical));
+    drop(clients);
+}
