@@ -200,6 +200,7 @@ impl Collector {
         let reserve = self.zone_reserve();
         let freq = self.cpu_freq();
         let roots = &self.roots;
+        let loadavg = loadavg::read(roots);
         crate::model::Snapshot {
             time_ms: now_ms(),
             hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
@@ -210,7 +211,7 @@ impl Collector {
             cgroup: cgroup::read(roots),
             files: kernel::read_files(roots),
             mounts: mounts::read(roots, &self.statvfs, self.statvfs_budget),
-            kernel: kernel::read_kernel(roots),
+            kernel: kernel::read_kernel(roots, &loadavg),
             net: kernel::read_net(roots),
             nofile: nofile::read(roots, &mut self.nofile),
             memory: read_memory_with(roots, reserve),
@@ -222,7 +223,7 @@ impl Collector {
             disks: diskstats::read(roots),
             pressure: pressure::read(roots),
             load: crate::model::graphs::LoadReadings {
-                loadavg: loadavg::read(roots),
+                loadavg,
                 stat: stat::read(roots),
             },
             tcp: self.tcp.sample(roots),

@@ -1,9 +1,9 @@
 //! Kernel tables and sysctls: `/proc/sys/fs/file-nr` (allocated, free, max file handles),
-//! `/proc/loadavg` (its fourth field "running/total" counts every task, threads included),
+//! the task count (from `/proc/loadavg`, whose fourth field counts every task, threads included),
 //! `kernel.pid_max`, `kernel.threads-max`, and the network sysctls behind the net limits.
 //! See proc(5) and the kernel's Documentation/admin-guide/sysctl/.
 
-use crate::collect::text::{single_u64, u64_field, u64_list};
+use crate::collect::text::{single_u64, u64_list};
 use crate::collect::{ParseError, Roots, counters, read_parsed};
 use crate::model::{FileNr, Kernel, Net, Reading};
 
@@ -21,18 +21,6 @@ pub fn parse_file_nr(text: &str) -> Result<FileNr, ParseError> {
             format!("expected 3 numbers, found {}", v.len()),
         )),
     }
-}
-
-/// The total task count from /proc/loadavg ("0.00 0.01 0.05 1/123 4567").
-pub fn parse_loadavg_tasks(text: &str) -> Result<u64, ParseError> {
-    let field = text
-        .split_whitespace()
-        .nth(3)
-        .ok_or_else(|| ParseError::new(1, "loadavg", "no running/total field"))?;
-    let (_, total) = field
-        .split_once('/')
-        .ok_or_else(|| ParseError::new(1, "loadavg", format!("{field:?} is not running/total")))?;
-    u64_field(1, "loadavg tasks", total)
 }
 
 /// tcp_mem: three page counts (min, pressure, max).
@@ -59,9 +47,10 @@ pub fn read_files(roots: &Roots) -> Reading<FileNr> {
     read_parsed(&roots.proc_path("sys/fs/file-nr"), parse_file_nr)
 }
 
-pub fn read_kernel(roots: &Roots) -> Kernel {
+/// The kernel tables; the task count is the "entities" field of the load average reading.
+pub fn read_kernel(roots: &Roots, loadavg: &Reading<crate::model::graphs::LoadAvg>) -> Kernel {
     Kernel {
-        tasks: read_parsed(&roots.proc_path("loadavg"), parse_loadavg_tasks),
+        tasks: loadavg.as_ref().map(|l| l.entities).map_err(Clone::clone),
         pid_max: sysctl(roots, "kernel/pid_max"),
         threads_max: sysctl(roots, "kernel/threads-max"),
     }
@@ -87,13 +76,10 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn file_nr_and_loadavg() {
+    fn file_nr_and_tcp_mem() {
         let f = parse_file_nr("410\t0\t2466170\n").unwrap();
         assert_eq!((f.allocated, f.free, f.max), (410, 0, 2_466_170));
         assert!(parse_file_nr("410 0").is_err());
-        assert_eq!(parse_loadavg_tasks("0.92 0.21 0.07 3/90 3200\n"), Ok(90));
-        assert!(parse_loadavg_tasks("0.92 0.21 0.07").is_err());
-        assert!(parse_loadavg_tasks("0.92 0.21 0.07 3-90 1").is_err());
         assert_eq!(
             parse_triple("188319\t251092\t376638\n"),
             Ok([188_319, 251_092, 376_638])
@@ -104,7 +90,6 @@ mod tests {
         #[test]
         fn never_panics(s in "\\PC*") {
             let _ = parse_file_nr(&s);
-            let _ = parse_loadavg_tasks(&s);
             let _ = parse_triple(&s);
         }
     }
