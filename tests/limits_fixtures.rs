@@ -287,3 +287,20 @@ fn live_full_accept_queue_tops_the_listen_row() {
     assert_eq!(listen.severity, Some(Severity::Critical));
     drop(clients);
 }
+
+#[test]
+fn process_scan_is_reused_between_close_samples() {
+    let mut c = Collector::new(Roots::default());
+    let first = c.sample();
+    let held: Vec<std::fs::File> = (0..20)
+        .map(|_| std::fs::File::open("/dev/null").unwrap())
+        .collect();
+    let second = c.sample();
+    assert_eq!(
+        first.nofile,
+        second.nofile,
+        "scanned again within {:?}",
+        headroom::collect::PROCESS_SCAN_EVERY
+    );
+    drop(held);
+}

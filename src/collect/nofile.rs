@@ -111,7 +111,7 @@ fn is_procfs(roots: &Roots) -> bool {
     rustix::fs::statfs(&roots.proc).is_ok_and(|st| st.f_type as i64 == PROC_SUPER_MAGIC)
 }
 
-/// Samples between re-reads of a process's limits (prlimit can change them at any time).
+/// Scans between re-reads of a process's limits (prlimit can change them at any time).
 pub const REFRESH: u64 = 10;
 
 impl NofileCache {
