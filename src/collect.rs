@@ -218,6 +218,7 @@ impl Collector {
         let freq = self.cpu_freq();
         let roots = &self.roots;
         let loadavg = loadavg::read(roots);
+        let mountinfo = mountinfo::read(roots);
         crate::model::Snapshot {
             time_ms: now_ms(),
             hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
@@ -225,9 +226,9 @@ impl Collector {
                 .unwrap_or_default(),
             os: os_line(self.distro.as_deref(), roots),
             beancounters: beancounters::read(roots),
-            cgroup: cgroup::read(roots),
+            cgroup: cgroup::read(roots, &mountinfo),
             files: kernel::read_files(roots),
-            mounts: mounts::read(roots, &self.statvfs, self.statvfs_budget),
+            mounts: mounts::read(roots, &mountinfo, &self.statvfs, self.statvfs_budget),
             kernel: kernel::read_kernel(roots, &loadavg),
             net: kernel::read_net(roots),
             nofile: processes,

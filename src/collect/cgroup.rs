@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::collect::mountinfo::{self, MountEntry};
+use crate::collect::mountinfo::MountEntry;
 use crate::collect::text::{limit_u64, single_u64};
 use crate::collect::{ParseError, Roots, SourceError, read_parsed};
 use crate::model::{Cgroup, CgroupMemory, CgroupPids, Reading};
@@ -149,14 +149,14 @@ fn no_controller(roots: &Roots, controller: &str) -> SourceError {
     }
 }
 
-pub fn read(roots: &Roots) -> Reading<Cgroup> {
+pub fn read(roots: &Roots, mounts: &Reading<Vec<MountEntry>>) -> Reading<Cgroup> {
     let members = read_parsed(&roots.proc_path("self/cgroup"), parse_membership)?;
-    let mounts = mountinfo::read(roots)?;
-    let pids = match locate(roots, &members, &mounts, "pids") {
+    let mounts = mounts.as_ref().map_err(Clone::clone)?;
+    let pids = match locate(roots, &members, mounts, "pids") {
         Some((v, dir, path)) => read_pids(v, dir, &path),
         None => Err(no_controller(roots, "pids")),
     };
-    let memory = match locate(roots, &members, &mounts, "memory") {
+    let memory = match locate(roots, &members, mounts, "memory") {
         Some((v, dir, path)) => read_memory(v, dir, &path),
         None => Err(no_controller(roots, "memory")),
     };
@@ -167,6 +167,7 @@ pub fn read(roots: &Roots) -> Reading<Cgroup> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::collect::mountinfo;
     use proptest::prelude::*;
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::collect::mountinfo::{self, MountEntry};
+use crate::collect::mountinfo::MountEntry;
 use crate::collect::text::u64_list;
 use crate::collect::{ParseError, Roots, SourceError, read_parsed};
 use crate::model::{FsUsage, Mount, Reading};
@@ -204,8 +204,13 @@ impl LiveStat {
     }
 }
 
-pub fn read(roots: &Roots, live: &LiveStat, budget: Duration) -> Reading<Vec<Mount>> {
-    let mounts = real_mounts(mountinfo::read(roots)?);
+pub fn read(
+    roots: &Roots,
+    all: &Reading<Vec<MountEntry>>,
+    live: &LiveStat,
+    budget: Duration,
+) -> Reading<Vec<Mount>> {
+    let mounts = real_mounts(all.as_ref().map_err(Clone::clone)?.clone());
     let usages = if roots.is_live() {
         let paths: Vec<PathBuf> = mounts
             .iter()
@@ -251,6 +256,7 @@ fn captured_usages(roots: &Roots, mounts: &[MountEntry]) -> Vec<Result<FsUsage, 
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::collect::mountinfo;
     use proptest::prelude::*;
 
     #[test]
