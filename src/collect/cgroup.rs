@@ -99,10 +99,13 @@ fn file_u64(dir: &Path, name: &str) -> Result<u64, SourceError> {
     read_parsed(&dir.join(name), |t| single_u64(t, name))
 }
 
-fn optional_event(dir: &Path, file: &str, key: &str) -> Option<u64> {
-    crate::collect::read_text(&dir.join(file))
-        .ok()
-        .and_then(|t| parse_events(&t, key))
+/// A key/value file that may be absent (older kernels lack some).
+fn events_text(dir: &Path, file: &str) -> Option<String> {
+    crate::collect::read_text(&dir.join(file)).ok()
+}
+
+fn event(text: &Option<String>, key: &str) -> Option<u64> {
+    text.as_deref().and_then(|t| parse_events(t, key))
 }
 
 fn read_pids(version: u8, dir: String, path: &Path) -> Reading<CgroupPids> {
@@ -111,7 +114,7 @@ fn read_pids(version: u8, dir: String, path: &Path) -> Reading<CgroupPids> {
         version,
         current: file_u64(path, "pids.current")?,
         max,
-        refused: optional_event(path, "pids.events", "max"),
+        refused: event(&events_text(path, "pids.events"), "max"),
         dir,
     })
 }
@@ -119,23 +122,25 @@ fn read_pids(version: u8, dir: String, path: &Path) -> Reading<CgroupPids> {
 fn read_memory(version: u8, dir: String, path: &Path) -> Reading<CgroupMemory> {
     if version == 2 {
         let max = read_parsed(&path.join("memory.max"), |t| limit_u64(t, "memory.max"))?;
+        let events = events_text(path, "memory.events");
         return Ok(CgroupMemory {
             version,
             current: file_u64(path, "memory.current")?,
             max,
-            failures: optional_event(path, "memory.events", "max"),
-            oom: optional_event(path, "memory.events", "oom"),
-            oom_kill: optional_event(path, "memory.events", "oom_kill"),
+            failures: event(&events, "max"),
+            oom: event(&events, "oom"),
+            oom_kill: event(&events, "oom_kill"),
             dir,
         });
     }
+    let oom_control = events_text(path, "memory.oom_control");
     Ok(CgroupMemory {
         version,
         current: file_u64(path, "memory.usage_in_bytes")?,
         max: v1_limit(file_u64(path, "memory.limit_in_bytes")?),
         failures: file_u64(path, "memory.failcnt").ok(),
-        oom: optional_event(path, "memory.oom_control", "under_oom"),
-        oom_kill: optional_event(path, "memory.oom_control", "oom_kill"),
+        oom: event(&oom_control, "under_oom"),
+        oom_kill: event(&oom_control, "oom_kill"),
         dir,
     })
 }
