@@ -38,24 +38,37 @@ pub enum AppEvent {
     InputClosed,
 }
 
-/// Stops the collector thread when dropped.
+/// What the app tells the thread that feeds it snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Stop,
+    /// Whether per-socket data is only in the background (the Sockets pane is not shown), so
+    /// the full socket dump may run less often.
+    SocketsInBackground(bool),
+}
+
+/// Talks to the collector (or replay) thread, and stops it when dropped.
 pub struct CollectorHandle {
-    stop: std_mpsc::Sender<()>,
+    control: std_mpsc::Sender<Control>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
 impl CollectorHandle {
-    pub fn new(stop: std_mpsc::Sender<()>, thread: thread::JoinHandle<()>) -> Self {
+    pub fn new(control: std_mpsc::Sender<Control>, thread: thread::JoinHandle<()>) -> Self {
         Self {
-            stop,
+            control,
             thread: Some(thread),
         }
+    }
+
+    pub fn sockets_in_background(&self, background: bool) {
+        let _ = self.control.send(Control::SocketsInBackground(background));
     }
 }
 
 impl Drop for CollectorHandle {
     fn drop(&mut self) {
-        let _ = self.stop.send(());
+        let _ = self.control.send(Control::Stop);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -68,7 +81,7 @@ pub fn spawn_collector(
     interval: Duration,
     tx: mpsc::UnboundedSender<Snapshot>,
 ) -> std::io::Result<CollectorHandle> {
-    let (stop, stopped) = std_mpsc::channel::<()>();
+    let (control, controls) = std_mpsc::channel::<Control>();
     let thread = thread::Builder::new()
         .name("collector".into())
         .spawn(move || {
@@ -77,17 +90,32 @@ pub fn spawn_collector(
                 if tx.send(collector.sample()).is_err() {
                     return;
                 }
-                // Waiting on the stop channel lets a quit cut the sleep short.
-                match stopped.recv_timeout(interval) {
-                    Err(std_mpsc::RecvTimeoutError::Timeout) => {}
-                    _ => return,
+                if !wait(&controls, interval, &mut collector) {
+                    return;
                 }
             }
         })?;
-    Ok(CollectorHandle {
-        stop,
-        thread: Some(thread),
-    })
+    Ok(CollectorHandle::new(control, thread))
+}
+
+/// Sleeps until the next sample, taking the app's messages meanwhile; false when told to stop.
+/// Bringing the sockets to the foreground samples at once, so the pane fills without waiting.
+fn wait(controls: &std_mpsc::Receiver<Control>, interval: Duration, c: &mut Collector) -> bool {
+    let due = std::time::Instant::now() + interval;
+    loop {
+        let left = due.saturating_duration_since(std::time::Instant::now());
+        match controls.recv_timeout(left) {
+            Err(std_mpsc::RecvTimeoutError::Timeout) => return true,
+            Ok(Control::SocketsInBackground(b)) => {
+                let foreground_now = c.tcp.background && !b;
+                c.tcp.background = b;
+                if foreground_now {
+                    return true;
+                }
+            }
+            Ok(Control::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return false,
+        }
+    }
 }
 
 /// Where the dashboard's snapshots come from.
@@ -107,7 +135,7 @@ pub fn run(feed: Feed, interval: Duration) -> anyhow::Result<()> {
         .build()?;
     let (tx, rx) = mpsc::unbounded_channel();
     let live = matches!(feed, Feed::Live(_));
-    let (source, _feeder) = match feed {
+    let (source, feeder) = match feed {
         Feed::Live(roots) => (
             roots.proc.display().to_string(),
             spawn_collector(roots, interval, tx)?,
@@ -124,13 +152,14 @@ pub fn run(feed: Feed, interval: Duration) -> anyhow::Result<()> {
     let mut state = AppState::new(source, interval.as_millis() as u64);
     state.live = live;
     let mut guard = TerminalGuard::new()?;
-    rt.block_on(event_loop(&mut guard, &mut state, rx))
+    rt.block_on(event_loop(&mut guard, &mut state, rx, &feeder))
 }
 
 async fn event_loop(
     guard: &mut TerminalGuard,
     state: &mut AppState,
     mut rx: mpsc::UnboundedReceiver<Snapshot>,
+    feeder: &CollectorHandle,
 ) -> anyhow::Result<()> {
     let (scan_tx, mut scan_rx) = mpsc::unbounded_channel::<ScanEvent>();
     let mut keys = EventStream::new();
@@ -140,7 +169,12 @@ async fn event_loop(
     let mut int = signal(SignalKind::interrupt())?;
     // Keys, resizes, scans and snapshots redraw; a tick only when the data has gone stale.
     let mut redraw = true;
+    let mut shown = None;
     loop {
+        if shown != Some(state.tab) {
+            shown = Some(state.tab);
+            feeder.sockets_in_background(state.tab != state::Tab::Sockets);
+        }
         if redraw {
             guard.draw(state)?;
         }

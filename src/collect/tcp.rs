@@ -177,6 +177,9 @@ pub fn read(
 #[derive(Debug, Default)]
 pub struct TcpCollector {
     pub method: Method,
+    /// Nobody is looking at single sockets (the dashboard shows another pane): the full dump
+    /// and the owner map may wait longer. Counts from sockstat stay fresh every sample.
+    pub background: bool,
     table: Option<(Instant, std::time::Duration, Result<TcpTable, SourceError>)>,
     owners: Option<(Instant, std::time::Duration, OwnerMap)>,
 }
@@ -194,17 +197,29 @@ impl TcpCollector {
         }
     }
 
+    /// Minimum gap between two dumps while in the background.
+    pub const BACKGROUND_GAP: std::time::Duration = std::time::Duration::from_secs(5);
+    /// Minimum gap between two owner maps while in the background.
+    pub const BACKGROUND_OWNERS_GAP: std::time::Duration = std::time::Duration::from_secs(15);
+
     fn due(last: Option<(Instant, std::time::Duration)>) -> bool {
         last.is_none_or(|(at, took)| at.elapsed() >= took * Self::DUTY)
     }
 
+    /// Whether a run that last happened at `at` may happen again, given the minimum gap.
+    fn gap_passed(at: Option<Instant>, gap: std::time::Duration) -> bool {
+        at.is_none_or(|at| at.elapsed() >= gap)
+    }
+
     /// Everything the sockets pane needs at this tick.
     pub fn sample(&mut self, roots: &Roots) -> TcpSample {
+        let owners_gap = if self.background {
+            Self::BACKGROUND_OWNERS_GAP
+        } else {
+            Self::OWNERS_MIN_GAP
+        };
         let owners_due = Self::due(self.owners.as_ref().map(|(a, t, _)| (*a, *t)))
-            && self
-                .owners
-                .as_ref()
-                .is_none_or(|(at, _, _)| at.elapsed() >= Self::OWNERS_MIN_GAP);
+            && Self::gap_passed(self.owners.as_ref().map(|(at, _, _)| *at), owners_gap);
         if owners_due {
             let at = Instant::now();
             match owners::scan(roots) {
@@ -215,7 +230,10 @@ impl TcpCollector {
                 Err(_) => self.owners = None,
             }
         }
-        if Self::due(self.table.as_ref().map(|(a, t, _)| (*a, *t))) {
+        let table_at = self.table.as_ref().map(|(at, _, _)| *at);
+        let table_due = Self::due(self.table.as_ref().map(|(a, t, _)| (*a, *t)))
+            && (!self.background || Self::gap_passed(table_at, Self::BACKGROUND_GAP));
+        if table_due {
             let at = Instant::now();
             let table = read(roots, self.method, self.owners.as_ref().map(|(_, _, m)| m));
             self.table = Some((at, at.elapsed(), table));
@@ -235,6 +253,24 @@ impl TcpCollector {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_the_background_the_dump_waits_for_its_gap() {
+        let roots = Roots::default();
+        let mut c = TcpCollector {
+            background: true,
+            ..TcpCollector::default()
+        };
+        let first = c.sample(&roots).table.unwrap().time_ms;
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        assert_eq!(c.sample(&roots).table.unwrap().time_ms, first);
+        c.background = false;
+        let start = Instant::now();
+        while c.sample(&roots).table.unwrap().time_ms == first {
+            assert!(start.elapsed() < std::time::Duration::from_secs(3), "never dumped again");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
 
     #[test]
     fn costly_runs_wait_ten_times_their_duration() {
