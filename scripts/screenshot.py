@@ -11,6 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+# The monospace face has no braille; the proportional one does, and braille cells are all one width.
+BRAILLE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 BASIC = ["#1e1e1e", "#e05252", "#6cc06c", "#e0c050", "#5b8fd9", "#c678dd", "#56b6c2", "#d0d0d0",
          "#707070", "#ff6b6b", "#8be08b", "#ffe070", "#7aa8ff", "#e29bf0", "#7fd8e2", "#ffffff"]
 FG, BG = "#d0d0d0", "#1e1e1e"
@@ -62,6 +64,7 @@ def main():
                           capture_output=True, text=True, check=True).stdout
     lines = text.rstrip("\n").split("\n")
     font, bold = ImageFont.truetype(FONT, 15), ImageFont.truetype(BOLD, 15)
+    braille = ImageFont.truetype(BRAILLE, 15)
     w, h = 9, 19
     cols = max(len(re.sub(r"\x1b\[[0-9;]*m", "", l)) for l in lines)
     img = Image.new("RGB", (cols * w + 16, len(lines) * h + 16), BG)
@@ -72,7 +75,8 @@ def main():
             if bg != BG:
                 d.rectangle([px, py, px + w - 1, py + h - 1], fill=bg)
             if ch != " ":
-                d.text((px, py), ch, font=bold if b else font, fill=fg)
+                face = braille if 0x2800 <= ord(ch) <= 0x28FF else (bold if b else font)
+                d.text((px, py), ch, font=face, fill=fg)
     img.save(out)
 
 
