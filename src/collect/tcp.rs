@@ -267,7 +267,10 @@ mod tests {
         c.background = false;
         let start = Instant::now();
         while c.sample(&roots).table.unwrap().time_ms == first {
-            assert!(start.elapsed() < std::time::Duration::from_secs(3), "never dumped again");
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(3),
+                "never dumped again"
+            );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
     }
