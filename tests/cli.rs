@@ -7,13 +7,10 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn headroom(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run headroom")
-}
+#[path = "support/run.rs"]
+mod run;
+
+use run::{headroom, json};
 
 fn fixture(name: &str) -> (String, String) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,16 +20,6 @@ fn fixture(name: &str) -> (String, String) {
         dir.join("proc").display().to_string(),
         dir.join("sys").display().to_string(),
     )
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = headroom(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
 #[test]

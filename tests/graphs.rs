@@ -13,6 +13,9 @@ use headroom::derive::graphs::{self, key};
 use headroom::model::Snapshot;
 use headroom::model::graphs::FreqSource;
 
+#[path = "support/run.rs"]
+mod run;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -204,19 +207,10 @@ fn a_vm_without_cpufreq_hwmon_and_psi_says_so() {
 
 #[test]
 fn a_vm_snapshot_json_has_the_graph_keys_with_null_rates() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(["snapshot", "--json", "--proc-root"])
-        .arg(fixture("graphs-vm/proc"))
-        .arg("--sys-root")
-        .arg(fixture("graphs-vm/sys"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let roots = run::roots_of("graphs-vm");
+    let mut args = vec!["snapshot", "--json"];
+    args.extend(roots.iter().map(String::as_str));
+    let v = run::json(&args);
     assert_eq!(v["memory"]["dirty_bytes"], 2048 * 1024);
     assert_eq!(v["memory"]["dirty_threshold_bytes"], 100 << 20);
     assert_eq!(v["cpu"]["freq_mhz"][1], 2596.142);
@@ -345,27 +339,17 @@ fn writing_without_fsync_raises_dirty_plus_writeback() {
 
 #[test]
 fn two_samples_give_rates_in_the_json() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args([
-            "snapshot",
-            "--json",
-            "--samples",
-            "2",
-            "--interval",
-            "100ms",
-        ])
-        .arg("--proc-root")
-        .arg(fixture("graphs-busy/proc"))
-        .arg("--sys-root")
-        .arg(fixture("graphs-busy/sys"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let roots = run::roots_of("graphs-busy");
+    let mut args = vec![
+        "snapshot",
+        "--json",
+        "--samples",
+        "2",
+        "--interval",
+        "100ms",
+    ];
+    args.extend(roots.iter().map(String::as_str));
+    let v = run::json(&args);
     let disks = v["disks"].as_array().unwrap();
     assert_eq!(disks.len(), 2);
     // The tree does not change between the readings: every rate is a real zero, not null.
@@ -386,19 +370,10 @@ fn two_samples_give_rates_in_the_json() {
 
 #[test]
 fn the_text_report_has_a_line_per_chart() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(["snapshot", "--proc-root"])
-        .arg(fixture("graphs-busy/proc"))
-        .arg("--sys-root")
-        .arg(fixture("graphs-busy/sys"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let roots = run::roots_of("graphs-busy");
+    let mut args = vec!["snapshot"];
+    args.extend(roots.iter().map(String::as_str));
+    let text = run::stdout(&args);
     for line in [
         "memory: dirty 11.7MiB, writeback 0B; background writeback above 1.0GiB, writers throttled above 2.1GiB; available 11.4GiB",
         "cpu: 4 CPUs at 800–800 MHz (avg 800), scaling 800–3500 MHz; coretemp Package id 0 45.0°C",

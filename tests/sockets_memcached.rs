@@ -29,6 +29,9 @@ impl Drop for Memcached {
     }
 }
 
+#[path = "support/run.rs"]
+mod run;
+
 fn find_in_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
@@ -256,16 +259,5 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
 
 /// The `tcp` object of `headroom snapshot --json --sockets-via VIA`.
 fn snapshot_tcp(via: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(["snapshot", "--json", "--sockets-via", via])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["tcp"].clone()
+    run::json(&["snapshot", "--json", "--sockets-via", via])["tcp"].clone()
 }
