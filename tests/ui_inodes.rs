@@ -15,12 +15,13 @@ use headroom::app::state::Tab;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::scan::{self, Progress, ProgressSample, ScanErrors, ScanEvent, SortKey};
-use headroom::ui;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const SHOWN_ROOT: &str = "/srv/www";
 const T0: u64 = 1_700_000_000;
+
+#[path = "support/screen.rs"]
+mod term_screen;
+use term_screen::{draw, screen};
 
 fn app() -> AppState {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/healthy-host");
@@ -83,25 +84,6 @@ fn rescanned() -> (AppState, tempfile::TempDir) {
     assert!(state.inodes.is_running());
     finish_scan(&mut state, dir.path(), 60);
     (state, dir)
-}
-
-fn draw(state: &AppState, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| ui::render(state, f.area(), f.buffer_mut()))
-        .expect("draw");
-    t
-}
-
-fn screen(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
 }
 
 #[test]

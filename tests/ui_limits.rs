@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use headroom::app::AppState;
 use headroom::app::action::{Action, apply};
 use headroom::collect::{Collector, Roots};
-use headroom::ui;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
+
+#[path = "support/screen.rs"]
+mod term_screen;
+use term_screen::draw;
 
 fn ingest(state: &mut AppState, fixture: &str, time_ms: u64) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -27,13 +28,6 @@ fn failing_container() -> AppState {
     ingest(&mut state, "openvz-container", 1_700_000_000_000);
     ingest(&mut state, "openvz-container-later", 1_700_000_060_000);
     state
-}
-
-fn draw(state: &AppState, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| ui::render(state, f.area(), f.buffer_mut()))
-        .expect("draw");
-    t
 }
 
 #[test]

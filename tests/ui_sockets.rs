@@ -12,12 +12,13 @@ use headroom::app::state::Tab;
 use headroom::collect::{Collector, Roots};
 use headroom::model::Snapshot;
 use headroom::model::tcp::TcpState;
-use headroom::ui;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 const T0: u64 = 1_700_000_000_000;
+
+#[path = "support/screen.rs"]
+mod term_screen;
+use term_screen::{draw, screen};
 
 fn sample() -> Snapshot {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memcached-clients");
@@ -54,25 +55,6 @@ fn busy_host() -> AppState {
     state.now_ms = T0 + 1000;
     state.tab = Tab::Sockets;
     state
-}
-
-fn draw(state: &AppState, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| ui::render(state, f.area(), f.buffer_mut()))
-        .expect("draw");
-    t
-}
-
-fn screen(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect()
 }
 
 #[test]
