@@ -8,6 +8,7 @@ pub mod owners;
 pub mod port_range;
 pub mod procfs;
 pub mod services;
+pub mod split;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
@@ -16,6 +17,7 @@ use crate::collect::counters;
 use crate::collect::{Roots, SourceError, now_ms, read_parsed, read_text};
 use crate::model::tcp::{TcpMethod, TcpSample, TcpState, TcpTable};
 use owners::OwnerMap;
+use split::Pivot;
 
 /// One socket as either source reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,43 +62,95 @@ pub struct Dump {
     pub fallback: Option<String>,
 }
 
-/// Enumerates every TCP socket.
+/// Enumerates every TCP socket, once.
 pub fn dump(roots: &Roots, method: Method) -> Result<Dump, SourceError> {
-    let via_netlink = |sockets: &mut Vec<RawSocket>| {
-        netlink::dump(sockets).map_err(|e| SourceError::Io {
-            path: "netlink sock_diag".to_string(),
-            message: e.to_string(),
-        })
-    };
-    let mut sockets = Vec::new();
-    match method {
-        Method::Procfs => {}
-        Method::Netlink => {
-            via_netlink(&mut sockets)?;
-            return Ok(Dump {
-                sockets,
-                method: TcpMethod::Netlink,
-                fallback: None,
-            });
+    Reader::new(method).dump(roots)
+}
+
+/// Enumerates sockets sample after sample, keeping what the next netlink dump can use: where
+/// to cut the table so that two dumps run at once (see [`split`]).
+#[derive(Debug, Default)]
+pub struct Reader {
+    pub method: Method,
+    pivot: Option<Pivot>,
+    /// More than one core to run halves on; asked once, as the answer reads cgroup files.
+    cores: Option<bool>,
+}
+
+impl Reader {
+    pub fn new(method: Method) -> Self {
+        Self {
+            method,
+            ..Self::default()
         }
-        Method::Auto if !roots.is_live() => {}
-        Method::Auto => match via_netlink(&mut sockets) {
-            Ok(()) => {
-                return Ok(Dump {
-                    sockets,
-                    method: TcpMethod::Netlink,
-                    fallback: None,
-                });
-            }
-            Err(e) => {
-                sockets.clear();
+    }
+
+    /// Enumerates every TCP socket.
+    pub fn dump(&mut self, roots: &Roots) -> Result<Dump, SourceError> {
+        match self.method {
+            Method::Procfs => dump_procfs(roots),
+            Method::Netlink => self.via_netlink(),
+            Method::Auto if !roots.is_live() => dump_procfs(roots),
+            Method::Auto => self.via_netlink().or_else(|e| {
                 let mut dump = dump_procfs(roots)?;
                 dump.fallback = Some(e.to_string());
-                return Ok(dump);
-            }
-        },
+                Ok(dump)
+            }),
+        }
     }
-    dump_procfs(roots)
+
+    fn via_netlink(&mut self) -> Result<Dump, SourceError> {
+        let cores = *self
+            .cores
+            .get_or_insert_with(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
+        let pivot = self.pivot.filter(|_| cores);
+        let mut sockets = Vec::new();
+        netlink::dump(&mut sockets, pivot).map_err(|e| SourceError::Io {
+            path: "netlink sock_diag".to_string(),
+            message: e.to_string(),
+        })?;
+        self.pivot = Pivot::median(&sockets);
+        Ok(Dump {
+            sockets,
+            method: TcpMethod::Netlink,
+            fallback: None,
+        })
+    }
+
+    /// Dumps and aggregates, attributing sockets to owners when an owner map is given.
+    pub fn read(
+        &mut self,
+        roots: &Roots,
+        owners: Option<&OwnerMap>,
+    ) -> Result<TcpTable, SourceError> {
+        let started = Instant::now();
+        let time_ms = now_ms();
+        let dump = self.dump(roots)?;
+        let port_range = read_port_range(roots).ok();
+        let agg = aggregate::aggregate(
+            &dump.sockets,
+            &aggregate::Context {
+                backlog_known: dump.method == TcpMethod::Netlink,
+                port_range,
+                owners,
+            },
+        );
+        Ok(TcpTable {
+            method: dump.method,
+            fallback: dump.fallback,
+            time_ms,
+            took_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            states: agg.states,
+            total: agg.total,
+            peers: agg.peers,
+            listeners: agg.listeners,
+            local_port_range: port_range,
+            owners: owners.map(|o| crate::model::tcp::OwnerScan {
+                sockets_owned: agg.sockets_owned,
+                ..o.scan
+            }),
+        })
+    }
 }
 
 /// /proc/net/tcp and tcp6 (the latter may be absent when IPv6 is disabled).
@@ -128,39 +182,13 @@ pub fn read_port_range(roots: &Roots) -> Result<(u16, u16), SourceError> {
     )
 }
 
-/// Dumps and aggregates, attributing sockets to owners when an owner map is given.
+/// Dumps and aggregates once, attributing sockets to owners when an owner map is given.
 pub fn read(
     roots: &Roots,
     method: Method,
     owners: Option<&OwnerMap>,
 ) -> Result<TcpTable, SourceError> {
-    let started = Instant::now();
-    let time_ms = now_ms();
-    let dump = dump(roots, method)?;
-    let port_range = read_port_range(roots).ok();
-    let agg = aggregate::aggregate(
-        &dump.sockets,
-        &aggregate::Context {
-            backlog_known: dump.method == TcpMethod::Netlink,
-            port_range,
-            owners,
-        },
-    );
-    Ok(TcpTable {
-        method: dump.method,
-        fallback: dump.fallback,
-        time_ms,
-        took_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-        states: agg.states,
-        total: agg.total,
-        peers: agg.peers,
-        listeners: agg.listeners,
-        local_port_range: port_range,
-        owners: owners.map(|o| crate::model::tcp::OwnerScan {
-            sockets_owned: agg.sockets_owned,
-            ..o.scan
-        }),
-    })
+    Reader::new(method).read(roots, owners)
 }
 
 /// The collector's state for TCP: the last dump and owner map, reused while a fresh one would
@@ -169,14 +197,15 @@ pub fn read(
 /// A full dump runs when at least [`Self::DUTY`] times its own last duration has passed since
 /// it started, so it never takes more than a tenth of the collector's time; the owner map (a
 /// walk of every /proc/PID/fd, the costly part) follows the same rule. Measured here with
-/// 40,000 loopback sockets (benches/sockets.sh): the dump and aggregation take ~30 ms, so they
-/// run every 1 s tick; the owner map takes ~115 ms, so it runs every other tick and the pane
-/// shows its age. The owner map also waits at least [`Self::OWNERS_MIN_GAP`]: with 2,000
+/// 40,000 loopback sockets (benches/sockets.sh): the dump and aggregation take ~22 ms as two
+/// halves on two cores (~30 ms as one dump), so they run every 1 s tick; the owner map takes
+/// ~115 ms, so it runs every other tick and the pane shows its age. The owner map also waits
+/// at least [`Self::OWNERS_MIN_GAP`]: with 2,000
 /// processes its walk costs ~25 ms, and running it every second alone cost the dashboard more
 /// CPU than btop spends in total (benches/cpu.sh).
 #[derive(Debug, Default)]
 pub struct TcpCollector {
-    pub method: Method,
+    pub reader: Reader,
     /// Nobody is looking at single sockets (the dashboard shows another pane): the full dump
     /// and the owner map may wait longer. Counts from sockstat stay fresh every sample.
     pub background: bool,
@@ -192,7 +221,7 @@ impl TcpCollector {
 
     pub fn new(method: Method) -> Self {
         Self {
-            method,
+            reader: Reader::new(method),
             ..Self::default()
         }
     }
@@ -235,7 +264,8 @@ impl TcpCollector {
             && (!self.background || Self::gap_passed(table_at, Self::BACKGROUND_GAP));
         if table_due {
             let at = Instant::now();
-            let table = read(roots, self.method, self.owners.as_ref().map(|(_, _, m)| m));
+            let owners = self.owners.as_ref().map(|(_, _, m)| m);
+            let table = self.reader.read(roots, owners);
             self.table = Some((at, at.elapsed(), table));
         }
         TcpSample {

@@ -23,6 +23,7 @@ use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 use netlink_sys::{Socket, SocketAddr};
 use rustix::net::sockopt::Timeout;
 
+use super::split::Pivot;
 use super::{RawSocket, socket_addr};
 use crate::collect::ParseError;
 use crate::model::tcp::TcpState;
@@ -34,6 +35,8 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// The legacy inet_diag request and answer type (inet_diag.h).
 const TCPDIAG_GETSOCK: u16 = 18;
 const DIAG_MSG_LEN: usize = 72;
+/// The request attribute carrying a filter program.
+const INET_DIAG_REQ_BYTECODE: u16 = 1;
 /// A receive buffer this large lets the kernel fill 32 KiB dump skbs.
 const RECV_BUF: usize = 64 * 1024;
 /// Longest wait for one datagram of the dump.
@@ -63,23 +66,26 @@ pub enum Chunk {
     Error(i32),
 }
 
-/// Dumps every TCP socket, appending them to `out`.
+/// Dumps every TCP socket, appending them to `out`: in two halves on two threads, cut at
+/// `pivot`, when one is given (see [`super::split`]), else in one dump.
 ///
 /// One legacy TCPDIAG_GETSOCK request for AF_UNSPEC walks the kernel's socket tables once for
 /// both families; the per-family SOCK_DIAG_BY_FAMILY requests (what `ss` sends) walk them
 /// once per family, and are the fallback when the legacy request is refused.
-pub fn dump(out: &mut Vec<RawSocket>) -> Result<(), NetlinkError> {
-    let mut socket = Socket::new(NETLINK_SOCK_DIAG).map_err(NetlinkError::Socket)?;
-    socket.bind_auto().map_err(NetlinkError::Socket)?;
-    socket
-        .connect(&SocketAddr::new(0, 0))
-        .map_err(NetlinkError::Socket)?;
-    // A dump that stops answering must not hang the collector.
-    rustix::net::sockopt::set_socket_timeout(&socket, Timeout::Recv, Some(RECV_TIMEOUT))
-        .map_err(|e| NetlinkError::Socket(e.into()))?;
-    let mut buf = vec![0u8; RECV_BUF];
+pub fn dump(out: &mut Vec<RawSocket>, pivot: Option<Pivot>) -> Result<(), NetlinkError> {
     let before = out.len();
-    match exchange(&socket, &request_both(1), &mut buf, out) {
+    if let Some(p) = pivot
+        && let Some(upper) = p.upper_filter()
+    {
+        match dump_halves(out, &p.lower_filter(), &upper) {
+            Ok(()) => return Ok(()),
+            // Anything the halves met, one plain dump will meet or report too.
+            Err(_) => out.truncate(before),
+        }
+    }
+    let socket = open()?;
+    let mut buf = vec![0u8; RECV_BUF];
+    match exchange(&socket, &request_both(1, None), &mut buf, out) {
         Ok(()) => return Ok(()),
         Err(NetlinkError::Kernel(_)) => out.truncate(before),
         Err(e) => return Err(e),
@@ -88,6 +94,45 @@ pub fn dump(out: &mut Vec<RawSocket>) -> Result<(), NetlinkError> {
         exchange(&socket, &request(seq, family), &mut buf, out)?;
     }
     Ok(())
+}
+
+/// Two filtered dumps at once, the lower half on a second thread.
+fn dump_halves(out: &mut Vec<RawSocket>, lower: &[u8], upper: &[u8]) -> Result<(), NetlinkError> {
+    let half = out.capacity() / 2;
+    std::thread::scope(|s| {
+        let other = std::thread::Builder::new()
+            .name("headroom-tcp".into())
+            .spawn_scoped(s, || {
+                let mut v = Vec::with_capacity(half);
+                dump_filtered(&mut v, lower).map(|()| v)
+            })
+            .map_err(NetlinkError::Io)?;
+        let mine = dump_filtered(out, upper);
+        let theirs = other
+            .join()
+            .map_err(|_| NetlinkError::Io(io::Error::other("dump thread panicked")))?;
+        mine?;
+        out.extend(theirs?);
+        Ok(())
+    })
+}
+
+fn dump_filtered(out: &mut Vec<RawSocket>, bytecode: &[u8]) -> Result<(), NetlinkError> {
+    let socket = open()?;
+    let mut buf = vec![0u8; RECV_BUF];
+    exchange(&socket, &request_both(1, Some(bytecode)), &mut buf, out)
+}
+
+fn open() -> Result<Socket, NetlinkError> {
+    let mut socket = Socket::new(NETLINK_SOCK_DIAG).map_err(NetlinkError::Socket)?;
+    socket.bind_auto().map_err(NetlinkError::Socket)?;
+    socket
+        .connect(&SocketAddr::new(0, 0))
+        .map_err(NetlinkError::Socket)?;
+    // A dump that stops answering must not hang the collector.
+    rustix::net::sockopt::set_socket_timeout(&socket, Timeout::Recv, Some(RECV_TIMEOUT))
+        .map_err(|e| NetlinkError::Socket(e.into()))?;
+    Ok(socket)
 }
 
 /// Sends one dump request and reads its answer to the end.
@@ -112,9 +157,13 @@ fn exchange(
 }
 
 /// The legacy `struct inet_diag_req` dump (TCPDIAG_GETSOCK) for every family and state:
-/// family u8, src_len u8, dst_len u8, ext u8, sockid [48], states u32, dbs u32.
-pub fn request_both(seq: u32) -> Vec<u8> {
-    let len = NLMSG_HDRLEN + 60;
+/// family u8, src_len u8, dst_len u8, ext u8, sockid [48], states u32, dbs u32; then the
+/// filter, if any, as an INET_DIAG_REQ_BYTECODE attribute.
+pub fn request_both(seq: u32, bytecode: Option<&[u8]>) -> Vec<u8> {
+    const REQ_LEN: usize = NLMSG_HDRLEN + 60;
+    let code = bytecode.unwrap_or(&[]);
+    let attr = if code.is_empty() { 0 } else { 4 + code.len() };
+    let len = REQ_LEN + attr;
     let mut b = vec![0u8; len];
     let put = |b: &mut [u8], at: usize, v: &[u8]| {
         if let Some(d) = b.get_mut(at..at + v.len()) {
@@ -131,6 +180,11 @@ pub fn request_both(seq: u32) -> Vec<u8> {
         NLMSG_HDRLEN + 52,
         &StateFlags::all().bits().to_ne_bytes(),
     );
+    if attr > 0 {
+        put(&mut b, REQ_LEN, &(attr as u16).to_ne_bytes());
+        put(&mut b, REQ_LEN + 2, &INET_DIAG_REQ_BYTECODE.to_ne_bytes());
+        put(&mut b, REQ_LEN + 4, code);
+    }
     b
 }
 
@@ -386,7 +440,7 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let mut out = Vec::new();
-        dump(&mut out).unwrap();
+        dump(&mut out, None).unwrap();
         assert!(
             out.iter()
                 .any(|s| s.local == addr && s.state == TcpState::Listen),
@@ -404,7 +458,7 @@ mod tests {
         socket.connect(&SocketAddr::new(0, 0)).unwrap();
         let mut buf = vec![0u8; RECV_BUF];
         let mut out = Vec::new();
-        exchange(&socket, &request_both(9), &mut buf, &mut out).unwrap();
+        exchange(&socket, &request_both(9, None), &mut buf, &mut out).unwrap();
         for l in [&v4, &v6] {
             let addr = l.local_addr().unwrap();
             assert!(
@@ -413,6 +467,58 @@ mod tests {
                 "{addr}"
             );
         }
+    }
+
+    #[test]
+    fn halves_split_the_live_table_exactly() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let clients: Vec<_> = (0..40)
+            .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        let servers: Vec<_> = (0..40).map(|_| listener.accept().unwrap().0).collect();
+        let ours = |v: &[RawSocket]| {
+            let mut v: Vec<_> = v
+                .iter()
+                .filter(|s| s.local.port() == port || s.remote.port() == port)
+                .map(|s| (s.local, s.remote, s.state))
+                .collect();
+            v.sort();
+            v
+        };
+        let mut whole = Vec::new();
+        dump(&mut whole, None).unwrap();
+        let whole = ours(&whole);
+        assert_eq!(whole.len(), 81, "listener, 40 clients, 40 accepted");
+        // Cut among the accepted sockets: local port `port`, remote ports of the clients.
+        let mut remotes: Vec<u16> = clients
+            .iter()
+            .map(|c| c.local_addr().unwrap().port())
+            .collect();
+        remotes.sort_unstable();
+        let pivot = Pivot {
+            local: port,
+            remote: remotes[20],
+        };
+        let (mut lower, mut upper) = (Vec::new(), Vec::new());
+        dump_filtered(&mut lower, &pivot.lower_filter()).unwrap();
+        dump_filtered(&mut upper, &pivot.upper_filter().unwrap()).unwrap();
+        let (lower, upper) = (ours(&lower), ours(&upper));
+        assert!(lower.iter().all(|s| !upper.contains(s)));
+        assert!(
+            lower
+                .iter()
+                .any(|(l, r, _)| l.port() == port && r.port() == remotes[0])
+        );
+        assert!(
+            upper
+                .iter()
+                .any(|(l, r, _)| l.port() == port && r.port() == remotes[39])
+        );
+        let mut both = Vec::new();
+        dump(&mut both, Some(pivot)).unwrap();
+        assert_eq!(ours(&both), whole);
+        drop((clients, servers));
     }
 
     proptest! {
