@@ -3,6 +3,9 @@
 # each). Connections are held by helper processes of at most 4,000 connections (8,000 fds)
 # each, below the per-process fd limit. Prints, per size, the median of several runs and the
 # ratios: full sample / `ss -tan` (goal <= 0.25) and sample with owners / `ss -tanp` (<= 0.40).
+# Samples are taken one after another by one reader, as the dashboard takes them: from 4,096
+# sockets on, a netlink dump runs as two halves on two threads. nl_single is a one-shot sample
+# (one dump, as `snapshot` takes it).
 #
 #   benches/sockets.sh [SIZES...]     default: 1000 10000 20000
 set -euo pipefail
@@ -36,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %7s %7s\n' conns sockets ss_tan ss_tanp nl_sample pf_sample owners nl+owners pf+owners nl/ss nl+o/ssp
+printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %7s %7s %7s\n' conns sockets ss_tan ss_tanp nl_sample nl_single pf_sample owners nl+owners pf+owners nl/ss nl1/ss nl+o/ssp
 for size in "${@:-1000 10000 20000}"; do
   for n in $size; do
     left=$n
@@ -58,10 +61,11 @@ for size in "${@:-1000 10000 20000}"; do
     tanp=$(median_ms ss -tanp)
     declare -A r=()
     while read -r name med _min _n; do r[$name]=$med; done < <("$bin/sockets_sample" "$RUNS")
-    printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %7s %7s\n' "$n" "$sockets" "$tan" "$tanp" \
-      "${r[sample_netlink]}" "${r[sample_procfs]}" "${r[owner_map]}" \
+    printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %7s %7s %7s\n' "$n" "$sockets" "$tan" "$tanp" \
+      "${r[sample_netlink]}" "${r[sample_netlink_single]}" "${r[sample_procfs]}" "${r[owner_map]}" \
       "${r[sample_owners_netlink]}" "${r[sample_owners_procfs]}" \
       "$(awk -v a="${r[sample_netlink]}" -v b="$tan" 'BEGIN {printf "%.2f", a/b}')" \
+      "$(awk -v a="${r[sample_netlink_single]}" -v b="$tan" 'BEGIN {printf "%.2f", a/b}')" \
       "$(awk -v a="${r[sample_owners_netlink]}" -v b="$tanp" 'BEGIN {printf "%.2f", a/b}')"
     cleanup
     # Let the closed connections' TIME_WAIT sockets not count against the next size.

@@ -1,11 +1,15 @@
 //! Times headroom's socket sample on the live machine: the full per-peer/per-listener sample
 //! through netlink and through /proc/net/tcp*, the owner map, and the sample with owners.
 //! Prints one line per measurement: `name median_ms min_ms sockets`.
+//!
+//! Samples are taken as the dashboard takes them, one after another by the same reader, which
+//! cuts a large netlink dump in two halves at the previous dump's median; `*_single` lines are
+//! one-shot samples (one dump, as `snapshot` takes them).
 
 use std::time::Instant;
 
 use headroom::collect::Roots;
-use headroom::collect::tcp::{self, Method, owners};
+use headroom::collect::tcp::{self, Method, Reader, owners};
 
 fn median(mut v: Vec<f64>) -> (f64, f64) {
     v.sort_by(f64::total_cmp);
@@ -34,17 +38,21 @@ fn main() -> anyhow::Result<()> {
         ("dump_netlink", Method::Netlink),
         ("dump_procfs", Method::Procfs),
     ] {
-        let (med, min, d) = time(runs, || tcp::dump(&roots, method));
+        let mut reader = Reader::new(method);
+        let (med, min, d) = time(runs, || reader.dump(&roots));
         println!("{name} {med:.1} {min:.1} {}", d?.sockets.len());
     }
     for (name, method) in [
         ("sample_netlink", Method::Netlink),
         ("sample_procfs", Method::Procfs),
     ] {
-        let (med, min, t) = time(runs, || tcp::read(&roots, method, None));
+        let mut reader = Reader::new(method);
+        let (med, min, t) = time(runs, || reader.read(&roots, None));
         let t = t?;
         println!("{name} {med:.1} {min:.1} {}", t.total);
     }
+    let (med, min, t) = time(runs, || tcp::read(&roots, Method::Netlink, None));
+    println!("sample_netlink_single {med:.1} {min:.1} {}", t?.total);
     let (med, min, map) = time(runs, || owners::scan(&roots));
     let map = map?;
     println!("owner_map {med:.1} {min:.1} {}", map.sockets());
@@ -52,9 +60,10 @@ fn main() -> anyhow::Result<()> {
         ("sample_owners_netlink", Method::Netlink),
         ("sample_owners_procfs", Method::Procfs),
     ] {
+        let mut reader = Reader::new(method);
         let (med, min, t) = time(runs, || {
             let map = owners::scan(&roots)?;
-            tcp::read(&roots, method, Some(&map))
+            reader.read(&roots, Some(&map))
         });
         let t = t?;
         println!("{name} {med:.1} {min:.1} {}", t.total);
