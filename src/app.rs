@@ -17,7 +17,7 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::collect::{Collector, Roots};
+use crate::collect::Collector;
 use crate::model::Snapshot;
 use crate::scan::ScanEvent;
 use crate::term::TerminalGuard;
@@ -77,7 +77,7 @@ impl Drop for CollectorHandle {
 
 /// Starts the named collector thread: one snapshot now, then one every `interval`.
 pub fn spawn_collector(
-    roots: Roots,
+    mut collector: Collector,
     interval: Duration,
     tx: mpsc::UnboundedSender<Snapshot>,
 ) -> std::io::Result<CollectorHandle> {
@@ -85,7 +85,6 @@ pub fn spawn_collector(
     let thread = thread::Builder::new()
         .name("collector".into())
         .spawn(move || {
-            let mut collector = Collector::new(roots);
             loop {
                 if tx.send(collector.sample()).is_err() {
                     return;
@@ -120,7 +119,7 @@ fn wait(controls: &std_mpsc::Receiver<Control>, interval: Duration, c: &mut Coll
 
 /// Where the dashboard's snapshots come from.
 pub enum Feed {
-    Live(Roots),
+    Live(Box<Collector>),
     /// A recording, and how many times faster than recorded to play it.
     Replay {
         name: String,
@@ -136,9 +135,9 @@ pub fn run(feed: Feed, interval: Duration) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::unbounded_channel();
     let live = matches!(feed, Feed::Live(_));
     let (source, feeder) = match feed {
-        Feed::Live(roots) => (
-            roots.proc.display().to_string(),
-            spawn_collector(roots, interval, tx)?,
+        Feed::Live(collector) => (
+            collector.roots().proc.display().to_string(),
+            spawn_collector(*collector, interval, tx)?,
         ),
         Feed::Replay {
             name,

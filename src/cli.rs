@@ -27,6 +27,10 @@ pub struct Common {
     /// Time between readings, e.g. 1s, 500ms, 2s.
     #[arg(long, global = true, value_name = "DURATION", default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
+    /// How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback
+    /// (auto), or only one of them.
+    #[arg(long, global = true, value_enum, default_value_t = SocketsVia::Auto)]
+    pub sockets_via: SocketsVia,
 }
 
 /// The `--sockets-via` choices.
@@ -81,10 +85,6 @@ pub enum Command {
         /// Take N readings --interval apart and report the last, so deltas are real.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
         samples: u32,
-        /// How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback
-        /// (auto), or only one of them.
-        #[arg(long, value_enum, default_value_t = SocketsVia::Auto)]
-        sockets_via: SocketsVia,
     },
     /// Count entries per directory below PATH: which directory eats the inodes.
     Scan(crate::headless::scan::ScanArgs),
@@ -114,6 +114,11 @@ pub fn parse_interval(s: &str) -> Result<Duration, String> {
 impl Common {
     pub fn roots(&self) -> crate::collect::Roots {
         crate::collect::Roots::new(&self.proc_root, &self.sys_root)
+    }
+
+    /// A collector reading these roots the way these options say.
+    pub fn collector(&self) -> crate::collect::Collector {
+        crate::collect::Collector::new(self.roots()).with_tcp_method(self.sockets_via.method())
     }
 }
 
@@ -155,18 +160,16 @@ mod tests {
         assert_eq!(a.common.interval, Duration::from_millis(250));
         assert_eq!(a.common.proc_root, PathBuf::from("/x/proc"));
         let b = parse(&["--interval", "2", "snapshot"]).unwrap();
-        let Some(Command::Snapshot { sockets_via, .. }) = b.command else {
-            panic!("not snapshot")
-        };
-        assert_eq!(sockets_via, SocketsVia::Auto);
-        let c = parse(&["snapshot", "--sockets-via", "procfs"]).unwrap();
-        assert!(matches!(
-            c.command,
-            Some(Command::Snapshot {
-                sockets_via: SocketsVia::Procfs,
-                ..
-            })
-        ));
+        assert_eq!(b.common.sockets_via, SocketsVia::Auto);
+        for args in [
+            &["snapshot", "--sockets-via", "procfs"][..],
+            &["--sockets-via", "procfs"],
+            &["record", "x.zst", "--sockets-via", "procfs"],
+            &["export", "--sockets-via", "procfs"],
+        ] {
+            let c = parse(args).unwrap();
+            assert_eq!(c.common.sockets_via, SocketsVia::Procfs, "{args:?}");
+        }
         assert!(parse(&["snapshot", "--sockets-via", "carrier-pigeon"]).is_err());
         assert_eq!(b.common.interval, Duration::from_secs(2));
     }

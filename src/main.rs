@@ -10,26 +10,27 @@ use headroom::headless::{self, record};
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let roots = args.common.roots();
     let interval = args.common.interval;
+    let collector = || args.common.collector();
     let result = match args.command {
-        Some(Command::Snapshot {
-            json,
-            samples,
-            sockets_via,
-        }) => {
+        Some(Command::Snapshot { json, samples }) => {
             let out = &mut io::stdout().lock();
-            headless::snapshot::run(roots, sockets_via.method(), json, samples, interval, out)
+            headless::snapshot::run(collector(), json, samples, interval, out)
         }
         Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {
             file,
             samples,
             duration,
-        }) => record_until_stopped(roots, &file, interval, record::Span { samples, duration }),
+        }) => record_until_stopped(
+            collector(),
+            &file,
+            interval,
+            record::Span { samples, duration },
+        ),
         Some(Command::Replay { file, speed }) => replay(&file, speed, interval),
-        Some(Command::Export { listen }) => headless::export::run(roots, interval, listen),
-        None => dashboard(Feed::Live(roots), interval),
+        Some(Command::Export { listen }) => headless::export::run(collector(), interval, listen),
+        None => dashboard(Feed::Live(Box::new(collector())), interval),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,7 +77,7 @@ fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> 
 
 /// SIGINT, SIGTERM and SIGHUP end a recording cleanly, with the file finished.
 fn record_until_stopped(
-    roots: headroom::collect::Roots,
+    collector: headroom::collect::Collector,
     file: &std::path::Path,
     interval: std::time::Duration,
     span: record::Span,
@@ -89,7 +90,7 @@ fn record_until_stopped(
     ] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
-    record::run(roots, file, interval, span, &|| {
+    record::run(collector, file, interval, span, &|| {
         stop.load(Ordering::Relaxed)
     })
     .map(|_| ())

@@ -220,3 +220,21 @@ fn sockets_pane_is_reached_by_its_key() {
     t.send(&["q"]);
     assert_restored(&t, "0");
 }
+
+#[test]
+fn the_live_sockets_pane_uses_the_method_asked_for() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    for (args, method) in [
+        ("--interval 200ms", "via netlink"),
+        ("--interval 200ms --sockets-via procfs", "via procfs"),
+    ] {
+        let t = Tmux::start(&pane_command("", args), 160, 50);
+        t.wait_for("3 Sockets", WAIT);
+        t.send(&["3"]);
+        let screen = t.wait_for(method, WAIT);
+        assert!(screen.contains(&format!(":{port}")), "{screen}");
+        t.send(&["q"]);
+        assert_restored(&t, "0");
+    }
+}

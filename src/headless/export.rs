@@ -18,7 +18,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
 use crate::app::spawn_collector;
-use crate::collect::Roots;
+use crate::collect::Collector;
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
@@ -118,7 +118,7 @@ async fn serve(
     Ok(resp)
 }
 
-pub fn run(roots: Roots, interval: Duration, listen: SocketAddr) -> anyhow::Result<()> {
+pub fn run(collector: Collector, interval: Duration, listen: SocketAddr) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -126,7 +126,7 @@ pub fn run(roots: Roots, interval: Duration, listen: SocketAddr) -> anyhow::Resu
         let listener = TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
         eprintln!("headroom: serving metrics on http://{}/metrics", listener.local_addr()?);
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let _collector = spawn_collector(roots, interval, tx)?;
+        let _collector = spawn_collector(collector, interval, tx)?;
         let (page_tx, page_rx) = watch::channel(Arc::new(String::new()));
         let mut deriver = Deriver::default();
         let mut term = signal(SignalKind::terminate())?;
@@ -162,7 +162,7 @@ pub fn run(roots: Roots, interval: Duration, listen: SocketAddr) -> anyhow::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::Collector;
+    use crate::collect::{Collector, Roots};
 
     #[test]
     fn exposition_of_a_failing_container() {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::collect::{Collector, Roots};
+use crate::collect::Collector;
 use crate::model::Snapshot;
 
 /// zstd level: cheap enough for a 1 s interval on a busy host.
@@ -98,14 +98,13 @@ pub struct Span {
 
 /// Records until the span is over or `stop()` says so; reports progress on stderr.
 pub fn run(
-    roots: Roots,
+    mut collector: Collector,
     path: &Path,
     interval: Duration,
     span: Span,
     stop: &dyn Fn() -> bool,
 ) -> anyhow::Result<u64> {
     let mut rec = Recorder::create(path)?;
-    let mut collector = Collector::new(roots);
     let start = Instant::now();
     loop {
         let due = Instant::now() + interval;
@@ -136,6 +135,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::Roots;
 
     #[test]
     fn round_trip_and_a_cut_tail() {

@@ -6,8 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::collect::tcp::Method;
-use crate::collect::{Collector, Roots};
+use crate::collect::Collector;
 use crate::derive::graphs;
 use crate::derive::{Derived, Deriver, Finding, LimitView, Severity};
 use crate::limits::SourceNote;
@@ -64,13 +63,7 @@ pub fn rfc3339(time_ms: u64) -> String {
 }
 
 /// Takes `samples` readings `interval` apart; returns the last and its derivation.
-pub fn take(
-    roots: Roots,
-    tcp_method: Method,
-    samples: u32,
-    interval: Duration,
-) -> (Snapshot, Derived) {
-    let mut collector = Collector::new(roots).with_tcp_method(tcp_method);
+pub fn take(mut collector: Collector, samples: u32, interval: Duration) -> (Snapshot, Derived) {
     let mut deriver = Deriver::default();
     let mut snap = collector.sample();
     let mut derived = deriver.update(&snap);
@@ -83,14 +76,13 @@ pub fn take(
 }
 
 pub fn run(
-    roots: Roots,
-    tcp_method: Method,
+    collector: Collector,
     json: bool,
     samples: u32,
     interval: Duration,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let (snap, derived) = take(roots, tcp_method, samples, interval);
+    let (snap, derived) = take(collector, samples, interval);
     let report = Report::new(&snap, &derived);
     if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
