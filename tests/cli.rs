@@ -287,56 +287,12 @@ fn record_stops_after_its_samples_and_replay_refuses_junk() {
 
 #[test]
 fn export_serves_metrics_on_loopback_and_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let (proc, sys) = fixture("openvz-container");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args([
-            "export",
-            "--listen",
-            "127.0.0.1:0",
-            "--interval",
-            "200ms",
-            "--proc-root",
-            &proc,
-            "--sys-root",
-            &sys,
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim_end_matches("/metrics")
-        .to_string();
-    assert!(addr.starts_with("127.0.0.1:"), "{line}");
-    let mut body = String::new();
-    for _ in 0..50 {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(
-            s,
-            "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        body.clear();
-        s.read_to_string(&mut body).unwrap();
-        if body.contains("headroom_limit_failures_total") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let roots = run::roots_of("openvz-container");
+    let args: Vec<&str> = roots.iter().map(String::as_str).collect();
+    let body = run::scrape_export(&args, "headroom_limit_failures_total");
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     assert!(
         body.contains("headroom_limit_failures_total{id=\"ubc.101.numothersock\""),
         "{body}"
     );
-    let pid = rustix::process::Pid::from_child(&child);
-    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-    assert!(child.wait().unwrap().success());
 }

@@ -254,6 +254,29 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     );
     assert_eq!(rows[0].2, 1024);
     assert!(rows[1].2.is_null());
+
+    // The exporter, told to use procfs, serves the same peer row and the listener's queue.
+    let remote = mc.addr.to_string();
+    let peer = format!(
+        "headroom_tcp_peer_sockets{{remote=\"{remote}\",service=\"\",state=\"ESTABLISHED\"}} "
+    );
+    let body = run::scrape_export(&["--sockets-via", "procfs"], &peer);
+    let value = |prefix: &str| -> u64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {prefix} in\n{body}"))
+    };
+    assert!(value(&peer) >= PERSISTENT as u64);
+    let queue = format!("headroom_tcp_listener_accept_queue{{local=\"{remote}\"}} ");
+    assert!(value(&queue) < 1024);
+    assert!(
+        !body.contains(&format!(
+            "headroom_tcp_listener_backlog{{local=\"{remote}\"}}"
+        )),
+        "procfs does not tell the backlog"
+    );
+    assert!(body.contains("headroom_tcp_dump_timestamp_seconds{method=\"procfs\"}"));
     drop(conns);
 }
 

@@ -22,11 +22,32 @@ use crate::collect::Collector;
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
+mod tcp;
+
 /// A label value in the exposition format: backslash, quote and newline escaped.
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
+}
+
+/// The HELP and TYPE lines of a metric family.
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// One sample line.
+fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: f64) {
+    out.push_str(name);
+    if !labels.is_empty() {
+        out.push('{');
+        for (i, (k, v)) in labels.iter().enumerate() {
+            let comma = if i == 0 { "" } else { "," };
+            let _ = write!(out, "{comma}{k}=\"{}\"", label(v));
+        }
+        out.push('}');
+    }
+    let _ = writeln!(out, " {value}");
 }
 
 /// The Prometheus text exposition of one derived snapshot.
@@ -55,7 +76,7 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
         ),
     ];
     for (name, kind, help) in series {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        family(&mut out, name, kind, help);
         for v in &d.limits {
             let l = &v.limit;
             let value = match name {
@@ -69,32 +90,39 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
                     .ok()
                     .and_then(|u| u.as_str().map(str::to_string))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "{name}{{id=\"{}\",group=\"{}\",name=\"{}\",unit=\"{unit}\"}} {value}",
-                    label(&l.id),
-                    label(&l.group),
-                    label(&l.name)
-                );
+                let labels = [
+                    ("id", l.id.as_str()),
+                    ("group", l.group.as_str()),
+                    ("name", l.name.as_str()),
+                    ("unit", unit.as_str()),
+                ];
+                sample(&mut out, name, &labels, value);
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "# HELP headroom_source_error A source present but unreadable or malformed.\n# TYPE headroom_source_error gauge"
+    family(
+        &mut out,
+        "headroom_source_error",
+        "gauge",
+        "A source present but unreadable or malformed.",
     );
     for e in &d.errors {
-        let _ = writeln!(
-            out,
-            "headroom_source_error{{source=\"{}\"}} 1",
-            label(&e.source)
+        sample(
+            &mut out,
+            "headroom_source_error",
+            &[("source", &e.source)],
+            1.0,
         );
     }
-    let _ = writeln!(
-        out,
-        "# HELP headroom_snapshot_timestamp_seconds When the newest reading was taken.\n# TYPE headroom_snapshot_timestamp_seconds gauge\nheadroom_snapshot_timestamp_seconds {}",
-        snap.time_ms as f64 / 1000.0
+    tcp::write(&mut out, &snap.tcp);
+    family(
+        &mut out,
+        "headroom_snapshot_timestamp_seconds",
+        "gauge",
+        "When the newest reading was taken.",
     );
+    let at = snap.time_ms as f64 / 1000.0;
+    sample(&mut out, "headroom_snapshot_timestamp_seconds", &[], at);
     out
 }
 
