@@ -85,6 +85,11 @@ impl Reader {
         }
     }
 
+    /// Where the next netlink dump will be cut in two; None when it will run whole.
+    pub fn pivot(&self) -> Option<Pivot> {
+        self.pivot
+    }
+
     /// Enumerates every TCP socket.
     pub fn dump(&mut self, roots: &Roots) -> Result<Dump, SourceError> {
         match self.method {
@@ -109,7 +114,7 @@ impl Reader {
             path: "netlink sock_diag".to_string(),
             message: e.to_string(),
         })?;
-        self.pivot = Pivot::median(&sockets);
+        self.pivot = if cores { Pivot::median(&sockets) } else { None };
         Ok(Dump {
             sockets,
             method: TcpMethod::Netlink,
