@@ -3,7 +3,7 @@
 # each). Connections are held by helper processes of at most 4,000 connections (8,000 fds)
 # each, below the per-process fd limit. Prints, per size, the median of several runs and the
 # ratios: full sample / `ss -tan` (goal <= 0.25) and sample with owners / `ss -tanp` (<= 0.40).
-# Samples are taken one after another by one reader, as the dashboard takes them: from 4,096
+# Samples are taken one after another by one reader, as the dashboard takes them: from 8,192
 # sockets on, a netlink dump runs as two halves on two threads. nl_single is a one-shot sample
 # (one dump, as `snapshot` takes it).
 #

@@ -1,4 +1,4 @@
-//! With more than 4,096 sockets the reader cuts the next netlink dump in two halves run on two
+//! With [`SPLIT_FROM`] sockets or more the reader cuts the next netlink dump in two halves run on two
 //! threads: the halves together must hold exactly what one dump holds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
