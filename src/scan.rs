@@ -272,17 +272,23 @@ where
         .spawn(move || {
             let done = AtomicBool::new(false);
             let outcome = thread::scope(|s| {
-                let ticker = s.spawn(|| {
-                    while !done.load(Ordering::Relaxed) {
-                        thread::park_timeout(PROGRESS_EVERY);
-                        if !done.load(Ordering::Relaxed) {
-                            report(ScanEvent::Progress(shared.sample()));
+                // Without a thread for it (out of threads) the scan runs without progress.
+                let ticker = thread::Builder::new()
+                    .name("headroom-scan-progress".into())
+                    .spawn_scoped(s, || {
+                        while !done.load(Ordering::Relaxed) {
+                            thread::park_timeout(PROGRESS_EVERY);
+                            if !done.load(Ordering::Relaxed) {
+                                report(ScanEvent::Progress(shared.sample()));
+                            }
                         }
-                    }
-                });
+                    })
+                    .ok();
                 let outcome = scan(&options, &shared);
                 done.store(true, Ordering::Relaxed);
-                ticker.thread().unpark();
+                if let Some(t) = ticker {
+                    t.thread().unpark();
+                }
                 outcome
             });
             report(ScanEvent::Done(outcome.map(Box::new)));

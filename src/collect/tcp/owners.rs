@@ -121,14 +121,21 @@ pub fn scan(roots: &Roots) -> Result<OwnerMap, SourceError> {
         vec![scan_pids(roots, &proc_fd, &pids)]
     } else {
         std::thread::scope(|s| {
+            let proc_fd = &proc_fd;
+            // A share whose thread cannot be had (out of threads) is walked right here.
+            let mut inline = Vec::new();
             let handles: Vec<_> = pids
                 .chunks(chunk)
-                .map(|part| {
-                    let proc_fd = &proc_fd;
-                    s.spawn(move || scan_pids(roots, proc_fd, part))
+                .filter_map(|part| {
+                    let work = move || scan_pids(roots, proc_fd, part);
+                    let spawned = std::thread::Builder::new()
+                        .name("headroom-owners".into())
+                        .spawn_scoped(s, work);
+                    spawned.map_err(|_| inline.push(work())).ok()
                 })
                 .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+            inline.extend(handles.into_iter().filter_map(|h| h.join().ok()));
+            inline
         })
     };
 
