@@ -2,7 +2,9 @@
 //! the listeners' accept queues. Peers are the busiest [`PEERS`] only, so that a client host
 //! with thousands of remote addresses does not flood the scrape.
 
-use crate::model::tcp::{StateCounts, TcpSample, TcpState};
+use std::net::SocketAddr;
+
+use crate::model::tcp::{StateCounts, TcpSample};
 
 use super::{family, sample};
 
@@ -42,17 +44,9 @@ pub fn write(out: &mut String, tcp: &TcpSample) {
         "gauge",
         "Sockets towards one remote address, per state (the busiest peers only).",
     );
-    for p in t.peers.iter().take(PEERS) {
-        let remote = p.remote.to_string();
-        let service = p.service.as_deref().unwrap_or("");
-        per_state(out, "headroom_tcp_peer_sockets", &p.states, |state| {
-            vec![
-                ("remote", remote.as_str()),
-                ("service", service),
-                ("state", state),
-            ]
-        });
-    }
+    let peers = t.peers.iter().take(PEERS);
+    let rows = peers.map(|p| (p.remote, p.service.as_deref(), &p.states));
+    per_state(out, "headroom_tcp_peer_sockets", "remote", rows);
     family(
         out,
         "headroom_tcp_listener_sockets",
@@ -60,17 +54,8 @@ pub fn write(out: &mut String, tcp: &TcpSample) {
         "Connections accepted by one local listening address, per state.",
     );
     let listeners = || t.listeners.iter().take(LISTENERS);
-    for l in listeners() {
-        let local = l.local.to_string();
-        let service = l.service.as_deref().unwrap_or("");
-        per_state(out, "headroom_tcp_listener_sockets", &l.states, |state| {
-            vec![
-                ("local", local.as_str()),
-                ("service", service),
-                ("state", state),
-            ]
-        });
-    }
+    let rows = listeners().map(|l| (l.local, l.service.as_deref(), &l.states));
+    per_state(out, "headroom_tcp_listener_sockets", "local", rows);
     family(
         out,
         "headroom_tcp_listener_accept_queue",
@@ -132,15 +117,23 @@ pub fn write(out: &mut String, tcp: &TcpSample) {
     );
 }
 
-/// One sample per non-zero state.
+/// One sample per row and non-zero state, the row's address under the label `key`.
 fn per_state<'a>(
     out: &mut String,
     name: &str,
-    states: &StateCounts,
-    labels: impl Fn(&'static str) -> Vec<(&'static str, &'a str)>,
+    key: &str,
+    rows: impl Iterator<Item = (SocketAddr, Option<&'a str>, &'a StateCounts)>,
 ) {
-    for (state, n) in states.iter().filter(|(_, n)| *n > 0) {
-        sample(out, name, &labels(TcpState::name(state)), n as f64);
+    for (addr, service, states) in rows {
+        let addr = addr.to_string();
+        for (state, n) in states.iter().filter(|(_, n)| *n > 0) {
+            let labels = [
+                (key, addr.as_str()),
+                ("service", service.unwrap_or("")),
+                ("state", state.name()),
+            ];
+            sample(out, name, &labels, n as f64);
+        }
     }
 }
 
