@@ -39,7 +39,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %7s %7s %7s\n' conns sockets ss_tan ss_tanp nl_sample nl_single pf_sample owners nl+owners pf+owners nl/ss nl1/ss nl+o/ssp
+# The ratio of a to b, two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s %7s\n' conns sockets ss_tan ss_tanp nl_sample nl_single pf_sample owners nl+owners pf+owners nl/ss nl1/ss pf/ss nl+o/ssp pf+o/ssp
 for size in "${@:-1000 10000 20000}"; do
   for n in $size; do
     left=$n
@@ -61,15 +64,15 @@ for size in "${@:-1000 10000 20000}"; do
     tanp=$(median_ms ss -tanp)
     declare -A r=()
     while read -r name med _min _n; do r[$name]=$med; done < <("$bin/sockets_sample" "$RUNS")
-    printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %7s %7s %7s\n' "$n" "$sockets" "$tan" "$tanp" \
+    printf '%-7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %7s %7s %7s %7s %7s\n' "$n" "$sockets" "$tan" "$tanp" \
       "${r[sample_netlink]}" "${r[sample_netlink_single]}" "${r[sample_procfs]}" "${r[owner_map]}" \
       "${r[sample_owners_netlink]}" "${r[sample_owners_procfs]}" \
-      "$(awk -v a="${r[sample_netlink]}" -v b="$tan" 'BEGIN {printf "%.2f", a/b}')" \
-      "$(awk -v a="${r[sample_netlink_single]}" -v b="$tan" 'BEGIN {printf "%.2f", a/b}')" \
-      "$(awk -v a="${r[sample_owners_netlink]}" -v b="$tanp" 'BEGIN {printf "%.2f", a/b}')"
+      "$(ratio "${r[sample_netlink]}" "$tan")" "$(ratio "${r[sample_netlink_single]}" "$tan")" \
+      "$(ratio "${r[sample_procfs]}" "$tan")" \
+      "$(ratio "${r[sample_owners_netlink]}" "$tanp")" "$(ratio "${r[sample_owners_procfs]}" "$tanp")"
     cleanup
     # Let the closed connections' TIME_WAIT sockets not count against the next size.
     sleep 1
   done
 done
-echo "times in ms (median of $RUNS); nl = netlink, pf = /proc/net/tcp*; goals: nl/ss <= 0.25, nl+o/ssp <= 0.40"
+echo "times in ms (median of $RUNS); nl = netlink, pf = /proc/net/tcp*; goals: nl/ss <= 0.25, nl+o/ssp <= 0.40 (pf: the fallback)"
