@@ -73,6 +73,8 @@ pub fn dump(roots: &Roots, method: Method) -> Result<Dump, SourceError> {
 pub struct Reader {
     pub method: Method,
     pivot: Option<Pivot>,
+    /// Sockets in the last netlink dump, to size the next one's buffer at once.
+    last_len: usize,
     /// More than one core to run halves on; asked once, as the answer reads cgroup files.
     cores: Option<bool>,
 }
@@ -109,12 +111,13 @@ impl Reader {
             .cores
             .get_or_insert_with(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
         let pivot = self.pivot.filter(|_| cores);
-        let mut sockets = Vec::new();
+        let mut sockets = Vec::with_capacity(self.last_len + self.last_len / 8);
         netlink::dump(&mut sockets, pivot).map_err(|e| SourceError::Io {
             path: "netlink sock_diag".to_string(),
             message: e.to_string(),
         })?;
         self.pivot = if cores { Pivot::median(&sockets) } else { None };
+        self.last_len = sockets.len();
         Ok(Dump {
             sockets,
             method: TcpMethod::Netlink,
