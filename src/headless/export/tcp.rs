@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use crate::model::tcp::{StateCounts, TcpSample};
+use crate::model::tcp::{Listener, StateCounts, TcpSample};
 
 use super::{family, sample};
 
@@ -62,33 +62,21 @@ pub fn write(out: &mut String, tcp: &TcpSample) {
         "gauge",
         "Connections waiting to be accepted.",
     );
-    for l in listeners() {
-        let local = l.local.to_string();
-        let v = l.accept_queue as f64;
-        sample(
-            out,
-            "headroom_tcp_listener_accept_queue",
-            &[("local", &local)],
-            v,
-        );
-    }
+    per_listener(
+        out,
+        "headroom_tcp_listener_accept_queue",
+        listeners(),
+        |l| Some(l.accept_queue),
+    );
     family(
         out,
         "headroom_tcp_listener_backlog",
         "gauge",
         "The listen() backlog; absent when the enumeration does not tell it.",
     );
-    for l in listeners() {
-        if let Some(b) = l.backlog {
-            let local = l.local.to_string();
-            sample(
-                out,
-                "headroom_tcp_listener_backlog",
-                &[("local", &local)],
-                b as f64,
-            );
-        }
-    }
+    per_listener(out, "headroom_tcp_listener_backlog", listeners(), |l| {
+        l.backlog
+    });
     family(
         out,
         "headroom_tcp_dump_timestamp_seconds",
@@ -115,6 +103,20 @@ pub fn write(out: &mut String, tcp: &TcpSample) {
         &labels,
         t.took_us as f64 / 1e6,
     );
+}
+
+/// One sample per listener that has a value, labelled with its local address.
+fn per_listener<'a>(
+    out: &mut String,
+    name: &str,
+    listeners: impl Iterator<Item = &'a Listener>,
+    value: impl Fn(&Listener) -> Option<u64>,
+) {
+    for l in listeners {
+        if let Some(v) = value(l) {
+            sample(out, name, &[("local", &l.local.to_string())], v as f64);
+        }
+    }
 }
 
 /// One sample per row and non-zero state, the row's address under the label `key`.
