@@ -208,9 +208,9 @@ pub fn read(
 /// 40,000 loopback sockets (benches/sockets.sh): the dump and aggregation take ~22 ms as two
 /// halves on two cores (~30 ms as one dump), so they run every 1 s tick; the owner map takes
 /// ~115 ms, so it runs every other tick and the pane shows its age. The owner map also waits
-/// at least [`Self::OWNERS_MIN_GAP`]: with 2,000
-/// processes its walk costs ~25 ms, and running it every second alone cost the dashboard more
-/// CPU than btop spends in total (benches/cpu.sh).
+/// at least [`Self::OWNERS_MIN_GAP`]: with 2,000 processes its walk costs ~25 ms, and running
+/// it every second alone cost the dashboard more CPU than btop spends in total
+/// (benches/cpu.sh).
 #[derive(Debug, Default)]
 pub struct TcpCollector {
     pub reader: Reader,
