@@ -3,13 +3,14 @@
 //! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
 //! recording keeps raw snapshots and a replay derives them again.
 
+pub mod error;
 pub mod graphs;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::collect::SourceError;
+pub use error::SourceError;
 
 pub mod tcp;
 
