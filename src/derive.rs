@@ -20,6 +20,22 @@ pub enum Severity {
     Critical,
 }
 
+/// From this share of a limit on, a warning.
+pub const WARNING_PCT: f64 = 80.0;
+
+impl Severity {
+    /// How bad a share of a limit is: critical at the limit, a warning from [`WARNING_PCT`].
+    pub fn of_pct(pct: f64) -> Option<Severity> {
+        if pct >= 100.0 {
+            Some(Severity::Critical)
+        } else if pct >= WARNING_PCT {
+            Some(Severity::Warning)
+        } else {
+            None
+        }
+    }
+}
+
 /// A limit with everything that needs more than one reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimitView {
@@ -49,7 +65,7 @@ impl LimitView {
             3
         } else if self.ever_failed() {
             2
-        } else if pct >= 80.0 || self.limit.peak_hit {
+        } else if pct >= WARNING_PCT || self.limit.peak_hit {
             1
         } else {
             0
@@ -156,8 +172,12 @@ impl Deriver {
                 .filter_map(|v| Some((v.limit.id.clone(), v.limit.failures?)))
                 .collect(),
         ));
-        let (absent, errors) = limits::source_notes(snap);
+        let limits::Notes { absent, errors } = limits::source_notes(snap);
         let graphs = self.update_graphs(snap, &views);
+        let tcp = tcp::TcpView {
+            gauges: tcp::gauges(snap, &views),
+            ..self.tcp.update(snap)
+        };
         Derived {
             graphs,
             time_ms: snap.time_ms,
@@ -166,7 +186,7 @@ impl Deriver {
             limits: views,
             absent,
             errors,
-            tcp: self.tcp.update(snap),
+            tcp,
         }
     }
 }
@@ -195,7 +215,7 @@ fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> Li
 
 /// "used of max" in the limit's own unit.
 pub fn amount(v: &LimitView) -> String {
-    let fmt = |n: u64| crate::ui::format::quantity(n, v.limit.unit);
+    let fmt = |n: u64| v.limit.quantity(n);
     match (v.limit.used, v.limit.max) {
         (Some(u), Some(m)) => format!("{} of {}", fmt(u), fmt(m)),
         (Some(u), None) => format!("{} (unlimited)", fmt(u)),
@@ -217,14 +237,7 @@ pub fn consumers_text(v: &LimitView, n: usize) -> String {
         .consumers
         .iter()
         .take(n)
-        .map(|c| {
-            format!(
-                "{}[{}] ({})",
-                c.comm,
-                c.pid,
-                crate::ui::format::quantity(c.amount, v.limit.unit)
-            )
-        })
+        .map(|c| format!("{}[{}] ({})", c.comm, c.pid, v.limit.quantity(c.amount)))
         .collect::<Vec<_>>()
         .join(", ")
 }

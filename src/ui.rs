@@ -7,7 +7,6 @@
 //! q quit  ? help  Tab pane  ↑↓ select  p pause
 //! ```
 
-pub mod format;
 pub mod graphs;
 pub mod help;
 pub mod inodes;

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::limits::fs::Space;
 use crate::model::Mount;
 use crate::scan::{
     FsKind, ProgressSample, ScanDiff, ScanEvent, ScanHandle, ScanOptions, ScanResult, SortKey,
@@ -34,16 +35,15 @@ impl FsRow {
         let kind = fstype::classify_name(&m.fstype);
         match &m.usage {
             Ok(u) => {
-                let inodes_used = u.inodes_total.saturating_sub(u.inodes_free);
-                let bytes_used = u.bytes_total.saturating_sub(u.bytes_free);
+                // The same figures as the limits table's fs rows.
+                let space = Space::of(u);
                 Self {
                     mountpoint: m.mountpoint.clone(),
                     fstype: m.fstype.clone(),
-                    inodes_used: (u.inodes_total > 0).then_some(inodes_used),
-                    inodes_total: (u.inodes_total > 0).then_some(u.inodes_total),
-                    bytes_used: Some(bytes_used),
-                    // As df: used against what the user could have (used + available).
-                    bytes_total: Some(bytes_used.saturating_add(u.bytes_avail)),
+                    inodes_used: space.inodes_used,
+                    inodes_total: space.inodes_total,
+                    bytes_used: Some(space.bytes_used),
+                    bytes_total: Some(space.bytes_total),
                     kind,
                     error: None,
                 }

@@ -11,7 +11,6 @@ use crate::derive::graphs;
 use crate::derive::{Derived, Deriver, Finding, LimitView, Severity};
 use crate::limits::SourceNote;
 use crate::model::Snapshot;
-use crate::ui::format::quantity;
 
 /// The JSON contract of `snapshot --json`.
 #[derive(Debug, Serialize)]
@@ -94,7 +93,7 @@ pub fn run(
 }
 
 fn cell(v: Option<u64>, l: &LimitView) -> String {
-    v.map_or_else(|| "-".into(), |n| quantity(n, l.limit.unit))
+    v.map_or_else(|| "-".into(), |n| l.limit.quantity(n))
 }
 
 pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
@@ -158,7 +157,7 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
 
 /// The values behind the Graphs pane, one line per chart ("-" where a source is absent).
 fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
-    let bytes = |v: Option<u64>| v.map_or_else(|| "-".into(), crate::ui::format::size);
+    let bytes = |v: Option<u64>| v.map_or_else(|| "-".into(), crate::format::size);
     let num =
         |v: Option<f64>, digits: usize| v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"));
     let m = r.memory;
@@ -210,7 +209,7 @@ fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
             )?;
             continue;
         };
-        let rate = |v: f64| format!("{}/s", crate::ui::format::size(v as u64));
+        let rate = |v: f64| format!("{}/s", crate::format::size(v as u64));
         writeln!(
             out,
             "disk {}: read {}, write {}, {iops:.0} IOPS, {util:.0}% busy",

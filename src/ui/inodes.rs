@@ -21,8 +21,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
 use crate::app::inodes::{Focus, FsRow, InodesState, ScanStatus, ScanView};
+use crate::format::{self, count, size};
 use crate::scan::SortKey;
-use crate::ui::format::{self, count, size};
 use crate::ui::theme;
 
 pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
@@ -68,11 +68,7 @@ pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
 }
 
 fn usage_style(pct: Option<f64>) -> Style {
-    match pct {
-        Some(p) if p >= 95.0 => Style::new().fg(theme::CRITICAL),
-        Some(p) if p >= 80.0 => Style::new().fg(theme::WARNING),
-        _ => Style::new(),
-    }
+    theme::usage(pct)
 }
 
 fn fs_row(f: &FsRow) -> Row<'_> {

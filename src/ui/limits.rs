@@ -16,7 +16,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 
 use crate::app::AppState;
 use crate::derive::{LimitView, Severity};
-use crate::ui::format::{self, quantity};
+use crate::format;
 use crate::ui::theme;
 
 pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
@@ -86,7 +86,7 @@ fn findings(state: &AppState, area: Rect, buf: &mut Buffer) {
 fn trend(v: &LimitView) -> String {
     match v.trend_per_min {
         Some(t) if t.abs() >= 0.5 => {
-            let n = quantity(t.abs().round() as u64, v.limit.unit);
+            let n = v.limit.quantity(t.abs().round() as u64);
             format!("{}{n}/m", if t > 0.0 { "+" } else { "-" })
         }
         Some(_) => "=".into(),
@@ -95,9 +95,8 @@ fn trend(v: &LimitView) -> String {
 }
 
 fn row(v: &LimitView) -> Row<'_> {
-    let q = |n: Option<u64>, none: &str| {
-        n.map_or_else(|| none.to_string(), |n| quantity(n, v.limit.unit))
-    };
+    let q =
+        |n: Option<u64>, none: &str| n.map_or_else(|| none.to_string(), |n| v.limit.quantity(n));
     let fails =
         Line::from(v.limit.failures.map_or_else(String::new, |f| f.to_string())).right_aligned();
     let delta = match v.failures_delta {

@@ -27,9 +27,8 @@ use ratatui::widgets::{
 use crate::app::AppState;
 use crate::app::sockets::{Focus, PeerColumn, PeerRow};
 use crate::collect::tcp::port_range;
-use crate::model::counter;
+use crate::format::count;
 use crate::model::tcp::{Listener, SocketOwner, TcpState, TcpTable};
-use crate::ui::format::{PAGE_SIZE, count, size};
 use crate::ui::theme;
 
 pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
@@ -160,35 +159,27 @@ fn states_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn ratio_style(r: f64) -> Style {
-    if r >= 1.0 {
-        Style::new().fg(theme::CRITICAL)
-    } else if r >= 0.8 {
-        Style::new().fg(theme::WARNING)
-    } else {
-        Style::new().fg(theme::OK)
+fn gauge(g: &crate::derive::tcp::Gauge, area: Rect, buf: &mut Buffer) {
+    match g.ratio {
+        Some(r) => LineGauge::default()
+            .label(g.label.clone())
+            .ratio(r.clamp(0.0, 1.0))
+            .filled_style(theme::gauge(g.severity))
+            .unfilled_style(theme::dim())
+            .render(area, buf),
+        None => Paragraph::new(g.label.clone())
+            .style(if g.severity.is_some() {
+                Style::new()
+            } else {
+                theme::dim()
+            })
+            .render(area, buf),
     }
-}
-
-fn gauge(label: String, used: u64, max: u64, area: Rect, buf: &mut Buffer) {
-    let r = if max == 0 {
-        0.0
-    } else {
-        used as f64 / max as f64
-    };
-    LineGauge::default()
-        .label(label)
-        .ratio(r.clamp(0.0, 1.0))
-        .filled_style(ratio_style(r))
-        .unfilled_style(theme::dim())
-        .render(area, buf);
 }
 
 /// tcp_mem, orphans and TIME_WAIT buckets against their limits, then socket counts.
 fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let Some(snap) = &state.snapshot else { return };
-    let sockstat = crate::headless::sockets::sockstat(snap);
-    let tcp = |name: &str| counter(&sockstat, "TCP", name);
+    let v = &state.derived.tcp;
     // One line of four cells when wide, two lines of two when narrow.
     let cells: Vec<Rect> = if area.height >= 2 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50); 2])
@@ -210,73 +201,20 @@ fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
     };
     let mut cells = cells.into_iter();
     let mut next = || cells.next().unwrap_or_default();
-    match (tcp("mem"), snap.net.tcp_mem.as_ref().ok()) {
-        (Some(mem), Some([_, pressure, max])) => {
-            let tag = if mem >= *max {
-                "AT MAX "
-            } else if mem >= *pressure {
-                "PRESSURE "
-            } else {
-                ""
-            };
-            gauge(
-                format!(
-                    "tcp_mem {tag}{}/{} pages {}",
-                    count(mem),
-                    count(*max),
-                    size(mem * PAGE_SIZE)
-                ),
-                mem,
-                *max,
-                next(),
-                buf,
-            );
-        }
-        (Some(mem), None) => {
-            Paragraph::new(format!("tcp_mem {} (limit unknown)", size(mem * PAGE_SIZE)))
-                .render(next(), buf)
-        }
-        _ => Paragraph::new("tcp_mem unknown")
-            .style(theme::dim())
-            .render(next(), buf),
+    for g in &v.gauges {
+        gauge(g, next(), buf);
     }
-    match (tcp("orphan"), snap.net.tcp_max_orphans.as_ref().ok()) {
-        (Some(o), Some(max)) => gauge(
-            format!("orphans {}/{}", count(o), count(*max)),
-            o,
-            *max,
-            next(),
-            buf,
-        ),
-        _ => Paragraph::new("orphans unknown")
-            .style(theme::dim())
-            .render(next(), buf),
-    }
-    match (tcp("tw"), snap.net.tcp_max_tw_buckets.as_ref().ok()) {
-        (Some(tw), Some(max)) => gauge(
-            format!("tw {}/{}", count(tw), count(*max)),
-            tw,
-            *max,
-            next(),
-            buf,
-        ),
-        _ => Paragraph::new("tw unknown")
-            .style(theme::dim())
-            .render(next(), buf),
-    }
+    let c = &v.counts;
     let mut counts = Vec::new();
-    if let Some(n) = counter(&sockstat, "sockets", "used") {
+    if let Some(n) = c.sockets {
         counts.push(format!("sockets {}", count(n)));
     }
-    // TCP sockets in use / allocated (orphans and TIME_WAIT included in the latter).
-    if let (Some(inuse), Some(alloc)) = (tcp("inuse"), tcp("alloc")) {
+    if let Some((inuse, alloc)) = c.tcp {
         counts.push(format!("tcp {}/{}", count(inuse), count(alloc)));
     }
-    let udp = counter(&sockstat, "UDP", "inuse").unwrap_or(0)
-        + counter(&sockstat, "UDP6", "inuse").unwrap_or(0);
-    counts.push(format!("udp {}", count(udp)));
-    if let Ok(n) = &snap.tcp.unix_sockets {
-        counts.push(format!("unix {}", count(*n)));
+    counts.push(format!("udp {}", count(c.udp)));
+    if let Some(n) = c.unix {
+        counts.push(format!("unix {}", count(n)));
     }
     Paragraph::new(counts.join(" ")).render(next(), buf);
 }
@@ -530,7 +468,10 @@ fn ephemeral(t: &TcpTable, area: Rect, buf: &mut Buffer) {
                     p.remote.to_string(),
                     count(p.ephemeral)
                 )),
-                Span::styled(format!("{:>5.1}%", r * 100.0), ratio_style(r)),
+                Span::styled(
+                    format!("{:>5.1}%", r * 100.0),
+                    theme::usage(Some(r * 100.0)),
+                ),
             ])
         })
         .collect();
