@@ -28,13 +28,25 @@ pub fn pages(n: u64, page_size: u64) -> String {
     size(n.saturating_mul(page_size))
 }
 
-/// A percentage, one decimal below 10: "0.5%", "40%".
+/// A percentage, one decimal below 10: "0%", "0.5%", "40%".
 pub fn pct(v: f64) -> String {
-    if v.abs() < 10.0 {
+    if v == 0.0 {
+        "0%".into()
+    } else if v.abs() < 10.0 {
         format!("{v:.1}%")
     } else {
         format!("{v:.0}%")
     }
+}
+
+/// MHz as GHz with one decimal: "3.5".
+pub fn ghz(mhz: f64) -> String {
+    format!("{:.1}", mhz / 1000.0)
+}
+
+/// A temperature: "88°C".
+pub fn celsius(v: f64) -> String {
+    format!("{v:.0}°C")
 }
 
 /// Cells of a usage bar, without the percentage.
@@ -85,6 +97,9 @@ mod tests {
         assert_eq!(size_f(-3.0), "0B");
         assert_eq!(rate(36.0 * 1024.0), "36KiB/s");
         assert_eq!(rate(1.5 * 1024.0 * 1024.0 * 1024.0), "1.5GiB/s");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(ghz(3500.0), "3.5");
+        assert_eq!(celsius(88.4), "88°C");
         assert_eq!(pct(0.5), "0.5%");
         assert_eq!(pct(40.0), "40%");
         assert_eq!(bar(Some(74.0)), "██████░░  74%");

@@ -200,13 +200,13 @@ pub const GRAPHS_BINDINGS: &[Binding] = &[
         &[KeyCode::Char('+'), KeyCode::Char('=')],
         Action::Graphs(GraphsAction::ZoomIn),
         "+",
-        "zoom in: 2h → 30m → 5m",
+        "zoom in: 2h → 30m → 5m → 1m",
     ),
     b(
         &[KeyCode::Char('-')],
         Action::Graphs(GraphsAction::ZoomOut),
         "-",
-        "zoom out: 5m → 30m → 2h",
+        "zoom out: 1m → 5m → 30m → 2h",
     ),
 ];
 
