@@ -193,16 +193,13 @@ impl Deriver {
 
 fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> LimitView {
     let pct = limit.pct();
-    let hint = limit
-        .hint
-        .map_or_else(String::new, |h| format!("{}; raise: {}", h.breaks, h.knob));
     let mut v = LimitView {
         failures_recent: history.recent_failures(&limit.id),
         trend_per_min: history.trend_per_min(&limit.id),
         limit,
         pct,
         failures_delta,
-        hint,
+        hint: String::new(),
         severity: None,
     };
     v.severity = match v.urgency().0 {
@@ -210,7 +207,25 @@ fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> Li
         1 | 2 => Some(Severity::Warning),
         _ => None,
     };
+    v.hint = v.limit.hint.map_or_else(String::new, |h| {
+        format!("{}; raise: {}", breaks(&v), h.knob)
+    });
     v
+}
+
+/// What breaks at this limit: in the present once it is reached (at or over it, or refusing
+/// right now), in the conditional before ("at the limit, open fails with …").
+fn breaks(v: &LimitView) -> String {
+    let Some(h) = v.limit.hint else {
+        return String::new();
+    };
+    let refusing =
+        v.failures_delta.is_some_and(|d| d > 0) || v.failures_recent.is_some_and(|(n, _)| n > 0);
+    if h.breaks == crate::limits::hints::GUARANTEE || refusing || v.pct.unwrap_or(0.0) >= 100.0 {
+        h.breaks.to_string()
+    } else {
+        format!("at the limit, {}", h.breaks)
+    }
 }
 
 /// "used of max" in the limit's own unit.
@@ -252,7 +267,7 @@ pub fn findings(views: &[LimitView]) -> Vec<Finding> {
 fn finding(v: &LimitView) -> Option<Finding> {
     let severity = v.severity?;
     let name = v.limit.name.as_str();
-    let breaks = v.limit.hint.map_or("", |h| h.breaks);
+    let breaks = breaks(v);
     let pct = v.pct.unwrap_or(0.0);
     let recent = v
         .failures_recent
@@ -286,7 +301,7 @@ fn finding(v: &LimitView) -> Option<Finding> {
                 v.limit.failures.unwrap_or(0)
             )
         }
-        None if pct >= 80.0 => format!("{name} is at {pct:.0}% ({}): {breaks}", amount(v)),
+        None if pct >= WARNING_PCT => format!("{name} is at {pct:.0}% ({}); {breaks}", amount(v)),
         None => format!("{name}: {}", v.limit.note.clone().unwrap_or_default()),
     };
     let text = if v.limit.consumers.is_empty() {
@@ -299,4 +314,43 @@ fn finding(v: &LimitView) -> Option<Finding> {
         limit: v.limit.id.clone(),
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{Unit, hints};
+
+    fn files(used: u64, failures_delta: Option<u64>) -> LimitView {
+        let limit = Limit::new("fs.files", "fs", "open files", Unit::Count, hints::FILES)
+            .with(used, Some(100))
+            .failing(Some(0));
+        view(limit, failures_delta, &LimitHistory::default())
+    }
+
+    #[test]
+    fn hints_speak_in_the_conditional_until_the_limit_is_reached() {
+        let below = files(85, Some(0));
+        assert!(
+            below.hint.starts_with("at the limit, open fails"),
+            "{}",
+            below.hint
+        );
+        let text = &findings(std::slice::from_ref(&below))[0].text;
+        assert!(
+            text.contains("85%") && text.contains("at the limit, open fails"),
+            "{text}"
+        );
+        let at = files(100, Some(0));
+        assert!(at.hint.starts_with("open fails system-wide"), "{}", at.hint);
+        let refused = files(90, Some(3));
+        assert!(refused.hint.starts_with("open fails"), "{}", refused.hint);
+    }
+
+    #[test]
+    fn one_severity_per_share() {
+        assert_eq!(Severity::of_pct(79.9), None);
+        assert_eq!(Severity::of_pct(80.0), Some(Severity::Warning));
+        assert_eq!(Severity::of_pct(100.0), Some(Severity::Critical));
+    }
 }
