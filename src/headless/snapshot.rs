@@ -209,7 +209,7 @@ fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
             )?;
             continue;
         };
-        let rate = |v: f64| format!("{}/s", crate::format::size(v as u64));
+        let rate = crate::format::rate;
         writeln!(
             out,
             "disk {}: read {}, write {}, {iops:.0} IOPS, {util:.0}% busy",
@@ -219,14 +219,15 @@ fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
         )?;
     }
     let p = r.pressure;
+    let pct = |v: Option<f64>| v.map_or_else(|| "-".into(), crate::format::pct);
     writeln!(
         out,
         "pressure (avg10, some/full): cpu {}, memory {}/{}, io {}/{}",
-        num(p.cpu.some_avg10, 2),
-        num(p.memory.some_avg10, 2),
-        num(p.memory.full_avg10, 2),
-        num(p.io.some_avg10, 2),
-        num(p.io.full_avg10, 2)
+        pct(p.cpu.some_avg10),
+        pct(p.memory.some_avg10),
+        pct(p.memory.full_avg10),
+        pct(p.io.some_avg10),
+        pct(p.io.full_avg10)
     )?;
     let l = r.load;
     let int = |v: Option<u64>| v.map_or_else(|| "-".into(), |v| v.to_string());
