@@ -49,6 +49,8 @@ pub struct SocketCounts {
     pub tcp: Option<(u64, u64)>,
     pub udp: u64,
     pub unix: Option<u64>,
+    /// Ports in net.ipv4.ip_local_port_range.
+    pub ephemeral_ports: Option<u64>,
 }
 
 /// sockstat and sockstat6 in one table.
@@ -129,6 +131,13 @@ pub fn counts(snap: &Snapshot) -> SocketCounts {
         udp: counter(&all, "UDP", "inuse").unwrap_or(0)
             + counter(&all, "UDP6", "inuse").unwrap_or(0),
         unix: snap.tcp.unix_sockets.as_ref().ok().copied(),
+        ephemeral_ports: snap
+            .tcp
+            .table
+            .as_ref()
+            .ok()
+            .and_then(|t| t.local_port_range)
+            .map(crate::collect::tcp::port_range::size),
     }
 }
 

@@ -26,7 +26,6 @@ use ratatui::widgets::{
 
 use crate::app::AppState;
 use crate::app::sockets::{Focus, PeerColumn, PeerRow};
-use crate::collect::tcp::port_range;
 use crate::format::count;
 use crate::model::tcp::{Listener, SocketOwner, TcpState, TcpTable};
 use crate::ui::theme;
@@ -81,7 +80,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     let [owners, ports] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     owner_list(state, table, owners, buf);
-    ephemeral(table, ports, buf);
+    ephemeral(state, table, ports, buf);
 }
 
 fn age(ms: u64) -> String {
@@ -436,7 +435,7 @@ fn owner_list(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
 }
 
 /// Local ports in the ephemeral range per destination, against the range's size.
-fn ephemeral(t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn ephemeral(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let Some(range) = t.local_port_range else {
         Paragraph::new("ip_local_port_range unknown")
             .style(theme::dim())
@@ -444,7 +443,7 @@ fn ephemeral(t: &TcpTable, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     };
-    let total = port_range::size(range);
+    let total = state.derived.tcp.counts.ephemeral_ports.unwrap_or(1).max(1);
     let block = section(
         format!(
             " ephemeral ports {}–{} ({}) ",
