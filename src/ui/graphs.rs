@@ -539,6 +539,14 @@ mod tests {
     }
 
     #[test]
+    fn a_tiny_terminal_does_not_break_20x5() {
+        let (_, view) = snapshot_of("graphs-busy");
+        let text = draw(&synthetic(true), &view, GraphsState::default(), 20, 5);
+        assert!(text.contains("Graphs"), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
     fn one_minute_window_shows_the_last_minute() {
         let (_, view) = snapshot_of("graphs-busy");
         let state = GraphsState {
