@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! Graphs  window 5m  now 05:28:41Z                      cursor 05:28:13Z (-28s)
-//! Dirty 117.0MiB wb 4.0MiB bg 1.0GiB thr 2.1GiB │ util sda 50% nvme0n1 25% IOPS 1142
-//! 2.1GiB│⠀⠀⠀⠀⠀⠀⠀⣀⡠⠔⠊⠉⠉⠉⠑⠒⠢⠤⠤⠤⠤⠤      │ 100%│⠀⠀⠀⠀⠀⠀⠀⣀⠤⠒⠉⠉⠉⠉⠉⠉⠉⠉⠉
+//! Dirty 117.0MiB wb 4MiB                       │ util sda 50% nvme0n1 25% IOPS 1142
+//!   2.3GiB│thr 2.1GiB⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤ │     100%│⠀⠀⠀⠀⠀⠀⠀⣀⠤⠒⠉⠉⠉⠉⠉⠉⠉⠉⠉
 //! CPU 0.8–3.5GHz min … avg … max …              │ PSI cpu 0.5% mem 0.0% f 0.0% io 40% …
 //! cores ████                                    │ …
 //! Temp Package id 0 88°C …                      │ Load 2.10 run 2 blk 5

@@ -1,12 +1,12 @@
-//! A time chart: a legend line (each series' label and value in its colour, then the labelled
-//! thresholds), and below it braille lines with the y scale's lowest and highest values labelled
-//! in the series' unit, threshold lines across, and the time cursor.
+//! A time chart: a legend line (each series' label and value in its colour), and below it
+//! braille lines with the y scale's lowest and highest values labelled in the series' unit,
+//! threshold lines across, each named with its value at its left end, and the time cursor.
 //!
 //! ```text
-//! Dirty 117.0MiB wb 40.0MiB bg 160.0MiB thr 320.0MiB      (legend)
-//! 320.0MiB│⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤┃⠤⠤⠤⠤⠤
+//! Dirty 117.0MiB wb 40MiB                     (legend)
+//!   352MiB│thr 320MiB⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤┃⠤⠤⠤⠤⠤
 //!         │                          ┃   ⡠⠔⠊⠉
-//!      0B │⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀┃⠊
+//!       0B│⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀┃⠊
 //! ```
 //!
 //! The x axis runs from `-span_s` to 0 (now) in seconds; the pane draws one time axis per column.
@@ -35,7 +35,7 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
-/// A horizontal line across the chart, named in the legend.
+/// A horizontal line across the chart, named on the line.
 #[derive(Debug, Clone)]
 pub struct Threshold {
     pub label: &'static str,
@@ -90,10 +90,6 @@ impl ChartSpec<'_> {
         for s in self.series {
             spans.push(Span::styled(format!("{} ", s.label), s.style));
             spans.push(Span::styled(format!("{} ", s.value), s.style.bold()));
-        }
-        for t in self.thresholds {
-            let text = format!("{} {} ", t.label, (self.unit)(t.value));
-            spans.push(Span::styled(text, t.style));
         }
         Line::from(spans)
     }
@@ -157,10 +153,32 @@ impl ChartSpec<'_> {
             let text = format!("{l:>w$}", w = usize::from(SCALE_WIDTH));
             Span::styled(text, theme::dim())
         });
+        let scale = labels.iter().map(Span::width).max().unwrap_or(0) as u16 + 1;
         Chart::new(datasets)
             .x_axis(Axis::default().bounds([x0, 0.0]))
             .y_axis(Axis::default().bounds([lo, hi]).labels(labels))
             .render(area, buf);
+        let graph = Rect {
+            x: area.x + scale,
+            width: area.width.saturating_sub(scale),
+            ..area
+        };
+        self.label_thresholds(graph, (lo, hi), buf);
+    }
+
+    /// Names each threshold at the left end of its line, over the oldest part of the window.
+    fn label_thresholds(&self, graph: Rect, (lo, hi): (f64, f64), buf: &mut Buffer) {
+        if graph.height < 2 || hi <= lo {
+            return;
+        }
+        let rows = f64::from(graph.height - 1);
+        for t in self.thresholds {
+            let up = ((t.value - lo) / (hi - lo) * rows).round().clamp(0.0, rows) as u16;
+            let text = format!("{} {}", t.label, (self.unit)(t.value));
+            if text.chars().count() < usize::from(graph.width) {
+                buf.set_string(graph.x, graph.bottom() - 1 - up, text, t.style);
+            }
+        }
     }
 }
 
@@ -208,10 +226,12 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 6));
         (&spec(&series, &thresholds)).render(buf.area, &mut buf);
         let lines = text(&buf);
-        assert!(lines[0].starts_with("Dirty 1.0MiB thr 2MiB "), "{lines:?}");
+        assert_eq!(lines[0].trim_end(), "Dirty 1.0MiB", "{lines:?}");
         // The scale reaches over the threshold (a tenth more, so it is not drawn on the top
         // edge) and starts at the floor; both ends are labelled in the unit.
         assert!(lines[1].starts_with("  2.2MiB│"), "{lines:?}");
+        // The threshold's line carries its name.
+        assert!(lines[1].starts_with("  2.2MiB│thr 2MiB"), "{lines:?}");
         assert!(lines[5].starts_with("      0B│"), "{lines:?}");
     }
 
