@@ -5,6 +5,7 @@ pub mod action;
 pub mod graphs;
 pub mod inodes;
 pub mod keymap;
+pub mod selection;
 pub mod sockets;
 pub mod state;
 

@@ -14,6 +14,7 @@ pub mod inodes;
 pub mod limits;
 pub mod sockets;
 pub mod theme;
+pub mod widgets;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,0 +1,3 @@
+//! Widgets shared by the panes.
+
+pub mod table;
