@@ -1,8 +1,9 @@
-//! The terminal: raw mode and the alternate screen for as long as the guard lives, restored on
-//! drop, on panic and on every exit path, exactly once.
+//! The terminal: raw mode, the alternate screen and mouse reporting for as long as the guard
+//! lives, restored on drop, on panic and on every exit path, exactly once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::DefaultTerminal;
 
 use crate::app::AppState;
@@ -21,10 +22,14 @@ impl TerminalGuard {
     pub fn new() -> std::io::Result<Self> {
         RESTORED.store(false, Ordering::SeqCst);
         let terminal = ratatui::try_init()?;
-        // ratatui's hook restores, then prints; ours only marks the terminal as given back.
+        // Without mouse reporting the keys still work.
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+        // ratatui's hook restores, then prints; ours gives the mouse back first and marks the
+        // terminal as given back.
         let restoring = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if !RESTORED.swap(true, Ordering::SeqCst) {
+                let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
                 restoring(info);
             }
         }));
@@ -42,6 +47,7 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         // After SIGHUP the terminal may be gone; restoring then fails quietly.
         if !RESTORED.swap(true, Ordering::SeqCst) {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
             ratatui::restore();
         }
     }

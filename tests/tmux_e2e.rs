@@ -238,3 +238,48 @@ fn the_live_sockets_pane_uses_the_method_asked_for() {
         assert_restored(&t, "0");
     }
 }
+
+/// Sends a left click at (x, y), 0-based, as a terminal reports it with SGR mouse encoding.
+fn click(t: &Tmux, x: usize, y: usize) {
+    for end in ['M', 'm'] {
+        let seq = format!("\x1b[<0;{};{}{end}", x + 1, y + 1);
+        let hex: Vec<String> = seq.bytes().map(|b| format!("{b:02x}")).collect();
+        let mut args = vec!["-H"];
+        args.extend(hex.iter().map(String::as_str));
+        t.send(&args);
+    }
+}
+
+/// The column and line of `needle` on the screen.
+fn find(screen: &str, needle: &str) -> (usize, usize) {
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(y, l)| l.find(needle).map(|i| (l[..i].chars().count(), y)))
+        .unwrap_or_else(|| panic!("{needle:?} is not on the screen:\n{screen}"))
+}
+
+#[test]
+fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
+    let dir = copy_fixture("openvz-container");
+    let t = Tmux::start(&pane_command("", &roots(dir.path())), 100, 30);
+    let screen = t.wait_for("numiptent (uid 101)", WAIT);
+    // A click on a row selects it: the details below the table follow.
+    let (x, y) = find(&screen, "numiptent (uid 101)");
+    click(&t, x, y);
+    t.wait_for("numiptent (uid 101): iptables rules", WAIT);
+    // A click on a tab shows its pane.
+    let (x, y) = find(&screen, "3 Sockets");
+    click(&t, x + 2, y);
+    t.wait_for("TCP sockets could not be read", WAIT);
+    // F1 opens help on every pane and Esc closes it, on Graphs too.
+    t.send(&["4"]);
+    t.wait_for("←→ cursor", WAIT);
+    t.send(&["F1"]);
+    let screen = t.wait_for("keys — Esc or ? closes", WAIT);
+    assert!(screen.contains("q/F10"), "{screen}");
+    t.send(&["Escape"]);
+    t.wait_gone("keys — Esc or ? closes", WAIT);
+    t.send(&["F10"]);
+    assert_restored(&t, "0");
+}

@@ -77,11 +77,11 @@ fn cgroup2_container_and_help_overlay() {
     insta::assert_snapshot!(t.backend());
     apply(&mut state, Action::Back);
     assert!(!state.show_help);
-    assert_eq!(state.limits.selected, 1);
+    assert_eq!(state.limits.selected(), 1);
     apply(&mut state, Action::End);
-    assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
+    assert_eq!(state.limits.selected(), state.derived.limits.len() - 1);
     apply(&mut state, Action::PageDown);
-    assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
+    assert_eq!(state.limits.selected(), state.derived.limits.len() - 1);
 }
 
 #[test]
