@@ -100,3 +100,21 @@ fn lagging_data_says_how_old_it_is() {
         .collect();
     assert!(!top.contains("old"), "{top}");
 }
+
+#[test]
+fn the_selection_stays_on_its_limit_when_the_rows_re_sort() {
+    let mut state = failing_container();
+    apply(&mut state, Action::Down);
+    apply(&mut state, Action::Down);
+    let id = state.derived.limits[2].limit.id.clone();
+    assert_eq!(state.limits.selected_id(), Some(id.as_str()));
+    // Another order, as a burst of failures elsewhere would give: the highlight stays on it.
+    state.derived.limits.reverse();
+    state.limits.follow(&state.derived.limits);
+    let row = state.limits.selected();
+    assert_eq!(state.derived.limits[row].limit.id, id);
+    assert_eq!(row, state.derived.limits.len() - 3);
+    let s = term_screen::screen(&draw(&state, 100, 40));
+    let name = &state.derived.limits[row].limit.name;
+    assert!(s.contains(&format!("{name}: ")), "the details follow:\n{s}");
+}
