@@ -109,6 +109,7 @@ fn a_panic_restores_the_terminal_before_printing() {
         30,
     );
     let screen = assert_restored(&t, "101");
+    assert!(!t.mouse_on(), "the mouse is given back on a panic");
     assert!(screen.contains("HEADROOM_TEST_PANIC is set"), "{screen}");
     assert!(
         screen.contains("thread 'main'"),
@@ -264,6 +265,7 @@ fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
     let dir = copy_fixture("openvz-container");
     let t = Tmux::start(&pane_command("", &roots(dir.path())), 100, 30);
     let screen = t.wait_for("numiptent (uid 101)", WAIT);
+    assert!(t.mouse_on(), "headroom asks the terminal for clicks");
     // A click on a row selects it: the details below the table follow.
     let (x, y) = find(&screen, "numiptent (uid 101)");
     click(&t, x, y);
@@ -282,4 +284,5 @@ fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
     t.wait_gone("keys — Esc or ? closes", WAIT);
     t.send(&["F10"]);
     assert_restored(&t, "0");
+    assert!(!t.mouse_on(), "the mouse is given back");
 }
