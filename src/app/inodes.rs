@@ -2,7 +2,7 @@
 //! result tree (expanded directories, selection, sort), and the rescan diff.
 //!
 //! The scan itself runs in its own thread ([`crate::scan::spawn`]); this state only asks for one
-//! (`pending`, taken by the event loop) and takes in the [`ScanEvent`]s it sends.
+//! (`pending`, taken by the event loop) and takes in the [`crate::scan::ScanEvent`]s it sends.
 
 mod prompt;
 mod scanning;

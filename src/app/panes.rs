@@ -11,12 +11,31 @@
 //!   the same layout the widget draws with. Tables are [`crate::ui::widgets::table::Table`].
 //!
 //! # Adding a pane
-//! 1. Write the two files above; declare them in `src/app.rs` and `src/ui.rs`.
-//! 2. Here: a variant of [`Tab`] and one [`Pane`] entry in [`PANES`] (its place is its number
-//!    key and its tab).
-//! 3. The state goes in a field of [`AppState`]; if the pane has keys of its own, they are a
-//!    `FooAction` carried by one `Action::Foo` variant, bound in a `Binding` table the entry
-//!    names (see [`super::keymap`]).
+//! 1. Write the two files above; declare them in `src/app.rs` and `src/ui.rs`. The state keeps
+//!    its selection in a [`super::selection::Selection`] keyed by the row's identity (a pid, a
+//!    path), moves it with [`action::Step::of`] for the arrow, page and wheel actions, and
+//!    takes `Action::Click(spot)` for a row under the mouse; the widget numbers its tables for
+//!    [`Spot::table`] and finds rows with [`crate::ui::widgets::table::row_at`].
+//! 2. Here: a variant of [`Tab`] and one [`Pane`] entry in [`PANES`]. Its place is its tab and
+//!    its number key (the fifth entry is key `5`); help, footer and mouse need nothing more:
+//!
+//!    ```text
+//!    Pane {
+//!        tab: Tab::Processes,
+//!        title: "Processes",
+//!        keys: super::processes::KEYS,
+//!        rows: true,
+//!        sockets: false,
+//!        refresh: |s| s.processes.follow(&s.derived.processes),
+//!        apply: |s, a| s.processes.apply(a, &s.derived.processes),
+//!        typing: no_typing,
+//!        render: |s, area, buf| ui::processes::ProcessesPane::new(s).render(area, buf),
+//!        spot: |s, area, at| ui::processes::ProcessesPane::new(s).spot(area, at),
+//!    },
+//!    ```
+//! 3. The state goes in a field of [`AppState`]. Keys of its own are a `FooAction` carried by
+//!    one `Action::Foo` variant, bound in a `KEYS` table of `Binding`s
+//!    ([`super::keymap::b`]; `.footer(key, word)` puts one in the footer).
 //!
 //! Rendering only reads: `render` and `spot` take `&AppState`; `refresh` and `apply` are the
 //! only places a pane's state changes.
