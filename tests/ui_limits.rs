@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use headroom::app::AppState;
 use headroom::app::action::{Action, apply};
 use headroom::collect::{Collector, Roots};
+use headroom::limits::Unit;
 use ratatui::style::Color;
 
 #[path = "support/screen.rs"]
@@ -117,4 +118,16 @@ fn the_selection_stays_on_its_limit_when_the_rows_re_sort() {
     let s = term_screen::screen(&draw(&state, 100, 40));
     let name = &state.derived.limits[row].limit.name;
     assert!(s.contains(&format!("{name}: ")), "the details follow:\n{s}");
+}
+
+#[test]
+fn long_names_and_signed_trends_are_not_cut_at_120_columns() {
+    let mut state = failing_container();
+    let v = &mut state.derived.limits[1];
+    v.limit.name = "fds memcached[10762]".into();
+    v.limit.unit = Unit::Bytes;
+    v.trend_per_min = Some(108.8 * 1024.0 * 1024.0);
+    let s = term_screen::screen(&draw(&state, 120, 30));
+    assert!(s.contains("fds memcached[10762] "), "{s}");
+    assert!(s.contains(" +108.8MiB/m "), "{s}");
 }
