@@ -5,6 +5,9 @@ pub mod action;
 pub mod graphs;
 pub mod inodes;
 pub mod keymap;
+pub mod limits;
+pub mod panes;
+pub mod selection;
 pub mod sockets;
 pub mod state;
 
@@ -12,7 +15,7 @@ use std::sync::mpsc as std_mpsc;
 use std::thread;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -21,7 +24,6 @@ use crate::collect::Collector;
 use crate::model::Snapshot;
 use crate::scan::ScanEvent;
 use crate::term::TerminalGuard;
-use inodes::PromptInput;
 pub use state::AppState;
 
 /// Everything the loop reacts to.
@@ -172,7 +174,7 @@ async fn event_loop(
     loop {
         if shown != Some(state.tab) {
             shown = Some(state.tab);
-            feeder.sockets_in_background(state.tab != state::Tab::Sockets);
+            feeder.sockets_in_background(state.sockets_in_background());
         }
         if redraw {
             guard.draw(state)?;
@@ -240,26 +242,16 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
             if key.kind == KeyEventKind::Release {
                 return;
             }
-            if state.tab == state::Tab::Inodes && state.inodes.prompt.is_some() && !state.show_help
-            {
-                let ctrl_c =
-                    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-                let input = match key.code {
-                    _ if ctrl_c => None,
-                    KeyCode::Char(c) => Some(PromptInput::Char(c)),
-                    KeyCode::Backspace => Some(PromptInput::Backspace),
-                    KeyCode::Enter => Some(PromptInput::Submit),
-                    KeyCode::Esc => Some(PromptInput::Cancel),
-                    _ => return,
-                };
-                if let Some(input) = input {
-                    state.inodes.prompt_input(input);
-                    return;
-                }
+            if !state.show_help && (state.pane().typing)(state, key) {
+                return;
             }
-            if let Some(a) = keymap::action_in(key, state.tab) {
+            if let Some(a) = keymap::action_in(key, state.tab, state.show_help) {
                 action::apply(state, a);
             }
+        }
+        AppEvent::Term(Event::Mouse(m)) => mouse(state, m),
+        AppEvent::Term(Event::Resize(w, h)) => {
+            state.screen = Some(ratatui::layout::Rect::new(0, 0, w, h));
         }
         AppEvent::Scan(ev) => state.inodes.on_scan_event(ev),
         AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
@@ -268,4 +260,37 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
         AppEvent::Snapshot(snap) => state.ingest(*snap),
         AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,
     }
+}
+
+/// A click on a tab shows its pane, a click on a row selects it, the wheel moves the selection
+/// of the table under it; with help open, a click closes it.
+fn mouse(state: &mut AppState, m: MouseEvent) {
+    let screen = state.screen.or_else(|| {
+        let (w, h) = crossterm::terminal::size().ok()?;
+        Some(ratatui::layout::Rect::new(0, 0, w, h))
+    });
+    let Some(screen) = screen else { return };
+    let at = ratatui::layout::Position::new(m.column, m.row);
+    let down = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => None,
+        MouseEventKind::ScrollDown => Some(true),
+        MouseEventKind::ScrollUp => Some(false),
+        _ => return,
+    };
+    if state.show_help {
+        if down.is_none() {
+            action::apply(state, action::Action::Back);
+        }
+        return;
+    }
+    let action = match (down, crate::ui::point(state, screen, at)) {
+        (None, crate::ui::Pointed::Tab(tab)) => action::Action::Go(tab),
+        (None, crate::ui::Pointed::Pane(spot)) => action::Action::Click(spot),
+        (Some(down), crate::ui::Pointed::Pane(spot)) => action::Action::Wheel {
+            table: spot.table,
+            down,
+        },
+        _ => return,
+    };
+    action::apply(state, action);
 }

@@ -1,6 +1,7 @@
-//! The terminal: raw mode and the alternate screen for as long as the guard lives, restored on
-//! drop, on panic and on every exit path, exactly once.
+//! The terminal: raw mode, the alternate screen and mouse reporting for as long as the guard
+//! lives, restored on drop, on panic and on every exit path, exactly once.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::DefaultTerminal;
@@ -21,10 +22,13 @@ impl TerminalGuard {
     pub fn new() -> std::io::Result<Self> {
         RESTORED.store(false, Ordering::SeqCst);
         let terminal = ratatui::try_init()?;
-        // ratatui's hook restores, then prints; ours only marks the terminal as given back.
+        mouse(true);
+        // ratatui's hook restores, then prints; ours gives the mouse back first and marks the
+        // terminal as given back.
         let restoring = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if !RESTORED.swap(true, Ordering::SeqCst) {
+                mouse(false);
                 restoring(info);
             }
         }));
@@ -42,7 +46,21 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         // After SIGHUP the terminal may be gone; restoring then fails quietly.
         if !RESTORED.swap(true, Ordering::SeqCst) {
+            mouse(false);
             ratatui::restore();
         }
     }
+}
+
+/// Turns the terminal's mouse reports on or off: clicks and the wheel (mode 1000) in SGR
+/// encoding (1006), without motion (crossterm's capture adds it, and every move would redraw).
+/// Without them the keys still work, so a failure is ignored.
+fn mouse(on: bool) {
+    let codes = if on {
+        "\x1b[?1000h\x1b[?1006h"
+    } else {
+        "\x1b[?1006l\x1b[?1000l"
+    };
+    let mut out = std::io::stdout();
+    let _ = out.write_all(codes.as_bytes()).and_then(|()| out.flush());
 }

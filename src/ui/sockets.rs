@@ -15,23 +15,116 @@
 //! 2001 php-fpm  100                         10.0.0.7:11211  1300  4.6%
 //! ```
 
+mod tables;
+
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, LineGauge, Paragraph, Row, StatefulWidget, Table, TableState, Widget,
-    Wrap,
-};
+use ratatui::widgets::{LineGauge, Paragraph, Widget, Wrap};
 
 use crate::app::AppState;
-use crate::app::sockets::{Focus, PeerColumn, PeerRow};
+use crate::app::action::Spot;
+use crate::app::sockets::{Focus, SocketsState};
+use crate::derive::Derived;
+use crate::derive::tcp::Gauge;
 use crate::format::count;
-use crate::model::tcp::{Listener, SocketOwner, TcpState, TcpTable};
+use crate::model::Snapshot;
+use crate::model::tcp::{TcpState, TcpTable};
 use crate::ui::theme;
+use tables::{ephemeral, listener_table, owner_list, peer_table};
 
-pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let Some(snap) = &state.snapshot else {
+/// The Sockets pane, borrowed from the state it draws.
+pub struct SocketsPane<'a> {
+    pub snapshot: &'a Option<Snapshot>,
+    pub derived: &'a Derived,
+    pub sockets: &'a SocketsState,
+}
+
+/// Where the parts of the pane go.
+struct Areas {
+    status: Rect,
+    states: Rect,
+    memory: Rect,
+    peers: Rect,
+    listeners: Rect,
+    owners: Rect,
+    ports: Rect,
+}
+
+impl<'a> SocketsPane<'a> {
+    pub fn new(state: &'a AppState) -> Self {
+        Self {
+            snapshot: &state.snapshot,
+            derived: &state.derived,
+            sockets: &state.sockets,
+        }
+    }
+
+    /// The layout for a dump, or None when the area is too small for the tables.
+    fn areas(area: Rect, table: &TcpTable) -> Option<Areas> {
+        if area.width < 40 || area.height < 10 {
+            return None;
+        }
+        let wide = area.width >= 120;
+        let tall = area.height >= 30;
+        let listeners_h = (table.listeners.len() as u16 + 2).clamp(3, if tall { 10 } else { 5 });
+        let bottom_h = if tall { 8 } else { 4 };
+        let [status, states, memory, peers, listeners, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(if wide { 1 } else { 2 }),
+            Constraint::Length(if wide { 1 } else { 2 }),
+            Constraint::Min(3),
+            Constraint::Length(listeners_h),
+            Constraint::Length(bottom_h),
+        ])
+        .areas(area);
+        let [owners, ports] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        Some(Areas {
+            status,
+            states,
+            memory,
+            peers,
+            listeners,
+            owners,
+            ports,
+        })
+    }
+
+    /// The peer or listener row under the mouse.
+    pub fn spot(&self, area: Rect, at: Position) -> Option<Spot> {
+        let t = self.snapshot.as_ref()?.tcp.table.as_ref().ok()?;
+        let a = Self::areas(area, t)?;
+        let s = self.sockets;
+        let (focus, rows, selected, area) = if a.peers.contains(at) {
+            (Focus::Peers, s.rows.len(), s.peer_selected(), a.peers)
+        } else if a.listeners.contains(at) {
+            (
+                Focus::Listeners,
+                t.listeners.len(),
+                s.listener_selected(),
+                a.listeners,
+            )
+        } else {
+            return None;
+        };
+        Some(Spot {
+            table: focus as u8,
+            row: tables::row_at(area, rows, selected, at.y),
+        })
+    }
+}
+
+impl Widget for SocketsPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render(&self, area, buf);
+    }
+}
+
+fn render(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
+    let Some(snap) = state.snapshot else {
         Paragraph::new("Reading the first sample…")
             .style(theme::dim())
             .render(area, buf);
@@ -49,7 +142,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
             return;
         }
     };
-    if area.width < 40 || area.height < 10 {
+    let Some(a) = SocketsPane::areas(area, table) else {
         Paragraph::new(format!(
             "TCP {} via {}: enlarge the terminal for the Sockets pane",
             count(table.total),
@@ -58,29 +151,14 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(area, buf);
         return;
-    }
-    let wide = area.width >= 120;
-    let tall = area.height >= 30;
-    let listeners_h = (table.listeners.len() as u16 + 2).clamp(3, if tall { 10 } else { 5 });
-    let bottom_h = if tall { 8 } else { 4 };
-    let [status, states, memory, peers, listeners, bottom] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(if wide { 1 } else { 2 }),
-        Constraint::Length(if wide { 1 } else { 2 }),
-        Constraint::Min(3),
-        Constraint::Length(listeners_h),
-        Constraint::Length(bottom_h),
-    ])
-    .areas(area);
-    status_line(state, table, status, buf);
-    states_line(state, table, states, buf);
-    memory_gauges(state, memory, buf);
-    peer_table(state, peers, buf);
-    listener_table(state, table, listeners, buf);
-    let [owners, ports] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    owner_list(state, table, owners, buf);
-    ephemeral(state, table, ports, buf);
+    };
+    status_line(state, table, a.status, buf);
+    states_line(state, table, a.states, buf);
+    memory_gauges(state, a.memory, buf);
+    peer_table(state.sockets, a.peers, buf);
+    listener_table(state, table, a.listeners, buf);
+    owner_list(state.sockets, table, a.owners, buf);
+    ephemeral(state, table, a.ports, buf);
 }
 
 fn age(ms: u64) -> String {
@@ -92,7 +170,7 @@ fn age(ms: u64) -> String {
 }
 
 /// How the sockets were read, and how old the dump and owner map are when they lag.
-fn status_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn status_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let snap_ms = state.snapshot.as_ref().map_or(t.time_ms, |s| s.time_ms);
     let mut spans = vec![
         Span::styled(format!("TCP {} ", count(t.total)), theme::title()),
@@ -127,7 +205,7 @@ fn status_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-fn states_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn states_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for s in TcpState::ALL {
         let n = t.states.get(s);
@@ -158,7 +236,7 @@ fn states_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn gauge(g: &crate::derive::tcp::Gauge, area: Rect, buf: &mut Buffer) {
+fn gauge(g: &Gauge, area: Rect, buf: &mut Buffer) {
     match g.ratio {
         Some(r) => LineGauge::default()
             .label(g.label.clone())
@@ -177,7 +255,7 @@ fn gauge(g: &crate::derive::tcp::Gauge, area: Rect, buf: &mut Buffer) {
 }
 
 /// tcp_mem, orphans and TIME_WAIT buckets against their limits, then socket counts.
-fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
+fn memory_gauges(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
     let v = &state.derived.tcp;
     // One line of four cells when wide, two lines of two when narrow.
     let cells: Vec<Rect> = if area.height >= 2 {
@@ -216,263 +294,4 @@ fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
         counts.push(format!("unix {}", count(n)));
     }
     Paragraph::new(counts.join(" ")).render(next(), buf);
-}
-
-fn section(title: String, focused: bool) -> Block<'static> {
-    let style = if focused { theme::key() } else { theme::dim() };
-    Block::new()
-        .borders(Borders::TOP)
-        .title(Span::styled(title, style))
-        .border_style(theme::dim())
-}
-
-fn num(n: u64) -> Cell<'static> {
-    Cell::from(Line::from(count(n)).right_aligned())
-}
-
-fn trend(t: Option<f64>) -> Cell<'static> {
-    let text = match t {
-        Some(t) if t.abs() >= 0.5 => format!("{t:+.0}"),
-        Some(_) => "=".into(),
-        None => String::new(),
-    };
-    Cell::from(Line::from(text).right_aligned())
-}
-
-fn peer_row(r: &PeerRow) -> Row<'static> {
-    let label = if r.members > 1 {
-        format!("{} ({})", r.label, r.members)
-    } else {
-        r.label.clone()
-    };
-    let style = if r.states.get(TcpState::CloseWait) > 0 {
-        Style::new().fg(theme::WARNING)
-    } else {
-        Style::new()
-    };
-    Row::new(vec![
-        Cell::from(label),
-        Cell::from(r.service.clone().unwrap_or_default()),
-        num(r.states.get(TcpState::Established)),
-        num(r.states.get(TcpState::TimeWait)),
-        num(r.states.get(TcpState::CloseWait)),
-        num(r.states.other()),
-        num(r.total),
-        trend(r.trend),
-        num(r.ephemeral),
-    ])
-    .style(style)
-}
-
-fn peer_table(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let s = &state.sockets;
-    let arrow = if s.descending { "▼" } else { "▲" };
-    let title = format!(
-        " peers ({}) by {} · sort {} {arrow} · s sort  r reverse  b group  f focus ",
-        s.rows.len(),
-        s.group.label(),
-        s.sort.title()
-    );
-    let header = Row::new(PeerColumn::ALL.map(|c| {
-        let text = if c == s.sort {
-            format!("{}{arrow}", c.title())
-        } else {
-            c.title().to_string()
-        };
-        match c {
-            PeerColumn::Remote | PeerColumn::Service => Cell::from(text),
-            _ => Cell::from(Line::from(text).right_aligned()),
-        }
-    }))
-    .style(theme::header());
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(5),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(5),
-    ];
-    let focused = s.focus == Focus::Peers;
-    let mut table = Table::new(s.rows.iter().map(peer_row), widths)
-        .header(header)
-        .block(section(title, focused))
-        .column_spacing(1);
-    if focused {
-        table = table.row_highlight_style(theme::selected());
-    }
-    if s.rows.is_empty() {
-        Paragraph::new("No connections to remote peers.")
-            .style(theme::dim())
-            .block(section(" peers ".into(), focused))
-            .render(area, buf);
-        return;
-    }
-    let mut ts = TableState::default().with_selected(Some(s.peer_selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
-}
-
-fn listener_row(l: &Listener) -> Row<'static> {
-    let queue = match l.backlog {
-        Some(b) => format!("{}/{}", l.accept_queue, b),
-        None => format!("{}/?", l.accept_queue),
-    };
-    let full = l.queue_full();
-    let queue_cell = if full {
-        Cell::from(Line::from(format!("{queue} FULL")).right_aligned())
-            .style(theme::fresh_failure())
-    } else {
-        Cell::from(Line::from(queue).right_aligned())
-    };
-    let label = if l.sockets > 1 {
-        format!("{} ×{}", l.local, l.sockets)
-    } else {
-        l.local.to_string()
-    };
-    Row::new(vec![
-        Cell::from(label),
-        Cell::from(l.service.clone().unwrap_or_default()),
-        num(l.states.get(TcpState::Established)),
-        num(l.states.get(TcpState::TimeWait)),
-        num(l.states.get(TcpState::CloseWait)),
-        num(l.states.other()),
-        queue_cell,
-    ])
-    .style(if full {
-        Style::new().fg(theme::CRITICAL)
-    } else {
-        Style::new()
-    })
-}
-
-fn listener_table(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let v = &state.derived.tcp;
-    let delta = |name: &str, d: Option<u64>| match d {
-        Some(d) if d > 0 => Span::styled(format!(" {name} +{d} "), theme::fresh_failure()),
-        Some(_) => Span::styled(format!(" {name} +0 "), theme::dim()),
-        None => Span::styled(format!(" {name} - "), theme::dim()),
-    };
-    let focused = state.sockets.focus == Focus::Listeners;
-    let title = Line::from(vec![
-        Span::styled(
-            format!(" listeners ({}) ·", t.listeners.len()),
-            if focused { theme::key() } else { theme::dim() },
-        ),
-        delta("ListenOverflows", v.listen_overflows),
-        delta("ListenDrops", v.listen_drops),
-    ]);
-    let header = Row::new(vec![
-        Cell::from("local"),
-        Cell::from("service"),
-        Cell::from(Line::from("ESTAB").right_aligned()),
-        Cell::from(Line::from("TIME_W").right_aligned()),
-        Cell::from(Line::from("CLOSE_W").right_aligned()),
-        Cell::from(Line::from("other").right_aligned()),
-        Cell::from(Line::from("queue/backlog").right_aligned()),
-    ])
-    .style(theme::header());
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(5),
-        Constraint::Length(15),
-    ];
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .title(title)
-        .border_style(theme::dim());
-    let mut table = Table::new(t.listeners.iter().map(listener_row), widths)
-        .header(header)
-        .block(block)
-        .column_spacing(1);
-    if focused {
-        table = table.row_highlight_style(theme::selected());
-    }
-    let mut ts = TableState::default().with_selected(Some(state.sockets.listener_selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
-}
-
-/// The processes holding the selected row's sockets.
-fn owner_list(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let s = &state.sockets;
-    let (what, owners): (String, &[SocketOwner]) = match s.focus {
-        Focus::Peers => match s.rows.get(s.peer_selected) {
-            Some(r) => (r.label.clone(), &r.processes),
-            None => (String::new(), &[]),
-        },
-        Focus::Listeners => match t.listeners.get(s.listener_selected) {
-            Some(l) => (l.local.to_string(), &l.processes),
-            None => (String::new(), &[]),
-        },
-    };
-    let block = section(format!(" owners of {what} "), false);
-    let mut lines: Vec<Line> = owners
-        .iter()
-        .map(|o| {
-            Line::from(format!(
-                "{:>7} {:<15} {:>6}",
-                o.pid,
-                o.comm,
-                count(o.sockets)
-            ))
-        })
-        .collect();
-    if lines.is_empty() {
-        let why = match &t.owners {
-            None => "owner map not taken",
-            Some(o) if o.unreadable > 0 => "no visible process holds these (root sees all)",
-            Some(_) => "no process holds these (TIME_WAIT has no owner)",
-        };
-        lines.push(Line::styled(why, theme::dim()));
-    }
-    Paragraph::new(lines).block(block).render(area, buf);
-}
-
-/// Local ports in the ephemeral range per destination, against the range's size.
-fn ephemeral(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let Some(range) = t.local_port_range else {
-        Paragraph::new("ip_local_port_range unknown")
-            .style(theme::dim())
-            .block(section(" ephemeral ports ".into(), false))
-            .render(area, buf);
-        return;
-    };
-    let total = state.derived.tcp.counts.ephemeral_ports.unwrap_or(1).max(1);
-    let block = section(
-        format!(
-            " ephemeral ports {}–{} ({}) ",
-            range.0,
-            range.1,
-            count(total)
-        ),
-        false,
-    );
-    let mut rows: Vec<&crate::model::tcp::Peer> =
-        t.peers.iter().filter(|p| p.ephemeral > 0).collect();
-    rows.sort_by(|a, b| b.ephemeral.cmp(&a.ephemeral).then(a.remote.cmp(&b.remote)));
-    let lines: Vec<Line> = rows
-        .iter()
-        .take(area.height.saturating_sub(1) as usize)
-        .map(|p| {
-            let r = p.ephemeral as f64 / total as f64;
-            Line::from(vec![
-                Span::raw(format!(
-                    "{:<24} {:>6} ",
-                    p.remote.to_string(),
-                    count(p.ephemeral)
-                )),
-                Span::styled(
-                    format!("{:>5.1}%", r * 100.0),
-                    theme::usage(Some(r * 100.0)),
-                ),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines).block(block).render(area, buf);
 }

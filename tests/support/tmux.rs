@@ -112,6 +112,13 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim() == "1"
     }
 
+    /// The program in the pane asked for click reports in SGR encoding.
+    pub fn mouse_on(&self) -> bool {
+        let flags = "#{mouse_standard_flag}#{mouse_sgr_flag}";
+        let out = self.cmd(&["display-message", "-p", "-t", "t", flags]);
+        String::from_utf8_lossy(&out.stdout).trim() == "11"
+    }
+
     /// The headroom process: the child of the pane's shell.
     pub fn headroom_pid(&self) -> Option<i32> {
         let out = self.cmd(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
