@@ -1,4 +1,4 @@
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -46,11 +46,10 @@ fn main() -> ExitCode {
     exit(code)
 }
 
-/// Ends the process once its output is out. A thread may still be stuck in the kernel (statvfs
-/// of a mount whose server never answers); nothing waits for it.
+/// Ends the process; `process::exit` flushes stdout first (unless a thread holds it: the
+/// terminal's writer on a terminal that stopped reading). A thread may still be stuck in the
+/// kernel (statvfs of a mount whose server never answers); nothing waits for it.
 fn exit(code: i32) -> ! {
-    let _ = io::stdout().flush();
-    let _ = io::stderr().flush();
     std::process::exit(code)
 }
 
