@@ -39,13 +39,13 @@ pub enum AppEvent {
 
 /// Starts the dashboard on a feed of snapshots from `source`; `title` says where they come from.
 pub fn run(source: Source, title: String, interval: Duration) -> anyhow::Result<()> {
+    if crate::feed::spare_fds().is_some_and(|n| n < FDS_NEEDED) {
+        return Err(short_of_fds(&rustix::io::Errno::MFILE.into()));
+    }
     // crossterm's reader is made once, on first use, and panics later if it could not be: ask
     // for it first, while a missing file descriptor can still be said in one line.
     crossterm::event::poll(Duration::ZERO).map_err(|e| short_of_fds(&e))?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| short_of_fds(&e))?;
+    let rt = crate::feed::runtime().map_err(|e| short_of_fds(&e))?;
     let live = matches!(source, Source::Live(_));
     rt.block_on(async {
         let mut feed = Feed::start(source, interval).map_err(|e| short_of_fds(&e))?;
@@ -57,10 +57,11 @@ pub fn run(source: Source, title: String, interval: Duration) -> anyhow::Result<
     })
 }
 
-/// File descriptors the dashboard holds besides stdin, stdout and stderr: the key reader's
-/// poller, waker and resize pipe, the runtime's poller, waker and signal pipe, a netlink
-/// socket, and a file or two being read.
-const FDS_NEEDED: u64 = 11;
+/// File descriptors the dashboard needs besides stdin, stdout and stderr: the key reader's
+/// poller, waker and resize pipe (4), the signal pipe (2), the runtime's waker, a netlink
+/// socket, and a file or two being read. With fewer than all, sources it cannot open are shown
+/// as errors; below this it would not start.
+const FDS_NEEDED: u64 = 8;
 
 /// An error starting the dashboard, said in terms of the fd limit when that is the cause.
 fn short_of_fds(e: &std::io::Error) -> anyhow::Error {

@@ -40,6 +40,24 @@ use crate::model::Snapshot;
 /// Snapshots that may wait for a consumer before the feed thread waits for it.
 pub const QUEUE: usize = 4;
 
+/// The runtime a mode's loop runs on: one thread and timers. No I/O driver, so no tokio signal
+/// driver either, whose set-up panics when file descriptors run short (see [`signals`]); the
+/// exporter, which serves HTTP, builds its own.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+}
+
+/// File descriptors this process may still open: its limit less those open now. `None` when
+/// unlimited or unknown (no /proc).
+pub fn spare_fds() -> Option<u64> {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current?;
+    // The listing itself holds one.
+    let open = std::fs::read_dir("/proc/self/fd").ok()?.count() as u64;
+    Some(limit.saturating_sub(open.saturating_sub(1)))
+}
+
 /// Where snapshots come from.
 pub enum Source {
     /// The collector, sampling every interval.

@@ -19,11 +19,12 @@ use std::time::Duration;
 use crossterm::cursor::Show;
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::DefaultTerminal;
+use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::{DefaultTerminal, Terminal};
 
 use crate::app::AppState;
 
@@ -39,7 +40,7 @@ const RESTORE_WAIT: Duration = Duration::from_millis(500);
 enum Job {
     /// Leave the alternate screen, show the cursor, cooked mode; acknowledged when done.
     Suspend(std_mpsc::Sender<()>),
-    /// Raw mode and the alternate screen again, cleared so the next frame is drawn whole.
+    /// Raw mode and the alternate screen again, cleared, and the next frame drawn whole.
     Resume,
     /// As `Suspend`, and the writer ends.
     Restore(std_mpsc::Sender<()>),
@@ -174,8 +175,13 @@ fn write_frames(mut terminal: DefaultTerminal, mailbox: &Mailbox) {
             Work::Job(Job::Resume) => {
                 if !RESTORED.load(Ordering::SeqCst) {
                     let _ = enable_raw_mode();
-                    let _ = execute!(stdout(), EnterAlternateScreen);
-                    let _ = terminal.clear();
+                    let _ = execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All));
+                    // A new terminal has blank buffers, as the screen now is, so the next frame
+                    // is drawn whole. (`Terminal::clear` asks the terminal for the cursor first,
+                    // an answer the key reader may take; it then fails and redraws nothing.)
+                    if let Ok(fresh) = Terminal::new(CrosstermBackend::new(stdout())) {
+                        terminal = fresh;
+                    }
                 }
             }
             Work::Job(Job::Restore(ack)) => {

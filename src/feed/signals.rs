@@ -2,10 +2,14 @@
 //! cleanly (a recording finished, the terminal given back); the dashboard also takes SIGTSTP and
 //! SIGCONT, to give the terminal back before it stops and take it again when continued.
 //!
-//! Handlers are installed only while a [`Signals`] lives in a tokio runtime; a mode that wants a
-//! signal's default action (a one-shot report stopped by Ctrl-Z) does not ask for it.
+//! Handlers are installed only while a [`Signals`] lives; a mode that wants a signal's default
+//! action (a one-shot report stopped by Ctrl-Z) does not ask for it. signal-hook's handlers run
+//! on a thread of their own and pass each signal on to the mode's loop: its set-up reports a
+//! shortage of file descriptors as an error, where tokio's signal driver panics.
 
-use tokio::signal::unix::{Signal as Stream, SignalKind, signal};
+use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+use signal_hook::iterator::Handle;
+use tokio::sync::mpsc;
 
 /// What a signal asks of the mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,50 +31,58 @@ pub enum JobControl {
     Handle,
 }
 
-/// The signals a mode listens to.
+/// The signals a mode listens to; dropping it ends the listening thread.
 pub struct Signals {
-    stop: [(Stream, &'static str); 4],
-    job: Option<(Stream, Stream)>,
+    rx: mpsc::UnboundedReceiver<Signal>,
+    handle: Handle,
 }
 
 impl Signals {
-    /// Installs the handlers; must be called inside a tokio runtime with signals enabled.
+    /// Installs the handlers and starts the thread that passes signals on.
     pub fn listen(job: JobControl) -> std::io::Result<Signals> {
-        let stop = [
-            (signal(SignalKind::interrupt())?, "SIGINT"),
-            (signal(SignalKind::terminate())?, "SIGTERM"),
-            (signal(SignalKind::hangup())?, "SIGHUP"),
-            (signal(SignalKind::quit())?, "SIGQUIT"),
-        ];
-        let job = match job {
-            JobControl::Default => None,
-            JobControl::Handle => Some((
-                signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
-                signal(SignalKind::from_raw(signal_hook::consts::SIGCONT))?,
-            )),
-        };
-        Ok(Signals { stop, job })
+        let mut wanted = vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT];
+        if job == JobControl::Handle {
+            wanted.extend([SIGTSTP, SIGCONT]);
+        }
+        let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
+        let handle = signals.handle();
+        let (tx, rx) = mpsc::unbounded_channel();
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                for sig in signals.forever() {
+                    if tx.send(meaning(sig)).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Signals { rx, handle })
     }
 
     /// The next signal.
     pub async fn recv(&mut self) -> Signal {
-        let [(int, _), (term, _), (hup, _), (quit, _)] = &mut self.stop;
-        let job = async {
-            match &mut self.job {
-                Some((tstp, cont)) => tokio::select! {
-                    _ = tstp.recv() => Signal::Suspend,
-                    _ = cont.recv() => Signal::Resume,
-                },
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = int.recv() => Signal::Stop("SIGINT"),
-            _ = term.recv() => Signal::Stop("SIGTERM"),
-            _ = hup.recv() => Signal::Stop("SIGHUP"),
-            _ = quit.recv() => Signal::Stop("SIGQUIT"),
-            s = job => s,
+        match self.rx.recv().await {
+            Some(s) => s,
+            // The thread ends only when closed, by our own drop.
+            None => std::future::pending().await,
         }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        self.handle.close();
+    }
+}
+
+fn meaning(sig: i32) -> Signal {
+    match sig {
+        SIGTSTP => Signal::Suspend,
+        SIGCONT => Signal::Resume,
+        SIGINT => Signal::Stop("SIGINT"),
+        SIGHUP => Signal::Stop("SIGHUP"),
+        SIGQUIT => Signal::Stop("SIGQUIT"),
+        _ => Signal::Stop("SIGTERM"),
     }
 }
 
@@ -91,11 +103,11 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
+        let mut s = Signals::listen(JobControl::Handle).unwrap();
         rt.block_on(async {
-            let mut s = Signals::listen(JobControl::Handle).unwrap();
-            signal_hook::low_level::raise(signal_hook::consts::SIGCONT).unwrap();
+            signal_hook::low_level::raise(SIGCONT).unwrap();
             assert_eq!(s.recv().await, Signal::Resume);
-            signal_hook::low_level::raise(signal_hook::consts::SIGQUIT).unwrap();
+            signal_hook::low_level::raise(SIGQUIT).unwrap();
             assert_eq!(s.recv().await, Signal::Stop("SIGQUIT"));
         });
     }

@@ -107,9 +107,7 @@ pub fn run(
     span: Span,
 ) -> anyhow::Result<u64> {
     let mut rec = Recorder::create(path)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = crate::feed::runtime()?;
     rt.block_on(async {
         let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
         let mut signals = Signals::listen(JobControl::Default)?;

@@ -70,9 +70,7 @@ pub fn take(
     samples: u32,
     interval: Duration,
 ) -> anyhow::Result<(Snapshot, Derived)> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = crate::feed::runtime()?;
     rt.block_on(async {
         let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
         let mut signals = Signals::listen(JobControl::Default)?;
