@@ -2,7 +2,6 @@
 
 pub mod export;
 pub mod record;
-pub mod replay;
 pub mod scan;
 pub mod snapshot;
 pub mod sockets;

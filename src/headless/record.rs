@@ -7,12 +7,13 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
 use crate::collect::Collector;
+use crate::feed::signals::{JobControl, Signals};
+use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
 
 /// zstd level: cheap enough for a 1 s interval on a busy host.
@@ -96,40 +97,56 @@ pub struct Span {
     pub duration: Option<Duration>,
 }
 
-/// Records until the span is over or `stop()` says so; reports progress on stderr.
+/// Records from the feed until the span is over or a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
+/// says stop; reports progress on stderr. A duration ends the recording on time even when a
+/// sample is stuck (a hung mount): the file is finished without it.
 pub fn run(
-    mut collector: Collector,
+    collector: Collector,
     path: &Path,
     interval: Duration,
     span: Span,
-    stop: &dyn Fn() -> bool,
 ) -> anyhow::Result<u64> {
     let mut rec = Recorder::create(path)?;
-    let start = Instant::now();
-    loop {
-        let due = Instant::now() + interval;
-        rec.write(&collector.sample())?;
-        let done = span.samples.is_some_and(|n| rec.written >= n)
-            || span
-                .duration
-                .is_some_and(|d| start.elapsed() + interval > d);
-        if done || stop() {
-            break;
+    let rt = crate::feed::runtime()?;
+    rt.block_on(async {
+        let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
+        let mut signals = Signals::listen(JobControl::Default)?;
+        let start = Instant::now();
+        // The last sample due within the duration may arrive a little after it; wait that long.
+        let hard_stop = span.duration.map(|d| start + d + interval.min(GRACE));
+        loop {
+            let snap = tokio::select! {
+                snap = feed.next() => snap,
+                () = sleep_until(hard_stop) => None,
+                _ = signals.recv() => None,
+            };
+            let Some(snap) = snap else { break };
+            rec.write(&snap)?;
+            let done = span.samples.is_some_and(|n| rec.written >= n)
+                || span
+                    .duration
+                    .is_some_and(|d| start.elapsed() + interval > d);
+            if done {
+                break;
+            }
         }
-        // Sleep in short steps so a signal ends the recording promptly.
-        while Instant::now() < due && !stop() {
-            thread::sleep(
-                Duration::from_millis(50).min(due.saturating_duration_since(Instant::now())),
-            );
-        }
-        if stop() {
-            break;
-        }
-    }
+        anyhow::Ok(())
+    })?;
     let n = rec.written;
     rec.finish()?;
     eprintln!("headroom: recorded {n} snapshots to {}", path.display());
     Ok(n)
+}
+
+/// How late the last sample of a duration may be.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Sleeps until `at`, or forever without one.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
 
 #[cfg(test)]

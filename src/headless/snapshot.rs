@@ -1,7 +1,6 @@
 //! `headroom snapshot`: one report of every limit, as text or as one JSON object.
 
 use std::io::Write;
-use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -9,6 +8,8 @@ use serde::Serialize;
 use crate::collect::Collector;
 use crate::derive::graphs;
 use crate::derive::{Derived, Deriver, Finding, LimitView, Severity};
+use crate::feed::signals::{JobControl, Signal, Signals};
+use crate::feed::{Feed, Source};
 use crate::limits::SourceNote;
 use crate::model::Snapshot;
 
@@ -61,17 +62,30 @@ pub fn rfc3339(time_ms: u64) -> String {
     .to_string()
 }
 
-/// Takes `samples` readings `interval` apart; returns the last and its derivation.
-pub fn take(mut collector: Collector, samples: u32, interval: Duration) -> (Snapshot, Derived) {
-    let mut deriver = Deriver::default();
-    let mut snap = collector.sample();
-    let mut derived = deriver.update(&snap);
-    for _ in 1..samples {
-        thread::sleep(interval);
-        snap = collector.sample();
-        derived = deriver.update(&snap);
-    }
-    (snap, derived)
+/// Takes `samples` readings `interval` apart from the feed; returns the last and its
+/// derivation. A stop signal on the way ends it with an error naming the signal.
+pub fn take(
+    collector: Collector,
+    samples: u32,
+    interval: Duration,
+) -> anyhow::Result<(Snapshot, Derived)> {
+    let rt = crate::feed::runtime()?;
+    rt.block_on(async {
+        let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
+        let mut signals = Signals::listen(JobControl::Default)?;
+        let mut deriver = Deriver::default();
+        let mut last = None;
+        for _ in 0..samples.max(1) {
+            let snap = tokio::select! {
+                snap = feed.next() => snap,
+                Signal::Stop(name) = signals.recv() => anyhow::bail!("stopped by {name}"),
+            };
+            let Some(snap) = snap else { break };
+            let derived = deriver.update(&snap);
+            last = Some((snap, derived));
+        }
+        last.ok_or_else(|| anyhow::anyhow!("the collector ended without a reading"))
+    })
 }
 
 pub fn run(
@@ -81,7 +95,7 @@ pub fn run(
     interval: Duration,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let (snap, derived) = take(collector, samples, interval);
+    let (snap, derived) = take(collector, samples, interval)?;
     let report = Report::new(&snap, &derived);
     if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
