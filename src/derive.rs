@@ -2,6 +2,8 @@
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
 pub mod graphs;
+pub mod procs;
+pub mod slope;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -81,6 +83,9 @@ pub struct Derived {
     pub graphs: graphs::GraphsView,
     /// Socket state rates, peer trends and listen-queue failures.
     pub tcp: tcp::TcpView,
+    /// Every process with its growth, groups by command, and the drill-down.
+    #[serde(default)]
+    pub procs: procs::ProcsView,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -91,6 +96,7 @@ pub struct Deriver {
     prev_disks: Option<(Vec<DiskStat>, u64)>,
     series: SeriesHistory,
     tcp: tcp::TcpDeriver,
+    procs: procs::ProcDeriver,
 }
 
 impl Deriver {
@@ -167,6 +173,7 @@ impl Deriver {
             absent,
             errors,
             tcp: self.tcp.update(snap),
+            procs: self.procs.update(snap),
         }
     }
 }
