@@ -224,14 +224,7 @@ pub fn consumers_text(v: &LimitView, n: usize) -> String {
         .consumers
         .iter()
         .take(n)
-        .map(|c| {
-            format!(
-                "{}[{}] ({})",
-                c.comm,
-                c.pid,
-                crate::ui::format::quantity(c.amount, v.limit.unit)
-            )
-        })
+        .map(|c| c.text(&crate::ui::format::quantity(c.amount(), v.limit.unit)))
         .collect::<Vec<_>>()
         .join(", ")
 }

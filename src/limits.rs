@@ -1,6 +1,7 @@
 //! The unified limits table: every hidden limit of a [`Snapshot`] as one row, whatever its
 //! source. Pure: rows come from one snapshot; deltas and trends are added by `derive`.
 
+pub mod consumers;
 pub mod hints;
 
 use serde::{Deserialize, Serialize};
@@ -44,13 +45,7 @@ pub struct Limit {
     pub consumers: Vec<Consumer>,
 }
 
-/// A process and how much of a limit it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Consumer {
-    pub pid: u32,
-    pub comm: String,
-    pub amount: u64,
-}
+pub use consumers::{Consumer, Parent};
 
 impl Limit {
     fn new(
@@ -118,43 +113,8 @@ pub fn rows(snap: &Snapshot) -> Vec<Limit> {
     kernel_rows(snap, &mut out);
     net_rows(snap, &mut out);
     nofile_rows(snap, &mut out);
-    name_consumers(snap, &mut out);
+    consumers::name(snap, &mut out);
     out
-}
-
-/// Which processes fill which table. Inside one container /proc shows only its processes, so a
-/// single beancounter block can be attributed too; on a host node it cannot.
-fn name_consumers(snap: &Snapshot, rows: &mut [Limit]) {
-    let Ok(scan) = &snap.nofile else { return };
-    let list = |procs: &[crate::model::ProcNofile],
-                amount: fn(&crate::model::ProcNofile) -> Option<u64>|
-     -> Vec<Consumer> {
-        procs
-            .iter()
-            .filter_map(|p| {
-                Some(Consumer {
-                    pid: p.pid,
-                    comm: p.comm.clone(),
-                    amount: amount(p).filter(|a| *a > 0)?,
-                })
-            })
-            .collect()
-    };
-    let fds = list(&scan.most_fds, |p| Some(p.open));
-    let threads = list(&scan.most_threads, |p| p.threads);
-    let one_block = snap
-        .beancounters
-        .as_ref()
-        .is_ok_and(|b| b.blocks.len() == 1);
-    for row in rows.iter_mut() {
-        let id = row.id.as_str();
-        let ubc = one_block && id.starts_with("ubc.");
-        if id == "fs.files" || (ubc && id.ends_with(".numfile")) {
-            row.consumers.clone_from(&fds);
-        } else if id == "kernel.tasks" || id == "cgroup.pids" || (ubc && id.ends_with(".numproc")) {
-            row.consumers.clone_from(&threads);
-        }
-    }
 }
 
 const UBC_BYTES: &[&str] = &[

@@ -132,11 +132,12 @@ fn cgroup2_container_at_pids_max() {
     assert_eq!(pids.severity, Some(Severity::Critical));
     // Who fills the table: the process with the most threads.
     assert_eq!(
-        pids.limit
-            .consumers
-            .first()
-            .map(|c| (c.pid, c.comm.as_str(), c.amount)),
-        Some((77, "php-fpm", 3))
+        pids.limit.consumers.first(),
+        Some(&headroom::limits::Consumer::Process {
+            pid: 77,
+            comm: "php-fpm".into(),
+            amount: 3
+        })
     );
     assert!(
         d.findings[0]
@@ -145,7 +146,7 @@ fn cgroup2_container_at_pids_max() {
         "{}",
         d.findings[0].text
     );
-    assert_eq!(row(&d, "fs.files").limit.consumers[0].amount, 62);
+    assert_eq!(row(&d, "fs.files").limit.consumers[0].amount(), 62);
     let mem = row(&d, "cgroup.memory");
     assert_eq!(
         (mem.limit.failures, mem.limit.max),
@@ -243,7 +244,7 @@ fn live_machine_readings() {
             .limit
             .consumers
             .windows(2)
-            .all(|w| w[0].amount >= w[1].amount)
+            .all(|w| w[0].amount() >= w[1].amount())
     );
     assert!(!row(&d, "kernel.tasks").limit.consumers.is_empty());
 }
