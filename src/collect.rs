@@ -195,7 +195,7 @@ impl Collector {
         {
             return table.clone();
         }
-        procs::select(&mut self.procs, self.selected_pid);
+        self.procs.selected = self.selected_pid;
         let table = procs::read(&self.roots, &mut self.procs);
         self.procs_last = Some((now, table.clone()));
         table

@@ -87,7 +87,7 @@ pub fn summary(table: &ProcessTable) -> NofileScan {
         most_threads: leaders(&all, |p| p.threads.unwrap_or(0)),
         top,
         scanned: all.len() as u64,
-        unreadable: table.hidden,
+        unreadable: table.denied + table.procs.iter().filter(|p| p.fds.is_none()).count() as u64,
         malformed: table.malformed.clone(),
     }
 }

@@ -46,8 +46,10 @@ pub struct ProcCache {
     proc_dir: Option<OwnedFd>,
     users: HashMap<u32, String>,
     protos: ProtoMap,
-    /// Processes whose links are read every pass, whatever their count does.
-    pub watch: Vec<u32>,
+    /// The process a drill-down is open on: its links are read every pass.
+    pub selected: Option<u32>,
+    /// The largest holders: their links are read every pass, whatever their count does.
+    watch: Vec<u32>,
 }
 
 /// What is kept of a process between passes.
@@ -124,7 +126,10 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
                 table.procs.push(p);
             }
             Err(SourceError::Missing { .. }) => table.vanished += 1,
-            Err(SourceError::Denied { .. }) => table.hidden += 1,
+            Err(SourceError::Denied { .. }) => {
+                table.hidden += 1;
+                table.denied += 1;
+            }
             Err(e) => bad(e),
         }
     }
@@ -134,21 +139,9 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
         .map(|p| (p.fds.unwrap_or(0), p.pid))
         .collect();
     by_fds.sort_unstable_by(|a, b| b.cmp(a));
-    let selected = cache.watch.first().copied();
-    cache.watch = selected
-        .into_iter()
-        .chain(by_fds.iter().take(WATCH_TOP).map(|(_, pid)| *pid))
-        .collect();
+    cache.watch = by_fds.iter().take(WATCH_TOP).map(|(_, pid)| *pid).collect();
     table.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     Ok(table)
-}
-
-/// Makes `pid` the process whose links are read every pass (the drill-down's).
-pub fn select(cache: &mut ProcCache, pid: Option<u32>) {
-    match pid {
-        Some(pid) if cache.watch.first() != Some(&pid) => cache.watch.insert(0, pid),
-        _ => {}
-    }
 }
 
 fn one(
@@ -191,7 +184,7 @@ fn one(
             }
         }
     };
-    let watched = cache.watch.contains(&pid);
+    let watched = cache.selected == Some(pid) || cache.watch.contains(&pid);
     let stale = c.links_at != fds || due || watched;
     if fds == Some(0) {
         c.sockets = Some(SocketCounts::default());

@@ -10,8 +10,8 @@ use super::slope::{self, duration_words, grouped, rate_words};
 use crate::model::Snapshot;
 use crate::model::procs::{ProcDetail, Process, ProcessTable};
 
-/// Points kept per process for growth: the trend window at a 2 s pass, and some slack.
-const POINTS: usize = 40;
+/// Points kept per process for growth: the trend window at a 2 s pass (16 bytes each).
+const POINTS: usize = 32;
 /// Processes with a sparkline history: the largest by fds, and the selected one.
 const SPARK_TOP: usize = 20;
 /// Points of a sparkline history: 10 minutes at a 2 s pass.

@@ -16,6 +16,9 @@ pub struct ProcessTable {
     /// Processes whose fd table this user may not read (other users without root, hidepid):
     /// their sockets are unknown, and their fd counts too on kernels before 6.2.
     pub hidden: u64,
+    /// Of these, processes not even their status could be read of (hidepid).
+    #[serde(default)]
+    pub denied: u64,
     /// Processes that exited while being read.
     pub vanished: u64,
     /// Files that could not be parsed (the first few errors).
