@@ -35,6 +35,9 @@ const USERS_EVERY: u64 = 60;
 const CMDLINE_MAX: usize = 512;
 /// The largest fd holders whose links are read every pass.
 const WATCH_TOP: usize = 5;
+/// The largest fd holders whose /proc/PID/io is read every pass; the others' every
+/// [`REFRESH`] passes (each file costs as much as the status file, and few rows are shown).
+const IO_TOP: usize = 200;
 
 /// What lives between passes.
 #[derive(Debug, Default)]
@@ -50,6 +53,8 @@ pub struct ProcCache {
     pub selected: Option<u32>,
     /// The largest holders: their links are read every pass, whatever their count does.
     watch: Vec<u32>,
+    /// The holders whose I/O counters are read every pass.
+    io_every_pass: std::collections::HashSet<u32>,
 }
 
 /// What is kept of a process between passes.
@@ -140,6 +145,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
         .collect();
     by_fds.sort_unstable_by(|a, b| b.cmp(a));
     cache.watch = by_fds.iter().take(WATCH_TOP).map(|(_, pid)| *pid).collect();
+    cache.io_every_pass = by_fds.iter().take(IO_TOP).map(|(_, pid)| *pid).collect();
     table.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     Ok(table)
 }
@@ -173,7 +179,9 @@ fn one(
             c
         }
     };
-    let io = if c.io_denied && !due {
+    let watched = cache.selected == Some(pid) || cache.watch.contains(&pid);
+    let io_due = due || watched || cache.io_every_pass.contains(&pid) || c.links_at.is_none();
+    let io = if !io_due || (c.io_denied && !due) {
         None
     } else {
         match read_parsed(&roots.proc_path(&format!("{pid}/io")), io::parse) {
@@ -184,7 +192,6 @@ fn one(
             }
         }
     };
-    let watched = cache.selected == Some(pid) || cache.watch.contains(&pid);
     let stale = c.links_at != fds || due || watched;
     if fds == Some(0) {
         c.sockets = Some(SocketCounts::default());

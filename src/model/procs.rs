@@ -49,7 +49,8 @@ pub struct Process {
     /// None when the fd table cannot be read.
     pub sockets: Option<SocketCounts>,
     pub rss_bytes: Option<u64>,
-    /// Cumulative storage I/O (/proc/PID/io read_bytes, write_bytes) where readable.
+    /// Cumulative storage I/O (/proc/PID/io read_bytes, write_bytes) where readable and read
+    /// in this pass (every pass for the largest fd holders, every tenth for the others).
     pub read_bytes: Option<u64>,
     pub write_bytes: Option<u64>,
     /// The cgroup v2 path (or the pids/systemd v1 path).
