@@ -20,6 +20,7 @@ pub mod mountinfo;
 pub mod mounts;
 pub mod nofile;
 pub mod pressure;
+pub mod procs;
 pub mod stat;
 pub mod tcp;
 pub mod text;
@@ -32,6 +33,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::model::Reading;
+use crate::model::procs::{DetailReading, ProcessTable};
 
 pub use error::{ParseError, SourceError};
 
@@ -169,9 +171,11 @@ pub fn read_parsed<T>(
 pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
-    nofile: nofile::NofileCache,
-    /// The last per-process scan and when it ran: see [`PROCESS_SCAN_EVERY`].
-    nofile_last: Option<(std::time::Instant, Reading<crate::model::NofileScan>)>,
+    procs: procs::ProcCache,
+    /// The last process pass and when it ran: see [`PROCESS_SCAN_EVERY`].
+    procs_last: Option<(std::time::Instant, Reading<ProcessTable>)>,
+    /// The process a drill-down is open on: read in full every sample.
+    pub selected_pid: Option<u32>,
     /// The kernel's reserve from /proc/zoneinfo (a long file on big machines that changes only
     /// with watermark sysctls or memory hotplug) and the samples until it is read again.
     zone_reserve: Option<(u32, Reading<u64>)>,
@@ -197,8 +201,9 @@ impl Collector {
             distro,
             roots,
             statvfs: mounts::LiveStat::default(),
-            nofile: nofile::NofileCache::default(),
-            nofile_last: None,
+            procs: procs::ProcCache::default(),
+            procs_last: None,
+            selected_pid: None,
             zone_reserve: None,
             cpuinfo_freq: None,
             statvfs_budget: std::time::Duration::from_millis(500),
@@ -231,17 +236,29 @@ impl Collector {
         }
     }
 
-    /// Per-process fd and thread counts, at most every [`PROCESS_SCAN_EVERY`].
-    fn processes(&mut self) -> Reading<crate::model::NofileScan> {
+    /// The process pass, at most every [`PROCESS_SCAN_EVERY`].
+    fn processes(&mut self) -> Reading<ProcessTable> {
         let now = std::time::Instant::now();
-        if let Some((at, scan)) = &self.nofile_last
+        if let Some((at, table)) = &self.procs_last
             && now.duration_since(*at) + SCAN_SLACK < PROCESS_SCAN_EVERY
         {
-            return scan.clone();
+            return table.clone();
         }
-        let scan = nofile::read(&self.roots, &mut self.nofile);
-        self.nofile_last = Some((now, scan.clone()));
-        scan
+        self.procs.selected = self.selected_pid;
+        let table = procs::read(&self.roots, &mut self.procs);
+        self.procs_last = Some((now, table.clone()));
+        table
+    }
+
+    /// The drill-down reading of the selected process, if one is selected.
+    fn process_detail(&self, table: &Reading<ProcessTable>) -> DetailReading {
+        let pid = self.selected_pid?;
+        let ctx = procs::detail::Context {
+            users: self.procs.users(),
+            table: table.as_ref().ok(),
+            method: self.tcp.reader.method,
+        };
+        Some(procs::detail::read(&self.roots, pid, &ctx))
     }
 
     /// cpufreq every sample; the /proc/cpuinfo fallback every [`CPUINFO_EVERY`] samples.
@@ -264,6 +281,7 @@ impl Collector {
     pub fn sample(&mut self) -> crate::model::Snapshot {
         let reserve = self.zone_reserve();
         let processes = self.processes();
+        let process_detail = self.process_detail(&processes);
         let freq = self.cpu_freq();
         let roots = &self.roots;
         let loadavg = loadavg::read(roots);
@@ -280,7 +298,10 @@ impl Collector {
             mounts: mounts::read(roots, &mountinfo, &self.statvfs, self.statvfs_budget),
             kernel: kernel::read_kernel(roots, &loadavg),
             net: kernel::read_net(roots),
-            nofile: processes,
+            nofile: processes
+                .as_ref()
+                .map(nofile::summary)
+                .map_err(Clone::clone),
             memory: read_memory_with(roots, reserve),
             cpu: crate::model::graphs::CpuReadings {
                 freq,
@@ -294,6 +315,8 @@ impl Collector {
                 stat: stat::read(roots),
             },
             tcp: self.tcp.sample(roots),
+            processes,
+            process_detail,
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Derived state, computed in one place: from the previous and current snapshot (and the recent
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
+pub mod failures;
 pub mod graphs;
+pub mod procs;
+pub mod slope;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -49,6 +52,12 @@ pub struct LimitView {
     pub trend_per_min: Option<f64>,
     pub hint: String,
     pub severity: Option<Severity>,
+    /// Seconds until full at the current trend; None when not growing or unlimited.
+    #[serde(default)]
+    pub full_in_s: Option<f64>,
+    /// For a counter that failed only before: when an increase was last seen, if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<String>,
 }
 
 impl LimitView {
@@ -57,15 +66,23 @@ impl LimitView {
         self.limit.failures.is_some_and(|f| f > 0)
     }
 
+    /// Full within [`slope::FILL_WARN_S`] at the current trend.
+    pub fn filling(&self) -> bool {
+        self.full_in_s.is_some_and(|s| s <= slope::FILL_WARN_S)
+    }
+
     fn urgency(&self) -> (u8, f64) {
         let pct = self.pct.unwrap_or(0.0);
+        // Failing or filling now ranks above a counter that only failed long ago.
         let class = if self.failures_delta.is_some_and(|d| d > 0) {
-            4
+            5
         } else if pct >= 100.0 {
+            4
+        } else if self.filling() {
             3
-        } else if self.ever_failed() {
-            2
         } else if pct >= WARNING_PCT || self.limit.peak_hit {
+            2
+        } else if self.ever_failed() {
             1
         } else {
             0
@@ -97,6 +114,9 @@ pub struct Derived {
     pub graphs: graphs::GraphsView,
     /// Socket state rates, peer trends and listen-queue failures.
     pub tcp: tcp::TcpView,
+    /// Every process with its growth, groups by command, and the drill-down.
+    #[serde(default)]
+    pub procs: procs::ProcsView,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -105,8 +125,10 @@ pub struct Deriver {
     prev: Option<(u64, HashMap<String, u64>)>,
     history: LimitHistory,
     prev_disks: Option<(Vec<DiskStat>, u64)>,
+    failures: failures::FailureWatch,
     series: SeriesHistory,
     tcp: tcp::TcpDeriver,
+    procs: procs::ProcDeriver,
 }
 
 impl Deriver {
@@ -155,7 +177,13 @@ impl Deriver {
                     }
                     _ => None,
                 };
-                view(limit, failures_delta, &self.history)
+                self.failures
+                    .observe(snap.time_ms, &limit.id, failures_delta);
+                let mut v = view(limit, failures_delta, &self.history);
+                if v.ever_failed() && v.failures_delta.is_none_or(|d| d == 0) {
+                    v.last_failure = Some(self.failures.words(&v.limit.id, snap.time_ms));
+                }
+                v
             })
             .collect();
         views.sort_by(|a, b| {
@@ -187,15 +215,25 @@ impl Deriver {
             absent,
             errors,
             tcp,
+            procs: self.procs.update(snap),
         }
     }
 }
 
 fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> LimitView {
     let pct = limit.pct();
+    let trend_per_min = history.trend_per_min(&limit.id);
+    let full_in_s = match (limit.used, trend_per_min) {
+        (Some(used), Some(t)) if t > 0.0 && !limit.no_info => {
+            slope::time_to_full(used, limit.max, t)
+        }
+        _ => None,
+    };
     let mut v = LimitView {
         failures_recent: history.recent_failures(&limit.id),
-        trend_per_min: history.trend_per_min(&limit.id),
+        trend_per_min,
+        full_in_s,
+        last_failure: None,
         limit,
         pct,
         failures_delta,
@@ -203,8 +241,8 @@ fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> Li
         severity: None,
     };
     v.severity = match v.urgency().0 {
-        3 | 4 => Some(Severity::Critical),
-        1 | 2 => Some(Severity::Warning),
+        4 | 5 => Some(Severity::Critical),
+        1..=3 => Some(Severity::Warning),
         _ => None,
     };
     v.hint = v.limit.hint.map_or_else(String::new, |h| {
@@ -252,7 +290,7 @@ pub fn consumers_text(v: &LimitView, n: usize) -> String {
         .consumers
         .iter()
         .take(n)
-        .map(|c| format!("{}[{}] ({})", c.comm, c.pid, v.limit.quantity(c.amount)))
+        .map(|c| c.text(&v.limit.quantity(c.amount())))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -291,13 +329,20 @@ fn finding(v: &LimitView) -> Option<Finding> {
             )
         }
         None if pct >= 100.0 => format!("{name} is at its limit ({}): {breaks}", amount(v)),
+        None if v.filling() => format!(
+            "{name} is at {pct:.0}% ({}) and growing {}: full in {}: {breaks}",
+            amount(v),
+            slope::rate_words(v.trend_per_min.unwrap_or(0.0)),
+            slope::duration_words(v.full_in_s.unwrap_or(0.0))
+        ),
         None if v.ever_failed() => {
             let now = match v.limit.used {
                 Some(_) => format!("; now {}", amount(v)),
                 None => String::new(),
             };
+            let seen = v.last_failure.as_deref().unwrap_or("none just now");
             format!(
-                "{name} has failed {} times since the counter started, none just now{now}",
+                "{name} has failed {} times since the counter started, {seen}{now}",
                 v.limit.failures.unwrap_or(0)
             )
         }

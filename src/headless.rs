@@ -1,6 +1,7 @@
 //! Headless modes: the collector's output written somewhere other than a terminal UI.
 
 pub mod export;
+pub mod procs;
 pub mod record;
 pub mod scan;
 pub mod snapshot;

@@ -17,6 +17,7 @@
 
 pub mod beancounters;
 pub mod cgroup;
+pub mod consumers;
 pub mod fs;
 pub mod hints;
 pub mod kernel;
@@ -70,13 +71,7 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// A process and how much of a limit it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Consumer {
-    pub pid: u32,
-    pub comm: String,
-    pub amount: u64,
-}
+pub use consumers::{Consumer, Parent};
 
 impl Limit {
     pub fn new(
@@ -204,7 +199,7 @@ pub fn rows(snap: &Snapshot) -> Vec<Limit> {
     for s in SOURCES {
         (s.rows)(snap, &mut out);
     }
-    nofile::name_consumers(snap, &mut out);
+    consumers::name(snap, &mut out);
     out
 }
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::SourceError;
 
+pub mod procs;
 pub mod tcp;
 
 /// A reading that may be absent on this machine or unreadable.
@@ -69,6 +70,12 @@ pub struct Snapshot {
     pub load: graphs::LoadReadings,
     #[serde(default)]
     pub tcp: tcp::TcpSample,
+    /// Every process: fds, sockets, memory, I/O (read every few samples).
+    #[serde(default = "not_recorded")]
+    pub processes: Reading<procs::ProcessTable>,
+    /// The drill-down reading of the selected process, when one is selected.
+    #[serde(default)]
+    pub process_detail: procs::DetailReading,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -22,6 +22,7 @@ use crate::feed::signals::{JobControl, Signals};
 use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
 
+mod procs;
 mod tcp;
 
 /// A label value in the exposition format: backslash, quote and newline escaped.
@@ -115,6 +116,7 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
         );
     }
     tcp::write(&mut out, &snap.tcp);
+    procs::write(&mut out, &d.procs);
     family(
         &mut out,
         "headroom_snapshot_timestamp_seconds",

@@ -31,6 +31,12 @@ pub struct Report<'a> {
     pub load: &'a graphs::LoadView,
     /// TCP sockets by state, peer and listener (see `headless::sockets`).
     pub tcp: super::sockets::TcpValue<'a>,
+    /// The top processes by fds and every limit's consumers (see `headless::procs`).
+    pub processes: Vec<super::procs::ProcessJson<'a>>,
+    pub process_groups: Vec<super::procs::GroupJson<'a>>,
+    /// Leaks and groups for the text report.
+    #[serde(skip)]
+    pub procs: &'a crate::derive::procs::ProcsView,
 }
 
 impl<'a> Report<'a> {
@@ -49,6 +55,9 @@ impl<'a> Report<'a> {
             pressure: &derived.graphs.pressure,
             load: &derived.graphs.load,
             tcp: super::sockets::report(snap, derived),
+            processes: super::procs::processes(derived),
+            process_groups: super::procs::groups(derived),
+            procs: &derived.procs,
         }
     }
 }
@@ -166,7 +175,8 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
     }
     writeln!(out)?;
     super::sockets::write_text(&r.tcp, out)?;
-    Ok(())
+    writeln!(out)?;
+    super::procs::write_text(r.procs, out)
 }
 
 /// The values behind the Graphs pane, one line per chart ("-" where a source is absent).
