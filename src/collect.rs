@@ -213,6 +213,7 @@ impl Collector {
 
     /// Reads every source once.
     pub fn sample(&mut self) -> crate::model::Snapshot {
+        let started = std::time::Instant::now();
         let reserve = self.zone_reserve();
         let processes = self.processes();
         let freq = self.cpu_freq();
@@ -245,6 +246,7 @@ impl Collector {
                 stat: stat::read(roots),
             },
             tcp: self.tcp.sample(roots),
+            sample_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
         }
     }
 }

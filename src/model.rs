@@ -68,6 +68,9 @@ pub struct Snapshot {
     pub load: graphs::LoadReadings,
     #[serde(default)]
     pub tcp: tcp::TcpSample,
+    /// How long the reading took, in milliseconds; None in recordings made before it was kept.
+    #[serde(default)]
+    pub sample_ms: Option<u64>,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.
