@@ -81,7 +81,12 @@ fn command_rows(scan: &NofileScan) -> Vec<Row<'_>> {
 }
 
 /// A family's name, type, help, and its value for one row (None leaves the row out).
-type Family = (&'static str, &'static str, &'static str, fn(&Row) -> Option<f64>);
+type Family = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Row) -> Option<f64>,
+);
 
 pub fn write(out: &mut String, d: &Derived, scan: Option<&NofileScan>) {
     let mut rows: Vec<Row> = d
