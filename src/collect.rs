@@ -21,6 +21,7 @@ pub mod mounts;
 pub mod nofile;
 pub mod pressure;
 pub mod stat;
+pub mod sysctl_dump;
 pub mod tcp;
 pub mod text;
 pub mod thermal;
