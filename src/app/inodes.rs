@@ -149,14 +149,13 @@ impl ScanView {
                 }
             }
         }
-        if let Some(path) = keep {
-            if let Some(i) = self
+        if let Some(path) = keep
+            && let Some(i) = self
                 .rows
                 .iter()
                 .position(|r| self.result.path(r.node) == path)
-            {
-                self.selected = i;
-            }
+        {
+            self.selected = i;
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
@@ -202,10 +201,10 @@ impl InodesState {
                 .then_with(|| a.mountpoint.cmp(&b.mountpoint))
         });
         self.filesystems = rows;
-        if let Some(mp) = keep {
-            if let Some(i) = self.filesystems.iter().position(|f| f.mountpoint == mp) {
-                self.fs_selected = i;
-            }
+        if let Some(mp) = keep
+            && let Some(i) = self.filesystems.iter().position(|f| f.mountpoint == mp)
+        {
+            self.fs_selected = i;
         }
         self.fs_selected = self
             .fs_selected
@@ -372,14 +371,13 @@ impl InodesState {
             select = Some(expand_heaviest(&mut view, self.sort));
         }
         view.rebuild(self.sort);
-        if let Some(path) = select {
-            if let Some(i) = view
+        if let Some(path) = select
+            && let Some(i) = view
                 .rows
                 .iter()
                 .position(|r| view.result.path(r.node) == path)
-            {
-                view.selected = i;
-            }
+        {
+            view.selected = i;
         }
         self.view = Some(view);
         self.focus = Focus::Tree;

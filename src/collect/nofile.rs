@@ -116,7 +116,7 @@ pub const REFRESH: u64 = 10;
 
 impl NofileCache {
     fn get(&mut self, roots: &Roots, pid: u32) -> Result<Static, SourceError> {
-        let due = (self.sample + u64::from(pid)) % REFRESH == 0;
+        let due = (self.sample + u64::from(pid)).is_multiple_of(REFRESH);
         match self.entries.get(&pid) {
             Some(s) if !due => Ok(s.clone()),
             _ => {
