@@ -18,6 +18,7 @@ use crate::model::Snapshot;
 
 pub mod http;
 mod limits;
+mod memory;
 mod tcp;
 pub mod text;
 
@@ -55,6 +56,7 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
         );
     }
     tcp::write(&mut out, &snap.tcp);
+    memory::write(&mut out, &d.graphs.memory);
     family(
         &mut out,
         "headroom_snapshot_timestamp_seconds",
@@ -189,5 +191,82 @@ mod tests {
             );
         }
         assert!(text.contains("headroom_sample_duration_seconds "));
+        let dirty = exposition("graphs-busy");
+        for name in [
+            "dirty",
+            "writeback",
+            "dirty_background_threshold",
+            "dirty_threshold",
+        ] {
+            let line = format!("\nheadroom_memory_{name}_bytes ");
+            assert!(dirty.contains(&line), "{line} missing");
+        }
+    }
+
+    /// Every family the exporter writes on these fixtures.
+    fn families() -> std::collections::BTreeSet<String> {
+        let fixtures = [
+            "openvz-container",
+            "cgroup2-container",
+            "healthy-host",
+            "memcached-clients",
+            "graphs-busy",
+        ];
+        let mut names: std::collections::BTreeSet<String> = fixtures
+            .iter()
+            .flat_map(|f| {
+                exposition(f)
+                    .lines()
+                    .filter_map(|l| {
+                        l.strip_prefix("# TYPE ")?
+                            .split(' ')
+                            .next()
+                            .map(String::from)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        names.insert("headroom_sample_age_seconds".into());
+        names
+    }
+
+    #[test]
+    fn docs_rules_and_dashboard_name_only_real_families() {
+        let families = families();
+        let dash: Option<serde_json::Value> =
+            serde_json::from_str(include_str!("../../assets/grafana/headroom.json")).ok();
+        let panels = dash
+            .as_ref()
+            .and_then(|d| d["panels"].as_array())
+            .map_or(0, Vec::len);
+        assert!(panels >= 5, "the dashboard is JSON with its panels");
+        let doc = include_str!("../../docs/metrics.md");
+        for name in &families {
+            assert!(
+                doc.contains(&format!("`{name}`")),
+                "docs/metrics.md lacks {name}"
+            );
+        }
+        let uses = [
+            (
+                "rules",
+                include_str!("../../assets/prometheus/headroom.rules.yml"),
+            ),
+            (
+                "dashboard",
+                include_str!("../../assets/grafana/headroom.json"),
+            ),
+            ("docs", doc),
+        ];
+        for (what, text) in uses {
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if word.starts_with("headroom_") && word != "headroom_" {
+                    assert!(
+                        families.contains(word),
+                        "{what} names {word}, which is not exported"
+                    );
+                }
+            }
+        }
     }
 }
