@@ -82,10 +82,28 @@ fn openmetrics_when_the_scraper_asks_for_it() {
 #[test]
 fn hostile_clients_delay_no_scrape() {
     let e = start();
-    // 300 idle connections: far more than the exporter keeps.
-    let idle: Vec<TcpStream> = (0..300)
-        .map(|_| TcpStream::connect(&e.addr).expect("connect"))
+    // 1,100 idle connections against an open-file limit of 1,024, as on a busy host where they
+    // once made every scrape time out: the exporter keeps 64 and closes the oldest.
+    use rustix::process::{Resource, Rlimit, getrlimit, prlimit, setrlimit};
+    let tight = Rlimit {
+        current: Some(1024),
+        maximum: Some(1024),
+    };
+    prlimit(Some(e.pid()), Resource::Nofile, tight).expect("limit the exporter's files");
+    let ours = getrlimit(Resource::Nofile);
+    let want = ours.maximum.map_or(4096, |m| m.min(4096));
+    let _ = setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(want),
+            maximum: ours.maximum,
+        },
+    );
+    let addr: std::net::SocketAddr = e.addr.parse().unwrap();
+    let idle: Vec<TcpStream> = (0..1100)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok())
         .collect();
+    assert!(idle.len() >= 1000, "only {} connections opened", idle.len());
     // Half headers, a byte at a time.
     let addr = e.addr.clone();
     let trickle = thread::spawn(move || {

@@ -48,6 +48,11 @@ impl Exporter {
         Self::start_on("127.0.0.1:0", args)
     }
 
+    /// The exporter's process id.
+    pub fn pid(&self) -> rustix::process::Pid {
+        rustix::process::Pid::from_child(&self.child)
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.addr
