@@ -29,7 +29,7 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 pub const LIFETIME: Duration = Duration::from_secs(60);
 /// Connections open at once; the oldest is closed to make room.
 pub const MAX_CONNECTIONS: usize = 64;
-/// Bytes of request line and headers accepted.
+/// Bytes of request line and headers accepted (hyper's read buffer, which may not be below 8 KiB).
 pub const MAX_HEADER: usize = 16 * 1024;
 
 /// The newest metrics, rendered once per sample in both formats.
@@ -66,7 +66,7 @@ pub async fn serve(listener: TcpListener, page: watch::Receiver<Arc<Page>>) {
             let conn = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)
-                .max_buf_size(MAX_HEADER.max(8192))
+                .max_buf_size(MAX_HEADER)
                 .serve_connection(TokioIo::new(stream), svc);
             let _ = tokio::time::timeout(LIFETIME, conn).await;
         });
