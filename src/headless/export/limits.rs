@@ -88,16 +88,24 @@ type Family = (
     fn(&Row) -> Option<f64>,
 );
 
+/// Limits exported at most, the most urgent first: a host node with a thousand containers has
+/// 24,000 beancounters, and a scrape must stay small enough to answer in time.
+pub const MAX_ROWS: usize = 5000;
+
 pub fn write(out: &mut String, d: &Derived, scan: Option<&NofileScan>) {
-    let mut rows: Vec<Row> = d
+    let limits = d
         .limits
         .iter()
-        .filter(|v| !v.limit.id.starts_with(NOFILE_ID))
-        .map(from_view)
-        .collect();
+        .filter(|v| !v.limit.id.starts_with(NOFILE_ID));
+    let mut rows: Vec<Row> = limits.clone().take(MAX_ROWS).map(from_view).collect();
+    let omitted = limits.count().saturating_sub(MAX_ROWS);
     if let Some(scan) = scan {
         rows.extend(command_rows(scan));
     }
+    let name = "headroom_limit_rows_omitted";
+    let help = "Limits left out of this page, the least urgent, beyond the first 5000.";
+    family(out, name, "gauge", help);
+    sample(out, name, &[], omitted as f64);
     let families: [Family; 6] = [
         (
             "headroom_limit_used",
@@ -160,6 +168,55 @@ mod tests {
             hard: soft,
             threads: None,
         }
+    }
+
+    #[test]
+    fn a_host_node_with_thousands_of_limits_keeps_the_most_urgent() {
+        use crate::derive::LimitView;
+        use crate::limits::Limit;
+        let view = |i: usize| LimitView {
+            limit: Limit {
+                id: format!("ubc.{i}.numproc"),
+                group: "beancounters".into(),
+                name: format!("numproc (uid {i})"),
+                used: Some(1),
+                max: Some(10),
+                unit: Unit::Count,
+                failures: Some(0),
+                hint: None,
+                note: None,
+                peak_hit: false,
+                no_info: false,
+                consumers: vec![],
+            },
+            pct: Some(10.0),
+            failures_delta: None,
+            failures_recent: None,
+            trend_per_min: None,
+            hint: String::new(),
+            severity: None,
+        };
+        let d = Derived {
+            limits: (0..MAX_ROWS + 7).map(view).collect(),
+            ..Derived::default()
+        };
+        let mut out = String::new();
+        write(&mut out, &d, None);
+        assert!(
+            out.contains("\nheadroom_limit_rows_omitted 7\n"),
+            "{}",
+            &out[..300]
+        );
+        assert_eq!(
+            out.lines()
+                .filter(|l| l.starts_with("headroom_limit_ratio{"))
+                .count(),
+            MAX_ROWS
+        );
+        assert!(
+            out.contains("limit=\"ubc.0.numproc\""),
+            "the first, most urgent, stays"
+        );
     }
 
     #[test]
