@@ -193,3 +193,39 @@ fn snapshot_ranks_a_freebsd_capture_with_freebsd_hints() {
     assert_eq!(v["limits"][0]["used"], 61887);
     assert_eq!(v["limits"].as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn a_failure_counter_growing_between_readings_is_critical() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let proc_root = dir.path().join("proc");
+    std::fs::create_dir_all(&proc_root).unwrap();
+    let counters = proc_root.join("user_beancounters");
+    std::fs::copy(
+        fixtures.join("openvz-container/proc/user_beancounters"),
+        &counters,
+    )
+    .unwrap();
+    // Thresholds above the fill, so only the growing counter can make it critical.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["check", "--samples", "2", "--interval", "2s"])
+        .args(["--warn", "100", "--crit", "101", "--proc-root"])
+        .arg(&proc_root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first reading is taken at once; the container refuses 17 more sockets before the second.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    std::fs::copy(
+        fixtures.join("openvz-container-later/proc/user_beancounters"),
+        &counters,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("numothersock (uid 101) at 100.0% (400 of 400), 144 failures (17 just now)"),
+        "{text}"
+    );
+}
