@@ -85,7 +85,15 @@ pub enum Command {
         /// Take N readings --interval apart and report the last, so deltas are real.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
         samples: u32,
+        /// Rank the limits of a captured `sysctl -a` (FreeBSD or Linux) instead of this machine.
+        #[arg(long, value_name = "FILE")]
+        sysctl: Option<PathBuf>,
     },
+    /// Check every limit the Nagios way: one status line with perfdata; exit 0 OK,
+    /// 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Check(crate::headless::check::CheckArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
     /// Count entries per directory below PATH: which directory eats the inodes.
     Scan(crate::headless::scan::ScanArgs),
 }

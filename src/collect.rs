@@ -22,6 +22,7 @@ pub mod nofile;
 pub mod pressure;
 pub mod procs;
 pub mod stat;
+pub mod sysctl_dump;
 pub mod tcp;
 pub mod text;
 pub mod thermal;
@@ -279,6 +280,7 @@ impl Collector {
 
     /// Reads every source once.
     pub fn sample(&mut self) -> crate::model::Snapshot {
+        let started = std::time::Instant::now();
         let reserve = self.zone_reserve();
         let processes = self.processes();
         let process_detail = self.process_detail(&processes);
@@ -317,6 +319,7 @@ impl Collector {
             tcp: self.tcp.sample(roots),
             processes,
             process_detail,
+            sample_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
         }
     }
 }

@@ -186,13 +186,7 @@ impl Deriver {
                 v
             })
             .collect();
-        views.sort_by(|a, b| {
-            let (ca, pa) = a.urgency();
-            let (cb, pb) = b.urgency();
-            cb.cmp(&ca)
-                .then(pb.total_cmp(&pa))
-                .then_with(|| a.limit.name.cmp(&b.limit.name))
-        });
+        sort(&mut views);
         self.prev = Some((
             snap.time_ms,
             views
@@ -218,6 +212,26 @@ impl Deriver {
             procs: self.procs.update(snap),
         }
     }
+}
+
+/// Most urgent first: failing now, at the limit, failed before, nearly full; then by share.
+fn sort(views: &mut [LimitView]) {
+    views.sort_by(|a, b| {
+        let (ca, pa) = a.urgency();
+        let (cb, pb) = b.urgency();
+        cb.cmp(&ca)
+            .then(pb.total_cmp(&pa))
+            .then_with(|| a.limit.name.cmp(&b.limit.name))
+    });
+}
+
+/// Views of rows read once from a source with no earlier reading (a captured `sysctl -a`),
+/// sorted as the table sorts them.
+pub fn views_once(rows: Vec<Limit>) -> Vec<LimitView> {
+    let history = LimitHistory::default();
+    let mut views: Vec<LimitView> = rows.into_iter().map(|l| view(l, None, &history)).collect();
+    sort(&mut views);
+    views
 }
 
 fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> LimitView {

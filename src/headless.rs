@@ -1,8 +1,10 @@
 //! Headless modes: the collector's output written somewhere other than a terminal UI.
 
+pub mod check;
 pub mod export;
 pub mod procs;
 pub mod record;
 pub mod scan;
 pub mod snapshot;
 pub mod sockets;
+pub mod sysctl;

@@ -23,6 +23,7 @@ pub mod hints;
 pub mod kernel;
 pub mod net;
 pub mod nofile;
+pub mod sysctl;
 
 use serde::{Deserialize, Serialize};
 

@@ -7,13 +7,35 @@ use headroom::feed::Source;
 use headroom::headless::{self, record};
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => usage_error(e),
+    };
     let interval = args.common.interval;
     let collector = || args.common.collector();
     let result = match args.command {
-        Some(Command::Snapshot { json, samples }) => {
+        Some(Command::Snapshot {
+            json,
+            sysctl: Some(file),
+            ..
+        }) => headless::sysctl::run(&file, json, &mut io::stdout().lock()),
+        Some(Command::Snapshot { json, samples, .. }) => {
             let out = &mut io::stdout().lock();
             headless::snapshot::run(collector(), json, samples, interval, out)
+        }
+        Some(Command::Check(check)) => {
+            let out = &mut io::stdout().lock();
+            let status =
+                headless::check::run(&check, collector(), interval, out).unwrap_or_else(|e| {
+                    eprintln!("headroom: {e}");
+                    headless::check::Status::Unknown
+                });
+            exit(i32::from(status.code()));
+        }
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "headroom", &mut io::stdout().lock());
+            Ok(())
         }
         Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {
@@ -44,6 +66,23 @@ fn main() -> ExitCode {
         }
     };
     exit(code)
+}
+
+/// Bad arguments exit 2, as clap does, except under `check`, where 2 would read as CRITICAL:
+/// monitoring plugins exit 3 (UNKNOWN) for usage errors.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !informational && std::env::args().skip(1).any(|a| a == "check") {
+        let _ = e.print();
+        std::process::exit(i32::from(headless::check::Status::Unknown.code()));
+    }
+    e.exit()
 }
 
 /// Ends the process; `process::exit` flushes stdout first (unless a thread holds it: the

@@ -76,6 +76,9 @@ pub struct Snapshot {
     /// The drill-down reading of the selected process, when one is selected.
     #[serde(default)]
     pub process_detail: procs::DetailReading,
+    /// How long the reading took, in milliseconds; None in recordings made before it was kept.
+    #[serde(default)]
+    pub sample_ms: Option<u64>,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

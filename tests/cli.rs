@@ -292,7 +292,7 @@ fn export_serves_metrics_on_loopback_and_stops_on_sigterm() {
     let body = run::scrape_export(&args, "headroom_limit_failures_total");
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     assert!(
-        body.contains("headroom_limit_failures_total{id=\"ubc.101.numothersock\""),
+        body.contains("headroom_limit_failures_total{limit=\"ubc.101.numothersock\""),
         "{body}"
     );
 }

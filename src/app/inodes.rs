@@ -141,10 +141,10 @@ impl InodesState {
                 .then_with(|| a.mountpoint.cmp(&b.mountpoint))
         });
         self.filesystems = rows;
-        if let Some(mp) = keep {
-            if let Some(i) = self.filesystems.iter().position(|f| f.mountpoint == mp) {
-                self.fs_selected = i;
-            }
+        if let Some(mp) = keep
+            && let Some(i) = self.filesystems.iter().position(|f| f.mountpoint == mp)
+        {
+            self.fs_selected = i;
         }
         self.fs_selected = self
             .fs_selected
@@ -248,10 +248,10 @@ impl InodesState {
                 self.back();
             }
             Action::Click(spot) => {
-                if self.focus_table(spot.table) {
-                    if let Some(row) = spot.row {
-                        self.move_selection(|_, _| row);
-                    }
+                if self.focus_table(spot.table)
+                    && let Some(row) = spot.row
+                {
+                    self.move_selection(|_, _| row);
                 }
             }
             Action::Wheel { table, .. } => {

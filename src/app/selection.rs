@@ -32,10 +32,10 @@ impl<K: PartialEq> Selection<K> {
     /// or, when it is gone, on the row now at the same place.
     pub fn follow(&mut self, keys: impl IntoIterator<Item = K>) {
         let keys: Vec<K> = keys.into_iter().collect();
-        if let Some(k) = &self.key {
-            if let Some(i) = keys.iter().position(|x| x == k) {
-                self.index = i;
-            }
+        if let Some(k) = &self.key
+            && let Some(i) = keys.iter().position(|x| x == k)
+        {
+            self.index = i;
         }
         self.index = self.index.min(keys.len().saturating_sub(1));
         self.key = keys.into_iter().nth(self.index);

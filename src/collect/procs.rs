@@ -87,10 +87,10 @@ impl ProcCache {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             self.proc_dir = open(&roots.proc, flags, Mode::empty()).ok();
         }
-        if self.pass % USERS_EVERY == 1 || self.users.is_empty() {
-            if let Ok(text) = read_text(&passwd_path(roots)) {
-                self.users = passwd::parse(&text);
-            }
+        if (self.pass % USERS_EVERY == 1 || self.users.is_empty())
+            && let Ok(text) = read_text(&passwd_path(roots))
+        {
+            self.users = passwd::parse(&text);
         }
     }
 }
@@ -168,7 +168,7 @@ fn one(
         Err(e @ SourceError::Missing { .. }) => return Err(e),
         Err(_) => None,
     };
-    let due = (cache.pass + u64::from(pid)) % REFRESH == 0;
+    let due = (cache.pass + u64::from(pid)).is_multiple_of(REFRESH);
     let mut c = match cache.entries.remove(&pid) {
         Some(c) if !due && c.comm == st.name => c,
         _ => {

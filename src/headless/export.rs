@@ -1,18 +1,12 @@
 //! `headroom export`: every limit as Prometheus metrics over HTTP, on loopback unless told
 //! otherwise. The collector thread samples as for the dashboard; each scrape gets the newest.
+//! Metric names follow Prometheus's rules: one base unit per name, `_total` for counters, a
+//! `_ratio` per limit, labels that survive restarts (docs/metrics.md lists them).
 
-use std::convert::Infallible;
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -22,85 +16,32 @@ use crate::feed::signals::{JobControl, Signals};
 use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
 
+pub mod http;
+mod limits;
+mod memory;
 mod procs;
 mod tcp;
+pub mod text;
 
-/// A label value in the exposition format: backslash, quote and newline escaped.
-fn label(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
-/// The HELP and TYPE lines of a metric family.
-fn family(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-}
-
-/// One sample line.
-fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: f64) {
-    out.push_str(name);
-    if !labels.is_empty() {
-        out.push('{');
-        for (i, (k, v)) in labels.iter().enumerate() {
-            let comma = if i == 0 { "" } else { "," };
-            let _ = write!(out, "{comma}{k}=\"{}\"", label(v));
-        }
-        out.push('}');
-    }
-    let _ = writeln!(out, " {value}");
-}
+use text::{family, sample};
 
 /// The Prometheus text exposition of one derived snapshot.
 pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
     let mut out = String::new();
-    let series: [(&str, &str, &str); 4] = [
-        (
-            "headroom_limit_used",
-            "gauge",
-            "Amount of the limit in use, in the limit's unit.",
-        ),
-        (
-            "headroom_limit_max",
-            "gauge",
-            "The limit itself; absent when unlimited.",
-        ),
-        (
-            "headroom_limit_used_ratio",
-            "gauge",
-            "Share of the limit in use, 0 to 1.",
-        ),
-        (
-            "headroom_limit_failures_total",
-            "counter",
-            "Refusals counted by the kernel since the counter started.",
-        ),
-    ];
-    for (name, kind, help) in series {
-        family(&mut out, name, kind, help);
-        for v in &d.limits {
-            let l = &v.limit;
-            let value = match name {
-                "headroom_limit_used" => l.used.map(|u| u as f64),
-                "headroom_limit_max" => l.max.map(|m| m as f64),
-                "headroom_limit_used_ratio" => v.pct.map(|p| p / 100.0),
-                _ => l.failures.map(|f| f as f64),
-            };
-            if let Some(value) = value {
-                let unit = serde_json::to_value(l.unit)
-                    .ok()
-                    .and_then(|u| u.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let labels = [
-                    ("id", l.id.as_str()),
-                    ("group", l.group.as_str()),
-                    ("name", l.name.as_str()),
-                    ("unit", unit.as_str()),
-                ];
-                sample(&mut out, name, &labels, value);
-            }
-        }
-    }
+    family(
+        &mut out,
+        "headroom_build_info",
+        "gauge",
+        "Always 1; the version of headroom serving these metrics.",
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    sample(
+        &mut out,
+        "headroom_build_info",
+        &[("version", version)],
+        1.0,
+    );
+    limits::write(&mut out, d, snap.nofile.as_ref().ok());
     family(
         &mut out,
         "headroom_source_error",
@@ -117,6 +58,7 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
     }
     tcp::write(&mut out, &snap.tcp);
     procs::write(&mut out, &d.procs);
+    memory::write(&mut out, &d.graphs.memory);
     family(
         &mut out,
         "headroom_snapshot_timestamp_seconds",
@@ -125,27 +67,38 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
     );
     let at = snap.time_ms as f64 / 1000.0;
     sample(&mut out, "headroom_snapshot_timestamp_seconds", &[], at);
+    if let Some(ms) = snap.sample_ms {
+        let name = "headroom_sample_duration_seconds";
+        family(&mut out, name, "gauge", "How long the newest reading took.");
+        sample(&mut out, name, &[], ms as f64 / 1000.0);
+    }
     out
 }
 
-async fn serve(
-    req: Request<Incoming>,
-    page: watch::Receiver<Arc<String>>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
-    let (status, body) = match req.uri().path() {
-        "/metrics" => (StatusCode::OK, page.borrow().as_str().to_string()),
-        "/" => (
-            StatusCode::OK,
-            "headroom exporter: see /metrics\n".to_string(),
-        ),
-        _ => (StatusCode::NOT_FOUND, "not found\n".to_string()),
-    };
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
-    *resp.status_mut() = status;
-    if let Ok(v) = "text/plain; version=0.0.4".parse() {
-        resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+/// Both renderings of one sample, for the HTTP side.
+fn page(snap: &Snapshot, d: &Derived) -> http::Page {
+    let text = metrics(snap, d);
+    http::Page {
+        openmetrics: text::to_openmetrics(&text),
+        text,
+        time_ms: snap.time_ms,
     }
-    Ok(resp)
+}
+
+/// Binds `listen`, saying on stderr where, and warning when that is reachable from the network.
+async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let at = listener.local_addr()?;
+    eprintln!("headroom: serving metrics on http://{at}/metrics");
+    if !at.ip().is_loopback() {
+        eprintln!(
+            "headroom: warning: {} is not a loopback address; anyone who can reach it over the network can read these metrics",
+            at.ip()
+        );
+    }
+    Ok(listener)
 }
 
 pub fn run(collector: Collector, interval: Duration, listen: SocketAddr) -> anyhow::Result<()> {
@@ -153,33 +106,22 @@ pub fn run(collector: Collector, interval: Duration, listen: SocketAddr) -> anyh
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let listener = TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-        eprintln!("headroom: serving metrics on http://{}/metrics", listener.local_addr()?);
+        let listener = bind(listen).await?;
         let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
-        let (page_tx, page_rx) = watch::channel(Arc::new(String::new()));
+        let (page_tx, page_rx) = watch::channel(Arc::new(http::Page::default()));
+        let server = tokio::spawn(http::serve(listener, page_rx));
         let mut deriver = Deriver::default();
         let mut signals = Signals::listen(JobControl::Default)?;
         loop {
             tokio::select! {
                 Some(snap) = feed.next() => {
                     let d = deriver.update(&snap);
-                    let _ = page_tx.send(Arc::new(metrics(&snap, &d)));
-                }
-                conn = listener.accept() => {
-                    // A machine out of fds or sockets refuses the accept; keep serving the others.
-                    let Ok((stream, _)) = conn else {
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    };
-                    let page = page_rx.clone();
-                    tokio::spawn(async move {
-                        let svc = service_fn(move |req| serve(req, page.clone()));
-                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
-                    });
+                    let _ = page_tx.send(Arc::new(page(&snap, &d)));
                 }
                 _ = signals.recv() => break,
             }
         }
+        server.abort();
         Ok(())
     })
 }
@@ -189,21 +131,139 @@ mod tests {
     use super::*;
     use crate::collect::{Collector, Roots};
 
-    #[test]
-    fn exposition_of_a_failing_container() {
+    fn exposition(fixture: &str) -> String {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/openvz-container");
+            .join("tests/fixtures")
+            .join(fixture);
         let snap = Collector::new(Roots::fixture(root)).sample();
         let d = Deriver::default().update(&snap);
-        let text = metrics(&snap, &d);
-        assert!(text.contains(
-            "headroom_limit_failures_total{id=\"ubc.101.numothersock\",group=\"beancounters\",name=\"numothersock (uid 101)\",unit=\"count\"} 127\n"
-        ), "{text}");
-        assert!(text.contains("headroom_limit_used_ratio{id=\"ubc.101.numothersock\""));
+        metrics(&snap, &d)
+    }
+
+    #[test]
+    fn exposition_of_a_failing_container() {
+        let text = exposition("openvz-container");
         assert!(
-            !text.contains("headroom_limit_max{id=\"ubc.101.physpages\""),
+            text.contains(
+                "headroom_limit_failures_total{limit=\"ubc.101.numothersock\",group=\"beancounters\"} 127\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(
+            "headroom_limit_ratio{limit=\"ubc.101.numothersock\",group=\"beancounters\"} 0.9975\n"
+        ));
+        assert!(text.contains("headroom_limit_used{limit=\"ubc.101.numothersock\""));
+        assert!(
+            !text.contains("headroom_limit_max_bytes{limit=\"ubc.101.physpages\""),
             "unlimited has no max"
         );
-        assert_eq!(label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        assert!(
+            text.contains("headroom_limit_used_bytes{limit=\"ubc.101.physpages\""),
+            "pages are exported as bytes"
+        );
+        assert!(!text.contains("unit="), "no unit label");
+        assert!(text.contains(&format!(
+            "headroom_build_info{{version=\"{}\"}} 1\n",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+
+    #[test]
+    fn every_family_has_help_and_type_and_no_pid_label() {
+        let text = exposition("healthy-host");
+        let mut typed = std::collections::HashSet::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# TYPE ") {
+                typed.insert(rest.split(' ').next().unwrap_or_default().to_string());
+            } else if !line.starts_with('#') {
+                let name = line.split(['{', ' ']).next().unwrap_or_default();
+                assert!(typed.contains(name), "{name} has no TYPE");
+                assert!(!line.contains("proc.nofile:"), "pid in a label: {line}");
+            }
+        }
+        for name in &typed {
+            assert!(
+                text.contains(&format!("# HELP {name} ")),
+                "{name} has no HELP"
+            );
+        }
+        assert!(text.contains("headroom_sample_duration_seconds "));
+        let dirty = exposition("graphs-busy");
+        for name in [
+            "dirty",
+            "writeback",
+            "dirty_background_threshold",
+            "dirty_threshold",
+        ] {
+            let line = format!("\nheadroom_memory_{name}_bytes ");
+            assert!(dirty.contains(&line), "{line} missing");
+        }
+    }
+
+    /// Every family the exporter writes on these fixtures.
+    fn families() -> std::collections::BTreeSet<String> {
+        let fixtures = [
+            "openvz-container",
+            "cgroup2-container",
+            "healthy-host",
+            "memcached-clients",
+            "graphs-busy",
+        ];
+        let mut names: std::collections::BTreeSet<String> = fixtures
+            .iter()
+            .flat_map(|f| {
+                exposition(f)
+                    .lines()
+                    .filter_map(|l| {
+                        l.strip_prefix("# TYPE ")?
+                            .split(' ')
+                            .next()
+                            .map(String::from)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        names.insert("headroom_sample_age_seconds".into());
+        names
+    }
+
+    #[test]
+    fn docs_rules_and_dashboard_name_only_real_families() {
+        let families = families();
+        let dash: Option<serde_json::Value> =
+            serde_json::from_str(include_str!("../../assets/grafana/headroom.json")).ok();
+        let panels = dash
+            .as_ref()
+            .and_then(|d| d["panels"].as_array())
+            .map_or(0, Vec::len);
+        assert!(panels >= 5, "the dashboard is JSON with its panels");
+        let doc = include_str!("../../docs/metrics.md");
+        for name in &families {
+            assert!(
+                doc.contains(&format!("`{name}`")),
+                "docs/metrics.md lacks {name}"
+            );
+        }
+        let uses = [
+            (
+                "rules",
+                include_str!("../../assets/prometheus/headroom.rules.yml"),
+            ),
+            (
+                "dashboard",
+                include_str!("../../assets/grafana/headroom.json"),
+            ),
+            ("docs", doc),
+        ];
+        for (what, text) in uses {
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if word.starts_with("headroom_") && word != "headroom_" {
+                    assert!(
+                        families.contains(word),
+                        "{what} names {word}, which is not exported"
+                    );
+                }
+            }
+        }
     }
 }

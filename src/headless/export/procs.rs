@@ -50,9 +50,9 @@ pub fn write(out: &mut String, v: &ProcsView) {
         for g in &groups {
             for (proto, n) in values(g) {
                 let labels: &[(&str, &str)] = if proto.is_empty() {
-                    &[("comm", &g.comm)]
+                    &[("command", &g.comm)]
                 } else {
-                    &[("comm", &g.comm), ("protocol", proto)]
+                    &[("command", &g.comm), ("protocol", proto)]
                 };
                 sample(out, name, labels, n as f64);
             }
@@ -106,11 +106,11 @@ mod tests {
         assert_eq!(series, TOP + 1);
         assert!(
             out.contains(
-                "headroom_process_group_sockets{comm=\"cleanup\",protocol=\"unix\"} 348\n"
+                "headroom_process_group_sockets{command=\"cleanup\",protocol=\"unix\"} 348\n"
             ),
             "{out}"
         );
-        assert!(!out.contains("comm=\"c29\""));
+        assert!(!out.contains("command=\"c29\""));
         assert!(out.contains("headroom_processes_hidden 0\n"));
     }
 }
