@@ -13,14 +13,23 @@ pub mod dirty;
 pub mod diskstats;
 pub mod error;
 pub mod hwmon;
+pub mod inotify;
 pub mod kernel;
 pub mod loadavg;
+pub mod maps;
 pub mod meminfo;
 pub mod mountinfo;
 pub mod mounts;
+pub mod neigh;
+pub mod netlimits;
 pub mod nofile;
+pub mod overcommit;
+pub mod perproc;
 pub mod pressure;
+pub mod proc_user;
+pub mod softnet;
 pub mod stat;
+pub mod tables;
 pub mod tcp;
 pub mod text;
 pub mod thermal;
@@ -245,6 +254,10 @@ impl Collector {
                 stat: stat::read(roots),
             },
             tcp: self.tcp.sample(roots),
+            tables: tables::read(roots, &mountinfo),
+            net_limits: netlimits::read(roots),
+            overcommit: overcommit::read(roots),
+            per_process: self.nofile.pass.last(),
         }
     }
 }

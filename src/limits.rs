@@ -2,6 +2,11 @@
 //! source. Pure: rows come from one snapshot; deltas and trends are added by `derive`.
 
 pub mod hints;
+pub mod messages;
+pub mod netlimits;
+pub mod overcommit;
+pub mod perproc;
+pub mod tables;
 
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +123,10 @@ pub fn rows(snap: &Snapshot) -> Vec<Limit> {
     kernel_rows(snap, &mut out);
     net_rows(snap, &mut out);
     nofile_rows(snap, &mut out);
+    tables::rows(snap, &mut out);
+    netlimits::rows(snap, &mut out);
+    overcommit::rows(snap, &mut out);
+    perproc::rows(snap, &mut out);
     name_consumers(snap, &mut out);
     out
 }
@@ -576,5 +585,9 @@ pub fn source_notes(snap: &Snapshot) -> (Vec<SourceNote>, Vec<SourceNote>) {
             });
         }
     }
+    tables::notes(snap, &mut absent, &mut errors);
+    netlimits::notes(snap, &mut absent, &mut errors);
+    overcommit::notes(snap, &mut absent, &mut errors);
+    perproc::notes(snap, &mut absent, &mut errors);
     (absent, errors)
 }

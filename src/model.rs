@@ -4,6 +4,10 @@
 //! recording keeps raw snapshots and a replay derives them again.
 
 pub mod graphs;
+pub mod netlimits;
+pub mod overcommit;
+pub mod perproc;
+pub mod tables;
 
 use std::collections::BTreeMap;
 
@@ -68,6 +72,17 @@ pub struct Snapshot {
     pub load: graphs::LoadReadings,
     #[serde(default)]
     pub tcp: tcp::TcpSample,
+    /// ptys, AIO, SysV IPC, keys, mounts, nr_open.
+    #[serde(default)]
+    pub tables: tables::KernelTables,
+    /// Neighbour tables, UDP errors, softnet backlog, SYN backlog.
+    #[serde(default)]
+    pub net_limits: netlimits::NetLimits,
+    #[serde(default = "not_recorded")]
+    pub overcommit: Reading<overcommit::Overcommit>,
+    /// Processes per user, inotify per user, maps of the largest processes.
+    #[serde(default = "not_recorded")]
+    pub per_process: Reading<perproc::PerProcess>,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -101,6 +101,8 @@ pub struct NofileCache {
     sized_fd_dirs: Option<bool>,
     /// The proc root, open, so each per-process stat walks two path components, not four.
     proc_dir: Option<OwnedFd>,
+    /// Per-user and per-process limits gathered on the same walk.
+    pub pass: crate::collect::perproc::Pass,
 }
 
 const PROC_SUPER_MAGIC: i64 = 0x9fa0;
@@ -188,9 +190,11 @@ pub fn read(roots: &Roots, cache: &mut NofileCache) -> Reading<NofileScan> {
     cache
         .entries
         .retain(|pid, _| pids.binary_search(pid).is_ok());
+    cache.pass.begin(&pids);
     for pid in pids {
         match one(roots, cache, pid) {
             Ok(p) => {
+                cache.pass.visit(roots, p.pid, &p.comm, p.threads);
                 scan.scanned += 1;
                 scan.top.push(p);
             }
@@ -203,6 +207,7 @@ pub fn read(roots: &Roots, cache: &mut NofileCache) -> Reading<NofileScan> {
             }
         }
     }
+    cache.pass.finish(roots);
     scan.most_fds = leaders(&scan.top, |p| p.open);
     scan.most_threads = leaders(&scan.top, |p| p.threads.unwrap_or(0));
     scan.top.sort_by(|a, b| {
