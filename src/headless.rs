@@ -6,3 +6,4 @@ pub mod replay;
 pub mod scan;
 pub mod snapshot;
 pub mod sockets;
+pub mod why;

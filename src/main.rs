@@ -17,6 +17,10 @@ fn main() -> ExitCode {
             let out = &mut io::stdout().lock();
             headless::snapshot::run(collector(), json, samples, interval, out)
         }
+        Some(Command::Why { message, samples }) => {
+            let out = &mut io::stdout().lock();
+            headless::why::run(collector(), &message, samples, interval, out)
+        }
         Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {
             file,
