@@ -5,6 +5,7 @@
 
 pub mod beancounters;
 pub mod cgroup;
+pub mod cgroup_more;
 pub mod conntrack;
 pub mod counters;
 pub mod cpufreq;
@@ -254,6 +255,7 @@ impl Collector {
                 stat: stat::read(roots),
             },
             tcp: self.tcp.sample(roots),
+            cgroup_more: cgroup_more::read(roots, &mountinfo),
             tables: tables::read(roots, &mountinfo),
             net_limits: netlimits::read(roots),
             overcommit: overcommit::read(roots),

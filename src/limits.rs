@@ -1,6 +1,7 @@
 //! The unified limits table: every hidden limit of a [`Snapshot`] as one row, whatever its
 //! source. Pure: rows come from one snapshot; deltas and trends are added by `derive`.
 
+pub mod cgroup_more;
 pub mod hints;
 pub mod messages;
 pub mod netlimits;
@@ -123,6 +124,7 @@ pub fn rows(snap: &Snapshot) -> Vec<Limit> {
     kernel_rows(snap, &mut out);
     net_rows(snap, &mut out);
     nofile_rows(snap, &mut out);
+    cgroup_more::rows(snap, &mut out);
     tables::rows(snap, &mut out);
     netlimits::rows(snap, &mut out);
     overcommit::rows(snap, &mut out);
@@ -585,6 +587,7 @@ pub fn source_notes(snap: &Snapshot) -> (Vec<SourceNote>, Vec<SourceNote>) {
             });
         }
     }
+    cgroup_more::notes(snap, &mut absent, &mut errors);
     tables::notes(snap, &mut absent, &mut errors);
     netlimits::notes(snap, &mut absent, &mut errors);
     overcommit::notes(snap, &mut absent, &mut errors);

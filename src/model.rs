@@ -3,6 +3,7 @@
 //! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
 //! recording keeps raw snapshots and a replay derives them again.
 
+pub mod cgroup_more;
 pub mod graphs;
 pub mod netlimits;
 pub mod overcommit;
@@ -72,6 +73,9 @@ pub struct Snapshot {
     pub load: graphs::LoadReadings,
     #[serde(default)]
     pub tcp: tcp::TcpSample,
+    /// CPU quota and throttling, memory.high, swap, io.max, pressure; the busiest services.
+    #[serde(default = "not_recorded")]
+    pub cgroup_more: Reading<cgroup_more::CgroupMore>,
     /// ptys, AIO, SysV IPC, keys, mounts, nr_open.
     #[serde(default)]
     pub tables: tables::KernelTables,

@@ -48,7 +48,7 @@ fn every_table_of_the_fixture_has_its_row() {
     assert_eq!(used_max(row(&d, "ipc.sem")), (Some(120), Some(128)));
     assert_eq!(used_max(row(&d, "ipc.msg")), (Some(1), Some(32000)));
     assert_eq!(used_max(row(&d, "keys:1000")), (Some(198), Some(200)));
-    assert_eq!(used_max(row(&d, "fs.mounts")), (Some(2), Some(100_000)));
+    assert_eq!(used_max(row(&d, "fs.mounts")), (Some(3), Some(100_000)));
     assert_eq!(used_max(row(&d, "fs.nr_open")), (Some(4), Some(1_048_576)));
     let oc = row(&d, "vm.overcommit");
     assert_eq!(
@@ -140,8 +140,15 @@ fn why_ranks_the_limits_behind_a_message() {
         &d.limits,
     );
     let order: Vec<&str> = fork.iter().map(|m| m.view.limit.id.as_str()).collect();
-    // AIO events 99.2%, then the user's processes 93.8%.
-    assert_eq!(&order[..2], ["fs.aio", "user.nproc:1000"]);
+    // AIO events 99.2%, a service's pids 95.7%, then the user's processes 93.8%.
+    assert_eq!(
+        &order[..3],
+        [
+            "fs.aio",
+            "cgroup.pids:system.slice/postgresql.service",
+            "user.nproc:1000"
+        ]
+    );
     let text = why::report("Too many open files", &d.limits).unwrap();
     assert!(text.contains("fs.inotify.instances:1000"), "{text}");
     assert!(!text.contains("(ENFILE)"), "EMFILE, not ENFILE: {text}");
@@ -304,4 +311,86 @@ fn live_neighbour_entries_in_a_network_namespace() {
         v4.table_fulls.is_some(),
         "the first namespace has the statistics"
     );
+}
+
+#[test]
+fn cgroup_v2_cpu_memory_high_swap_io_and_pressure() {
+    let d = derived(fixture("hidden-limits"));
+    let cpu = row(&d, "cgroup.cpu");
+    assert_eq!(
+        (used_max(cpu), cpu.limit.failures),
+        ((Some(4800), Some(12000)), Some(4800))
+    );
+    assert!(
+        cpu.limit
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("quota 1.50 CPUs")
+    );
+    let high = row(&d, "cgroup.memory.high");
+    assert_eq!(
+        (used_max(high), high.limit.failures),
+        ((Some(1_932_735_283), Some(1_879_048_192)), Some(5120))
+    );
+    let swap = row(&d, "cgroup.swap");
+    assert_eq!(
+        (used_max(swap), swap.limit.failures),
+        ((Some(268_435_456), Some(268_435_456)), Some(4))
+    );
+    assert!(
+        row(&d, "cgroup.io")
+            .limit
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("wbps=10485760")
+    );
+    assert_eq!(
+        used_max(row(&d, "cgroup.pressure.cpu")),
+        (Some(43), Some(100))
+    );
+    assert!(
+        row(&d, "cgroup.pressure.memory")
+            .limit
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("full 3.1%")
+    );
+}
+
+#[test]
+fn the_busiest_services_by_their_fullest_limit() {
+    let d = derived(fixture("hidden-limits"));
+    assert_eq!(
+        used_max(row(&d, "cgroup.pids:system.slice/postgresql.service")),
+        (Some(490), Some(512))
+    );
+    let nginx = row(&d, "cgroup.cpu:system.slice/nginx.service");
+    assert_eq!(used_max(nginx), (Some(900), Some(1000)));
+    assert_eq!(
+        used_max(row(&d, "cgroup.memory:system.slice/nginx.service")),
+        (Some(1 << 30), Some(4 << 30))
+    );
+    // Three services: cron is the least busy of the four.
+    assert!(
+        ids(&d).iter().all(|id| !id.contains("cron.service")),
+        "{:?}",
+        ids(&d)
+    );
+    assert!(ids(&d).iter().any(|id| id.contains("sshd.service")));
+}
+
+#[test]
+fn cgroup_v1_cpu_quota_with_throttling() {
+    let d = derived(fixture("cgroup1-throttled"));
+    let cpu = row(&d, "cgroup.cpu");
+    assert_eq!(used_max(cpu), (Some(1500), Some(2000)));
+    assert!(
+        cpu.limit.note.as_deref().unwrap().contains("0.50 CPUs"),
+        "{:?}",
+        cpu.limit.note
+    );
+    assert!(cpu.limit.note.as_deref().unwrap().contains("98.0 s"));
 }

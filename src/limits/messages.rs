@@ -74,6 +74,7 @@ pub const MESSAGES: &[Message] = &[
         &[
             "user.nproc:",
             "cgroup.pids",
+            "cgroup.pids:",
             "kernel.tasks",
             "ubc.*.numproc",
             "ubc.*.lockedpages",
@@ -108,6 +109,8 @@ pub const MESSAGES: &[Message] = &[
             "net.softnet",
             "net.conntrack",
             "net.tcp.orphans",
+            "cgroup.cpu",
+            "cgroup.cpu:",
         ],
     ),
     m("neighbour table overflow", "", &["net.neigh", "net.neigh6"]),
