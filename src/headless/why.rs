@@ -128,7 +128,15 @@ pub fn report(text: &str, views: &[LimitView]) -> Result<String, String> {
     if !missing.is_empty() {
         out.push_str(&format!(
             "Not seen on this machine (source absent or nothing in use): {}\n",
-            missing.join(", ")
+            missing
+                .iter()
+                .map(|p| if p.ends_with(':') {
+                    format!("{p}*")
+                } else {
+                    (*p).to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     Ok(out)

@@ -58,16 +58,25 @@ pub fn rows(snap: &Snapshot, out: &mut Vec<Limit>) {
             max: s.semmns,
         };
         let share = |u: &Used| u.used as f64 / u.max.max(1) as f64;
-        let (main, other, what) = if share(&sems) > share(&sets) {
-            (sems, sets, "sets")
+        let (main, note) = if share(&sems) > share(&sets) {
+            (
+                sems,
+                format!(
+                    "semaphores (SEMMNS); sets {} of {} (SEMMNI)",
+                    s.sets, s.semmni
+                ),
+            )
         } else {
-            (sets, sems, "semaphores")
+            (
+                sets,
+                format!(
+                    "sets (SEMMNI); semaphores {} of {} (SEMMNS)",
+                    s.semaphores, s.semmns
+                ),
+            )
         };
         let mut row = pair("ipc.sem", "SysV semaphores", SEM, &main);
-        row.note = Some(format!(
-            "{} sets, {} semaphores; {what} {} of {}",
-            s.sets, s.semaphores, other.used, other.max
-        ));
+        row.note = Some(note);
         out.push(row);
     }
     if let Ok(u) = &t.msg {
