@@ -394,3 +394,58 @@ fn cgroup_v1_cpu_quota_with_throttling() {
     );
     assert!(cpu.limit.note.as_deref().unwrap().contains("98.0 s"));
 }
+
+#[test]
+fn new_rows_reach_the_json_the_exporter_and_recordings() {
+    let roots = fixture("hidden-limits");
+    let mut json = Vec::new();
+    headroom::headless::snapshot::run(
+        Collector::new(roots.clone()),
+        true,
+        1,
+        Duration::ZERO,
+        &mut json,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let ids: Vec<&str> = v["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    for id in [
+        "user.nproc:1000",
+        "fs.inotify.watches:1000",
+        "proc.maps:4242",
+        "vm.overcommit",
+        "net.neigh",
+        "kernel.pty",
+        "ipc.sem",
+        "keys:1000",
+        "cgroup.cpu",
+    ] {
+        assert!(ids.contains(&id), "{id} not in {ids:?}");
+    }
+    let snap = Collector::new(roots).sample();
+    let d = Deriver::default().update(&snap);
+    let metrics = headroom::headless::export::metrics(&snap, &d);
+    assert!(
+        metrics.contains("headroom_limit_used{id=\"fs.inotify.watches:1000\""),
+        "{metrics}"
+    );
+    // A recording made before these sources existed still loads, and says they are absent.
+    let mut old = serde_json::to_value(&snap).unwrap();
+    for key in [
+        "tables",
+        "net_limits",
+        "overcommit",
+        "per_process",
+        "cgroup_more",
+    ] {
+        old.as_object_mut().unwrap().remove(key);
+    }
+    let back: headroom::model::Snapshot = serde_json::from_value(old).unwrap();
+    let d = Deriver::default().update(&back);
+    assert!(d.absent.iter().any(|a| a.source == "per-process"));
+}
