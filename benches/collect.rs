@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use headroom::collect::{Collector, Roots, beancounters};
+use headroom::collect::{Collector, Roots, beancounters, procs};
 use headroom::derive::Deriver;
 
 fn main() {
@@ -26,6 +26,22 @@ fn sample_live(b: divan::Bencher) {
     let mut c = Collector::new(Roots::default());
     c.sample();
     b.bench_local(|| c.sample());
+}
+
+/// The per-process walk as the dashboard runs it every 2 s: fd and thread counts of every
+/// process, with users, limits and inotify use re-read for a tenth of them, and the maps of the
+/// largest three.
+#[divan::bench]
+fn process_walk_live(b: divan::Bencher) {
+    let mut cache = procs::ProcCache::default();
+    procs::read(&Roots::default(), &mut cache).unwrap();
+    b.bench_local(|| procs::read(&Roots::default(), &mut cache));
+}
+
+/// The first walk, which reads every process's user, limits and inotify descriptors.
+#[divan::bench]
+fn process_walk_live_cold(b: divan::Bencher) {
+    b.bench_local(|| procs::read(&Roots::default(), &mut procs::ProcCache::default()));
 }
 
 /// One sample of a captured OpenVZ host node tree.

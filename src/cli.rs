@@ -96,6 +96,15 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Count entries per directory below PATH: which directory eats the inodes.
     Scan(crate::headless::scan::ScanArgs),
+    /// Which limits can produce an error message (or errno name: EAGAIN, ENOSPC, EMFILE...),
+    /// closest first, with what each holds now.
+    Why {
+        /// The message as the program printed it, e.g. "Cannot allocate memory".
+        message: String,
+        /// Take N readings --interval apart, so failures just now are seen.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3600))]
+        samples: u32,
+    },
 }
 
 /// A replay speed: a positive factor up to 10,000.
@@ -222,5 +231,14 @@ mod tests {
         assert!(parse(&["--interval", "soon"]).is_err());
         assert!(parse(&["snapshot", "--samples", "0"]).is_err());
         assert!(parse(&["bogus"]).is_err());
+        assert!(parse(&["why"]).is_err());
+    }
+
+    #[test]
+    fn why_takes_the_message() {
+        let a = parse(&["why", "No space left on device", "--samples", "2"]).unwrap();
+        assert!(
+            matches!(a.command, Some(Command::Why { message, samples: 2 }) if message == "No space left on device")
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod beancounters;
 pub mod cgroup;
+pub mod cgroup_more;
 pub mod conntrack;
 pub mod counters;
 pub mod cpufreq;
@@ -13,16 +14,25 @@ pub mod dirty;
 pub mod diskstats;
 pub mod error;
 pub mod hwmon;
+pub mod inotify;
 pub mod kernel;
 pub mod loadavg;
+pub mod maps;
 pub mod meminfo;
 pub mod mountinfo;
 pub mod mounts;
+pub mod neigh;
+pub mod netlimits;
 pub mod nofile;
+pub mod overcommit;
+pub mod perproc;
 pub mod pressure;
+pub mod proc_user;
 pub mod procs;
+pub mod softnet;
 pub mod stat;
 pub mod sysctl_dump;
+pub mod tables;
 pub mod tcp;
 pub mod text;
 pub mod thermal;
@@ -320,6 +330,11 @@ impl Collector {
             processes,
             process_detail,
             sample_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
+            cgroup_more: cgroup_more::read(roots, &mountinfo),
+            tables: tables::read(roots, &mountinfo),
+            net_limits: netlimits::read(roots),
+            overcommit: overcommit::read(roots),
+            per_process: self.procs.perproc.last(),
         }
     }
 }

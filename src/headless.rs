@@ -8,3 +8,4 @@ pub mod scan;
 pub mod snapshot;
 pub mod sockets;
 pub mod sysctl;
+pub mod why;

@@ -17,13 +17,19 @@
 
 pub mod beancounters;
 pub mod cgroup;
+pub mod cgroup_more;
 pub mod consumers;
 pub mod fs;
 pub mod hints;
 pub mod kernel;
+pub mod messages;
 pub mod net;
+pub mod netlimits;
 pub mod nofile;
+pub mod overcommit;
+pub mod perproc;
 pub mod sysctl;
+pub mod tables;
 
 use serde::{Deserialize, Serialize};
 
@@ -192,6 +198,11 @@ pub const SOURCES: &[Source] = &[
     kernel::SOURCE,
     net::SOURCE,
     nofile::SOURCE,
+    cgroup_more::SOURCE,
+    tables::SOURCE,
+    netlimits::SOURCE,
+    overcommit::SOURCE,
+    perproc::SOURCE,
 ];
 
 /// Every row of the table, unsorted, with the processes that hold the most of each.

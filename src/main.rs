@@ -37,6 +37,10 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "headroom", &mut io::stdout().lock());
             Ok(())
         }
+        Some(Command::Why { message, samples }) => {
+            let out = &mut io::stdout().lock();
+            headless::why::run(collector(), &message, samples, interval, out)
+        }
         Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
         Some(Command::Record {
             file,

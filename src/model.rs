@@ -3,8 +3,13 @@
 //! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
 //! recording keeps raw snapshots and a replay derives them again.
 
+pub mod cgroup_more;
 pub mod error;
 pub mod graphs;
+pub mod netlimits;
+pub mod overcommit;
+pub mod perproc;
+pub mod tables;
 
 use std::collections::BTreeMap;
 
@@ -79,6 +84,20 @@ pub struct Snapshot {
     /// How long the reading took, in milliseconds; None in recordings made before it was kept.
     #[serde(default)]
     pub sample_ms: Option<u64>,
+    /// CPU quota and throttling, memory.high, swap, io.max, pressure; the busiest services.
+    #[serde(default = "not_recorded")]
+    pub cgroup_more: Reading<cgroup_more::CgroupMore>,
+    /// ptys, AIO, SysV IPC, keys, mounts, nr_open.
+    #[serde(default)]
+    pub tables: tables::KernelTables,
+    /// Neighbour tables, UDP errors, softnet backlog, SYN backlog.
+    #[serde(default)]
+    pub net_limits: netlimits::NetLimits,
+    #[serde(default = "not_recorded")]
+    pub overcommit: Reading<overcommit::Overcommit>,
+    /// Processes per user, inotify per user, maps of the largest processes.
+    #[serde(default = "not_recorded")]
+    pub per_process: Reading<perproc::PerProcess>,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

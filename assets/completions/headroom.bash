@@ -40,6 +40,9 @@ _headroom() {
             headroom,snapshot)
                 cmd="headroom__subcmd__snapshot"
                 ;;
+            headroom,why)
+                cmd="headroom__subcmd__why"
+                ;;
             headroom__subcmd__help,check)
                 cmd="headroom__subcmd__help__subcmd__check"
                 ;;
@@ -64,6 +67,9 @@ _headroom() {
             headroom__subcmd__help,snapshot)
                 cmd="headroom__subcmd__help__subcmd__snapshot"
                 ;;
+            headroom__subcmd__help,why)
+                cmd="headroom__subcmd__help__subcmd__why"
+                ;;
             *)
                 ;;
         esac
@@ -71,7 +77,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-h -V --proc-root --sys-root --interval --sockets-via --help --version record export replay snapshot check completions scan help"
+            opts="-h -V --proc-root --sys-root --interval --sockets-via --help --version record export replay snapshot check completions scan why help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,7 +217,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__help)
-            opts="record export replay snapshot check completions scan help"
+            opts="record export replay snapshot check completions scan why help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,6 +329,20 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__help__subcmd__snapshot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__help__subcmd__why)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -458,6 +478,40 @@ _headroom() {
                     return 0
                     ;;
                 --sysctl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sys-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sockets-via)
+                    COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__why)
+            opts="-h --samples --proc-root --sys-root --interval --sockets-via --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --samples)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

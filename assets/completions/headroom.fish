@@ -39,6 +39,7 @@ complete -c headroom -n "__fish_headroom_needs_command" -f -a "snapshot" -d 'Pri
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "check" -d 'Check every limit the Nagios way: one status line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "completions" -d 'Print the completion script of a shell (bash, zsh, fish, elvish, powershell)'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "scan" -d 'Count entries per directory below PATH: which directory eats the inodes'
+complete -c headroom -n "__fish_headroom_needs_command" -f -a "why" -d 'Which limits can produce an error message (or errno name: EAGAIN, ENOSPC, EMFILE...), closest first, with what each holds now'
 complete -c headroom -n "__fish_headroom_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c headroom -n "__fish_headroom_using_subcommand record" -l samples -d 'Stop after N snapshots' -r
 complete -c headroom -n "__fish_headroom_using_subcommand record" -l duration -d 'Stop after this long, e.g. 2h, 30m' -r
@@ -105,11 +106,20 @@ complete -c headroom -n "__fish_headroom_using_subcommand scan" -l json -d 'Prin
 complete -c headroom -n "__fish_headroom_using_subcommand scan" -l bytes -d 'Also sum disk usage per directory (a stat per entry, slower)'
 complete -c headroom -n "__fish_headroom_using_subcommand scan" -l all-fs -d 'Scan network and pseudo filesystems too'
 complete -c headroom -n "__fish_headroom_using_subcommand scan" -s h -l help -d 'Print help'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "record" -d 'Record raw snapshots to FILE (zstd-compressed JSON lines) until stopped or the span ends'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "export" -d 'Serve every limit as Prometheus metrics over HTTP (on loopback unless told otherwise)'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "replay" -d 'Play a recording back in the dashboard'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "snapshot" -d 'Print the limits report once and exit (plain text, or JSON with --json)'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "check" -d 'Check every limit the Nagios way: one status line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "completions" -d 'Print the completion script of a shell (bash, zsh, fish, elvish, powershell)'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "scan" -d 'Count entries per directory below PATH: which directory eats the inodes'
-complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c headroom -n "__fish_headroom_using_subcommand why" -l samples -d 'Take N readings --interval apart, so failures just now are seen' -r
+complete -c headroom -n "__fish_headroom_using_subcommand why" -l proc-root -d 'Read the kernel\'s process files from this directory (a captured tree) instead of /proc' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand why" -l sys-root -d 'Read the kernel\'s system files from this directory instead of /sys' -r -F
+complete -c headroom -n "__fish_headroom_using_subcommand why" -l interval -d 'Time between readings, e.g. 1s, 500ms, 2s' -r
+complete -c headroom -n "__fish_headroom_using_subcommand why" -l sockets-via -d 'How to enumerate TCP sockets: netlink sock_diag with /proc/net/tcp as the fallback (auto), or only one of them' -r -f -a "auto\t''
+netlink\t''
+procfs\t''"
+complete -c headroom -n "__fish_headroom_using_subcommand why" -s h -l help -d 'Print help'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "record" -d 'Record raw snapshots to FILE (zstd-compressed JSON lines) until stopped or the span ends'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "export" -d 'Serve every limit as Prometheus metrics over HTTP (on loopback unless told otherwise)'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "replay" -d 'Play a recording back in the dashboard'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "snapshot" -d 'Print the limits report once and exit (plain text, or JSON with --json)'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "check" -d 'Check every limit the Nagios way: one status line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "completions" -d 'Print the completion script of a shell (bash, zsh, fish, elvish, powershell)'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "scan" -d 'Count entries per directory below PATH: which directory eats the inodes'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "why" -d 'Which limits can produce an error message (or errno name: EAGAIN, ENOSPC, EMFILE...), closest first, with what each holds now'
+complete -c headroom -n "__fish_headroom_using_subcommand help; and not __fish_seen_subcommand_from record export replay snapshot check completions scan why help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -61,7 +61,7 @@ fn v1_limit(v: u64) -> Option<u64> {
 }
 
 /// Where a controller's files are: (version, directory as the kernel names it, path below sys root).
-fn locate(
+pub(crate) fn locate(
     roots: &Roots,
     members: &[Membership],
     mounts: &[MountEntry],

@@ -55,6 +55,8 @@ pub struct ProcCache {
     watch: Vec<u32>,
     /// The holders whose I/O counters are read every pass.
     io_every_pass: std::collections::HashSet<u32>,
+    /// Per-user and per-process limits (nproc, inotify, maps) gathered on the same walk.
+    pub perproc: crate::collect::perproc::Pass,
 }
 
 /// What is kept of a process between passes.
@@ -118,6 +120,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
         ..ProcessTable::default()
     };
     let mut fresh_protos = false;
+    cache.perproc.begin(&pids);
     for pid in pids {
         let mut bad = |e: SourceError| {
             if table.malformed.len() < 3 {
@@ -126,6 +129,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
         };
         match one(roots, cache, pid, &mut fresh_protos, &mut bad) {
             Ok(p) => {
+                cache.perproc.visit(roots, p.pid, &p.comm, Some(p.threads));
                 let hidden = p.sockets.is_none() && p.fds != Some(0);
                 table.hidden += u64::from(hidden);
                 table.procs.push(p);
@@ -138,6 +142,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
             Err(e) => bad(e),
         }
     }
+    cache.perproc.finish(roots);
     let mut by_fds: Vec<(u64, u32)> = table
         .procs
         .iter()

@@ -39,6 +39,14 @@ pub struct Parent {
 }
 
 impl Consumer {
+    /// The process's pid; None for a group.
+    pub fn pid(&self) -> Option<u32> {
+        match self {
+            Self::Process { pid, .. } => Some(*pid),
+            Self::Group { .. } => None,
+        }
+    }
+
     pub fn amount(&self) -> u64 {
         match self {
             Self::Process { amount, .. } | Self::Group { amount, .. } => *amount,
