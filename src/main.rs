@@ -17,7 +17,12 @@ fn main() -> ExitCode {
             let out = &mut io::stdout().lock();
             headless::snapshot::run(collector(), json, samples, interval, out)
         }
-        Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
+        Some(Command::Scan(scan)) => match headless::scan::run(&scan, &mut io::stdout().lock()) {
+            Ok(headless::scan::Counted::Incomplete) => {
+                return ExitCode::from(headless::scan::INCOMPLETE_EXIT);
+            }
+            other => other.map(|_| ()),
+        },
         Some(Command::Record {
             file,
             samples,
