@@ -18,6 +18,7 @@
 pub mod diff;
 pub mod fstype;
 mod gate;
+pub mod rows;
 pub mod tree;
 mod walk;
 
@@ -30,6 +31,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use diff::{DirChange, ScanDiff, diff};
 pub use fstype::FsKind;
+pub use rows::{Expanded, Row};
 pub use tree::{DirNode, DirStatus, SortKey, Tree};
 
 /// What to scan and how.

@@ -43,6 +43,9 @@ pub enum SortKey {
     Entries,
     Bytes,
     Name,
+    /// Growth since the previous scan of the same root, largest first; needs a diff
+    /// ([`crate::scan::rows::sorted_children`]); by entries without one.
+    Growth,
 }
 
 /// The directories of a scan.
@@ -278,7 +281,7 @@ impl Tree {
             return a.cmp(&b);
         };
         match key {
-            SortKey::Entries => nb
+            SortKey::Entries | SortKey::Growth => nb
                 .entries
                 .cmp(&na.entries)
                 .then_with(|| self.name(a).cmp(self.name(b))),
