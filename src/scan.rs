@@ -15,6 +15,7 @@
 //! outcome) to a callback, so a UI never waits on it; [`Progress`] holds the live counters and
 //! the cancel flag. [`diff`] compares two scans of the same root.
 
+pub mod complete;
 pub mod diff;
 pub mod fstype;
 mod gate;
