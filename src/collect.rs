@@ -12,6 +12,7 @@ pub mod cpuinfo;
 pub mod dirty;
 pub mod diskstats;
 pub mod error;
+pub mod hidepid;
 pub mod hwmon;
 pub mod kernel;
 pub mod loadavg;
