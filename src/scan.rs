@@ -107,6 +107,8 @@ pub struct ScanResult {
     /// The fewest directories read at once: below the thread count when file descriptors
     /// ran out and the walk slowed down to keep going.
     pub lowest_parallelism: usize,
+    /// Worker threads of the walk.
+    pub threads: usize,
 }
 
 impl ScanResult {
@@ -352,6 +354,7 @@ pub fn scan(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, Sc
         errors: out.errors,
         other_mounts: out.other_mounts,
         lowest_parallelism: out.lowest_parallelism,
+        threads: out.threads,
     })
 }
 

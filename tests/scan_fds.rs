@@ -24,6 +24,24 @@ fn build(dir: &Path, width: usize, depth: usize, files: usize) -> u64 {
     n
 }
 
+/// A comb `depth` deep: every level holds the next one, three empty side directories and a
+/// file. Returns the number of entries `find ROOT` prints.
+fn comb(dir: &Path, depth: usize) -> u64 {
+    let mut n = 0;
+    let mut level = dir.to_path_buf();
+    fs::create_dir_all(&level).unwrap();
+    for _ in 0..depth {
+        for side in ["a", "b", "c"] {
+            fs::create_dir(level.join(side)).unwrap();
+        }
+        fs::write(level.join("f"), b"").unwrap();
+        level = level.join("d");
+        fs::create_dir(&level).unwrap();
+        n += 5;
+    }
+    n + 1
+}
+
 /// Runs the real binary with RLIMIT_NOFILE lowered to `nofile` (by the shell's ulimit, then
 /// exec, so the limit holds from the first instruction).
 fn scan(root: &Path, nofile: u32, json: bool) -> Output {
@@ -45,9 +63,11 @@ fn scan(root: &Path, nofile: u32, json: bool) -> Output {
 fn few_descriptors_slow_the_walk_down_but_every_directory_is_read() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap().join("t");
-    let expected = build(&root, 6, 4, 8);
-    // Eight workers, each going depth first, want about forty descriptors: at 20 the walk
-    // must come down to fewer at once.
+    let expected = build(&root.join("bushy"), 6, 4, 8) + comb(&root.join("comb"), 40) + 1;
+    // Eight workers, each going depth first, want about forty descriptors at once, and the
+    // comb alone holds one per level open while its side directories wait: at 20 the walk
+    // must come down to fewer at once and put the bottom of the comb off until the rest is
+    // read.
     let out = scan(&root, 20, true);
     assert_eq!(
         out.status.code(),
@@ -60,6 +80,18 @@ fn few_descriptors_slow_the_walk_down_but_every_directory_is_read() {
     assert_eq!(report["complete"], true);
     assert_eq!(report["errors"]["too_many_open_files"], 0);
     assert_eq!(report["errors"]["other"], 0);
+
+    // The text says the walk slowed down for want of descriptors.
+    let out = scan(&root, 20, false);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("; short of file descriptors: down to "),
+        "{text}"
+    );
 }
 
 #[test]

@@ -177,6 +177,13 @@ fn write_table(
             write!(out, "; {why}: {} directories not read", grouped(n))?;
         }
     }
+    if result.lowest_parallelism < result.threads {
+        write!(
+            out,
+            "; short of file descriptors: down to {} of {} directories at once",
+            result.lowest_parallelism, result.threads
+        )?;
+    }
     if result.other_mounts > 0 {
         write!(
             out,

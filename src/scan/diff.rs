@@ -191,6 +191,7 @@ mod tests {
             errors: ScanErrors::default(),
             other_mounts: 0,
             lowest_parallelism: 1,
+            threads: 1,
         }
     }
 

@@ -44,6 +44,7 @@ pub(crate) struct WalkOutput {
     /// The fewest directories the walk had open at once (below the thread count when file
     /// descriptors ran out).
     pub lowest_parallelism: usize,
+    pub threads: usize,
 }
 
 struct Shared<'p> {
@@ -188,6 +189,7 @@ pub(crate) fn walk(
         },
         other_mounts: shared.other_mounts.into_inner(),
         lowest_parallelism,
+        threads,
     })
 }
 
