@@ -100,6 +100,26 @@ pub fn list_subdirs(dir: &Path) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
+/// [`list_subdirs`] in a thread of its own, given up after `timeout`: a directory on a mount
+/// whose server does not answer must not freeze the prompt (the thread is left to finish or
+/// hang on its own).
+pub fn list_subdirs_within(dir: &Path, timeout: std::time::Duration) -> io::Result<Vec<String>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = dir.to_path_buf();
+    std::thread::Builder::new()
+        .name("headroom-complete".into())
+        .spawn(move || {
+            // Nobody may be waiting any more.
+            let _ = tx.send(list_subdirs(&owned));
+        })?;
+    rx.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("{} did not answer", dir.display()),
+        ))
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -175,6 +195,11 @@ mod tests {
         let c = complete(&typed, list_subdirs);
         assert_eq!(c.text, format!("{}/spool/", root.display()));
         assert!(list_subdirs(&root.join("missing")).is_err());
+        let within = list_subdirs_within(root, std::time::Duration::from_secs(10)).unwrap();
+        assert_eq!(within.len(), 3);
+        assert!(
+            list_subdirs_within(&root.join("missing"), std::time::Duration::from_secs(10)).is_err()
+        );
     }
 
     proptest::proptest! {
