@@ -3,8 +3,8 @@
 //! A put-off directory keeps no descriptor: only its parent's index and its own name. When
 //! the first pass ends every other descriptor is closed again, so each put-off directory is
 //! reached afresh from the root, one path component at a time (two descriptors at most), and
-//! read like any other. A few rounds run while they make progress; in the last one a
-//! directory that still cannot be opened is counted as unread.
+//! read like any other. Rounds run while they make progress; in the last one a directory
+//! that still cannot be opened is counted as unread.
 
 use std::collections::HashMap;
 use std::ffi::{CString, OsStr};
@@ -20,7 +20,7 @@ use rustix::io::Errno;
 use super::{Job, Shared, is_out_of_fds, record_unread, visit};
 
 /// Rounds over the put-off directories at most.
-const MAX_ROUNDS: u32 = 4;
+const MAX_ROUNDS: u32 = 8;
 
 /// A directory waiting for descriptors.
 pub(super) struct Deferred {
@@ -40,32 +40,38 @@ pub(super) fn put_off(shared: &Shared<'_>, job: Job) {
     }
 }
 
-/// Reads the put-off directories (and what is below them) until none is left or a round
-/// makes no progress.
+/// Reads the put-off directories (and what is below them) until none is left, or a round
+/// reads nothing (then one last round counts what still cannot be opened as unread). They
+/// are taken one after another, each a walk of its own: the descriptors of one path from the
+/// root at a time, however many were put off.
 pub(super) fn retry<'s>(pool: &rayon::ThreadPool, shared: &'s Shared<'s>, root: &'s Path) {
-    let mut last = usize::MAX;
     for round in 1..=MAX_ROUNDS {
         let jobs = match shared.deferred.lock() {
             Ok(mut list) => std::mem::take(&mut *list),
             Err(_) => return,
         };
-        if jobs.is_empty() || shared.progress.is_cancelled() {
+        if jobs.is_empty() {
             return;
         }
-        if round == MAX_ROUNDS || jobs.len() >= last {
+        if round == MAX_ROUNDS {
             shared.final_pass.store(true, Ordering::Relaxed);
         }
-        last = jobs.len();
         let positions = match shared.builder.lock() {
             Ok(b) => b.positions(),
             Err(_) => return,
         };
-        let positions = &positions;
-        pool.scope(|s| {
-            for d in jobs {
-                s.spawn(move |s| reopen(s, shared, positions, root, d));
+        // Every directory opened or counted takes an id: none taken, no progress.
+        let before = shared.next_id.load(Ordering::Relaxed);
+        for d in jobs {
+            if shared.progress.is_cancelled() {
+                return;
             }
-        });
+            let positions = &positions;
+            pool.scope(|s| reopen(s, shared, positions, root, d));
+        }
+        if shared.next_id.load(Ordering::Relaxed) == before {
+            shared.final_pass.store(true, Ordering::Relaxed);
+        }
     }
 }
 
