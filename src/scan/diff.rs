@@ -231,6 +231,47 @@ mod tests {
         assert_eq!(d.get(4).unwrap().per_minute, 30_000.0);
     }
 
+    proptest::proptest! {
+        /// Any tree and any change: every place named grew, none of its subdirectories
+        /// carries more than half of that, and the largest growth comes first.
+        #[test]
+        fn places_carry_their_growth_and_come_largest_first(
+            shape in proptest::collection::vec((0u32..1000, 0u64..50, 0u64..50), 1..40)
+        ) {
+            let nodes = |after: bool| -> Vec<(u32, u32, String, u64)> {
+                let mut v = vec![(0, 0, String::new(), 1)];
+                for (i, (p, before, later)) in shape.iter().enumerate() {
+                    let id = i as u32 + 1;
+                    v.push((id, p % id, format!("d{id}"), if after { *later } else { *before }));
+                }
+                v
+            };
+            let build = |after: bool| {
+                let n = nodes(after);
+                let r: Vec<(u32, u32, &str, u64)> =
+                    n.iter().map(|(a, b, c, d)| (*a, *b, c.as_str(), *d)).collect();
+                tree(&r)
+            };
+            let (prev, cur) = (result(build(false), 0), result(build(true), 60));
+            let d = diff(&prev, &cur).unwrap();
+            let places = d.fastest_subtrees(&cur.tree, usize::MAX);
+            let delta = |i: u32| d.get(i).unwrap().delta;
+            for w in places.windows(2) {
+                proptest::prop_assert!(delta(w[0]) >= delta(w[1]));
+            }
+            for &p in &places {
+                proptest::prop_assert!(delta(p) > 0);
+                for &c in cur.tree.children(p) {
+                    proptest::prop_assert!(delta(c) * 2 <= delta(p));
+                }
+            }
+            // Something grew: some place names it.
+            if d.get(0).unwrap().delta > 0 {
+                proptest::prop_assert!(!places.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn growth_passed_down_a_chain_is_named_by_its_deepest_folder() {
         let chain = |own: u64| {
