@@ -6,6 +6,10 @@
 //! into a per-thread buffer and spawns one task per subdirectory. Rayon runs a worker's own
 //! tasks last-in first-out, so each worker goes depth first and few descriptors are open at
 //! once, while idle workers steal the oldest (shallowest) tasks.
+//!
+//! Out of descriptors (EMFILE, ENFILE), fewer directories are opened at once (`gate`); one
+//! that cannot be opened even alone is put off and reached again from the root once the rest
+//! is read (`deferred`). Only what fails then too is counted as unread.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -16,7 +20,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
+use rustix::fs::{AtFlags, CWD, Mode, OFlags, Stat};
 use rustix::io::Errno;
 
 use super::fstype;
@@ -25,6 +29,7 @@ use super::tree::{DirStatus, RawNode, Tree, TreeBuilder};
 use super::{Progress, ScanError, ScanErrors, ScanOptions};
 
 mod deferred;
+mod entries;
 
 const BUF_SIZE: usize = 64 * 1024;
 /// Entries between progress updates and cancel checks inside one large directory.
@@ -308,10 +313,10 @@ fn read_dir<'s>(
     let fd = Arc::new(fd);
     let mut own_bytes = if shared.bytes { blocks(st) } else { 0 };
     let read = BUF.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => read_entries(scope, shared, id, &fd, &mut buf),
+        Ok(mut buf) => entries::read_entries(scope, shared, id, &fd, &mut buf),
         Err(_) => {
             let mut buf = vec![MaybeUninit::uninit(); BUF_SIZE];
-            read_entries(scope, shared, id, &fd, &mut buf)
+            entries::read_entries(scope, shared, id, &fd, &mut buf)
         }
     });
     own_bytes += read.bytes;
@@ -355,77 +360,4 @@ fn test_delay() {
     if let Some(d) = delay {
         std::thread::sleep(*d);
     }
-}
-
-struct Read {
-    entries: u64,
-    bytes: u64,
-    error: Option<Errno>,
-}
-
-fn read_entries<'s>(
-    scope: &rayon::Scope<'s>,
-    shared: &'s Shared<'s>,
-    id: u32,
-    fd: &Arc<OwnedFd>,
-    buf: &mut [MaybeUninit<u8>],
-) -> Read {
-    let mut out = Read {
-        entries: 0,
-        bytes: 0,
-        error: None,
-    };
-    let (mut pending_entries, mut pending_bytes) = (0u64, 0u64);
-    let mut dir = RawDir::new(&**fd, buf);
-    while let Some(entry) = dir.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                out.error = Some(err);
-                break;
-            }
-        };
-        let name = entry.file_name();
-        let bytes = name.to_bytes();
-        if bytes == b"." || bytes == b".." {
-            continue;
-        }
-        let mut kind = entry.file_type();
-        if kind == FileType::Unknown || (shared.bytes && kind != FileType::Directory) {
-            match rustix::fs::statat(&**fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => {
-                    kind = FileType::from_raw_mode(st.st_mode);
-                    if shared.bytes && kind != FileType::Directory {
-                        let used = shared.usage(&st);
-                        out.bytes += used;
-                        pending_bytes += used;
-                    }
-                }
-                // Removed since the directory was read: not there any more.
-                Err(Errno::NOENT) => continue,
-                Err(_) => {}
-            }
-        }
-        out.entries += 1;
-        pending_entries += 1;
-        if kind == FileType::Directory {
-            let job = Job {
-                parent_fd: Arc::clone(fd),
-                parent: id,
-                name: name.to_owned(),
-            };
-            scope.spawn(move |s| visit(s, shared, job));
-        }
-        if pending_entries >= FLUSH_EVERY {
-            shared.progress.add_entries(pending_entries);
-            shared.progress.add_bytes(pending_bytes);
-            (pending_entries, pending_bytes) = (0, 0);
-            if shared.progress.is_cancelled() {
-                break;
-            }
-        }
-    }
-    shared.progress.add_entries(pending_entries);
-    shared.progress.add_bytes(pending_bytes);
-    out
 }
