@@ -73,15 +73,15 @@ for t in "${run[@]}"; do
     status="CRASH (artifacts/$t)"
     failed=1
   fi
-  rows+=("$(printf '| %-16s | %6s | %12s | %8s | %6s | %7s | %7s | %s |' \
+  rows+=("$(printf '| %-16s | %7s | %12s | %8s | %6s | %7s | %7s | %s |' \
     "$t" "$secs" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$corpus" "$crashes" "$status")")
 done
 
 echo
 echo "fuzzing, $(date -u +%Y-%m-%dT%H:%MZ), $(rustc +nightly --version)"
 echo
-printf '| %-16s | %6s | %12s | %8s | %6s | %7s | %7s | %s |\n' \
+printf '| %-16s | %7s | %12s | %8s | %6s | %7s | %7s | %s |\n' \
   target seconds executions exec/s cov corpus crashes status
-echo "|------------------|--------|--------------|----------|--------|---------|---------|--------|"
+echo "|------------------|---------|--------------|----------|--------|---------|---------|--------|"
 printf '%s\n' "${rows[@]}"
 exit $failed
