@@ -13,6 +13,7 @@ pub mod cpuinfo;
 pub mod dirty;
 pub mod diskstats;
 pub mod error;
+pub mod hidepid;
 pub mod hwmon;
 pub mod inotify;
 pub mod kernel;

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
             let out = &mut io::stdout().lock();
             headless::why::run(collector(), &message, samples, interval, out)
         }
-        Some(Command::Scan(scan)) => headless::scan::run(&scan, &mut io::stdout().lock()),
+        Some(Command::Scan(scan)) => match headless::scan::run(&scan, &mut io::stdout().lock()) {
+            Ok(headless::scan::Counted::Incomplete) => exit(headless::scan::INCOMPLETE_EXIT.into()),
+            other => other.map(|_| ()),
+        },
         Some(Command::Record {
             file,
             samples,

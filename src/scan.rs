@@ -15,8 +15,11 @@
 //! outcome) to a callback, so a UI never waits on it; [`Progress`] holds the live counters and
 //! the cancel flag. [`diff`] compares two scans of the same root.
 
+pub mod complete;
 pub mod diff;
 pub mod fstype;
+mod gate;
+pub mod rows;
 pub mod tree;
 mod walk;
 
@@ -29,6 +32,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use diff::{DirChange, ScanDiff, diff};
 pub use fstype::FsKind;
+pub use rows::{Expanded, Row};
 pub use tree::{DirNode, DirStatus, SortKey, Tree};
 
 /// What to scan and how.
@@ -68,12 +72,21 @@ impl ScanOptions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScanErrors {
     pub permission_denied: u64,
+    /// Not opened for want of file descriptors (EMFILE, ENFILE), even after the walk had
+    /// come down to one directory at a time.
+    #[serde(default)]
+    pub too_many_open_files: u64,
     pub other: u64,
 }
 
 impl ScanErrors {
     pub fn total(&self) -> u64 {
-        self.permission_denied + self.other
+        self.permission_denied + self.too_many_open_files + self.other
+    }
+
+    /// Whether every directory was read, so the counts are whole.
+    pub fn is_complete(&self) -> bool {
+        self.total() == 0
     }
 }
 
@@ -91,6 +104,11 @@ pub struct ScanResult {
     pub errors: ScanErrors,
     /// Mount points of other filesystems met below the root (counted as entries, not entered).
     pub other_mounts: u64,
+    /// The fewest directories read at once: below the thread count when file descriptors
+    /// ran out and the walk slowed down to keep going.
+    pub lowest_parallelism: usize,
+    /// Worker threads of the walk.
+    pub threads: usize,
 }
 
 impl ScanResult {
@@ -139,6 +157,7 @@ pub struct Progress {
     dirs: AtomicU64,
     bytes: AtomicU64,
     denied: AtomicU64,
+    out_of_fds: AtomicU64,
     other_errors: AtomicU64,
     cancel: AtomicBool,
 }
@@ -157,6 +176,7 @@ impl Progress {
             dirs: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             denied: AtomicU64::new(0),
+            out_of_fds: AtomicU64::new(0),
             other_errors: AtomicU64::new(0),
             cancel: AtomicBool::new(false),
         }
@@ -182,6 +202,7 @@ impl Progress {
             bytes: self.bytes.load(Ordering::Relaxed),
             errors: ScanErrors {
                 permission_denied: self.denied.load(Ordering::Relaxed),
+                too_many_open_files: self.out_of_fds.load(Ordering::Relaxed),
                 other: self.other_errors.load(Ordering::Relaxed),
             },
             elapsed,
@@ -210,11 +231,14 @@ impl Progress {
     }
 
     fn error(&self, err: rustix::io::Errno) {
-        if err == rustix::io::Errno::ACCESS || err == rustix::io::Errno::PERM {
-            self.denied.fetch_add(1, Ordering::Relaxed);
+        let counter = if err == rustix::io::Errno::ACCESS || err == rustix::io::Errno::PERM {
+            &self.denied
+        } else if walk::is_out_of_fds(err) {
+            &self.out_of_fds
         } else {
-            self.other_errors.fetch_add(1, Ordering::Relaxed);
-        }
+            &self.other_errors
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -329,6 +353,8 @@ pub fn scan(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, Sc
         tree: out.tree,
         errors: out.errors,
         other_mounts: out.other_mounts,
+        lowest_parallelism: out.lowest_parallelism,
+        threads: out.threads,
     })
 }
 

@@ -210,7 +210,8 @@ fn sockets_pane_is_reached_by_its_key() {
     let t = Tmux::start(&pane_command("", &roots(&dir)), 120, 40);
     t.wait_for("3 Sockets", WAIT);
     t.send(&["3"]);
-    let screen = t.wait_for("10.0.0.7:11211", WAIT);
+    // The Limits pane names the same peer in its ports rows: wait for the Sockets pane itself.
+    let screen = t.wait_for("owners of 10.0.0.7:11211", WAIT);
     assert!(screen.contains("memcached"), "{screen}");
     assert!(screen.contains("via procfs"), "{screen}");
     assert!(screen.contains("owners of 10.0.0.7:11211"), "{screen}");

@@ -120,6 +120,7 @@ fn progress_80x24() {
             bytes: 0,
             errors: ScanErrors {
                 permission_denied: 2,
+                too_many_open_files: 0,
                 other: 0,
             },
             elapsed: Duration::from_millis(2900),

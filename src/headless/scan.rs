@@ -1,8 +1,10 @@
 //! `headroom scan PATH [--json] [--top N] [--bytes]`: the heaviest directories by entry count.
 //!
-//! JSON contract: `{root, total_entries, elapsed_ms, dirs: [{path, entries, own_entries,
-//! bytes}], errors: {permission_denied, other}}`, `bytes` null without `--bytes`, dirs by
-//! entries descending; `entries` of a directory is what `find DIR -xdev | wc -l` counts.
+//! JSON contract: `{root, total_entries, elapsed_ms, complete, dirs: [{path, entries,
+//! own_entries, bytes}], errors: {permission_denied, too_many_open_files, other}}`, `bytes`
+//! null without `--bytes`, dirs by entries descending; `entries` of a directory is what
+//! `find DIR -xdev | wc -l` counts. `complete` is false when some directory could not be read
+//! (the counts are then a lower bound), and the process then exits with [`INCOMPLETE_EXIT`].
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,7 +13,23 @@ use serde::Serialize;
 
 use crate::scan::{self, Progress, ScanErrors, ScanEvent, ScanOptions, ScanResult, SortKey};
 
+/// Exit status of a scan whose counts are incomplete: some directories could not be read.
+pub const INCOMPLETE_EXIT: u8 = 3;
+
+/// Whether a scan read every directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Complete,
+    /// Some directories were not read; the counts are a lower bound.
+    Incomplete,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 when every directory was read, 3 when some could not be \
+                  (permission denied, too many open files, ...; the counts are then a lower \
+                  bound), 1 on error."
+)]
 pub struct ScanArgs {
     /// Directory to scan (stays on its filesystem).
     pub path: PathBuf,
@@ -37,6 +55,8 @@ pub struct ScanReport {
     pub root: String,
     pub total_entries: u64,
     pub elapsed_ms: u64,
+    /// Every directory was read.
+    pub complete: bool,
     pub dirs: Vec<DirReport>,
     pub errors: ScanErrors,
 }
@@ -70,6 +90,7 @@ impl ScanReport {
             root: result.root.display().to_string(),
             total_entries: result.total_entries(),
             elapsed_ms: u64::try_from(result.elapsed.as_millis()).unwrap_or(u64::MAX),
+            complete: result.errors.is_complete(),
             dirs,
             errors: result.errors,
         }
@@ -88,7 +109,7 @@ impl From<&ScanArgs> for ScanOptions {
 }
 
 /// Runs the scan and prints the report; on a terminal, live progress goes to stderr meanwhile.
-pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<Counted> {
     let options = ScanOptions::from(args);
     let result = if std::io::stderr().is_terminal() {
         scan_showing_progress(options)?
@@ -102,7 +123,11 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     } else {
         write_table(&report, &result, out)?;
     }
-    Ok(())
+    Ok(if report.complete {
+        Counted::Complete
+    } else {
+        Counted::Incomplete
+    })
 }
 
 fn scan_showing_progress(options: ScanOptions) -> anyhow::Result<ScanResult> {
@@ -143,11 +168,20 @@ fn write_table(
         result.tree.len(),
         result.elapsed.as_secs_f64()
     )?;
-    if errors.total() > 0 {
+    for (why, n) in [
+        ("permission denied", errors.permission_denied),
+        ("too many open files", errors.too_many_open_files),
+        ("other errors", errors.other),
+    ] {
+        if n > 0 {
+            write!(out, "; {why}: {} directories not read", grouped(n))?;
+        }
+    }
+    if result.lowest_parallelism < result.threads {
         write!(
             out,
-            "; unreadable directories: {} permission denied, {} other",
-            errors.permission_denied, errors.other
+            "; short of file descriptors: down to {} of {} directories at once",
+            result.lowest_parallelism, result.threads
         )?;
     }
     if result.other_mounts > 0 {
@@ -158,6 +192,13 @@ fn write_table(
         )?;
     }
     writeln!(out)?;
+    if !report.complete {
+        writeln!(
+            out,
+            "incomplete: {} directories not read, the counts below are a lower bound",
+            grouped(errors.total())
+        )?;
+    }
     if result.bytes {
         writeln!(out, "{:>12} {:>10} {:>10}  PATH", "ENTRIES", "OWN", "BYTES")?;
     } else {
@@ -177,6 +218,19 @@ fn write_table(
         }
     }
     Ok(())
+}
+
+/// 1900 as "1,900".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -207,5 +261,20 @@ mod tests {
         assert!(!s.json && !s.bytes);
         assert!(parse(&["scan"]).is_err(), "a path is needed");
         assert!(parse(&["scan", "/", "--top", "many"]).is_err());
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let g: Vec<String> = [0, 999, 1900, 134_000, 1_234_567]
+            .into_iter()
+            .map(super::grouped)
+            .collect();
+        assert_eq!(g, ["0", "999", "1,900", "134,000", "1,234,567"]);
+    }
+
+    #[test]
+    fn help_names_the_exit_status_of_an_incomplete_count() {
+        let help = parse(&["scan", "--help"]).unwrap_err().to_string();
+        assert!(help.contains("3 when some could not be"), "{help}");
     }
 }

@@ -37,6 +37,9 @@ pub struct Report<'a> {
     /// Leaks and groups for the text report.
     #[serde(skip)]
     pub procs: &'a crate::derive::procs::ProcsView,
+    /// How /proc hides other users' processes, when it does (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proc_hidden: Option<crate::collect::hidepid::ProcHiding>,
 }
 
 impl<'a> Report<'a> {
@@ -58,6 +61,7 @@ impl<'a> Report<'a> {
             processes: super::procs::processes(derived),
             process_groups: super::procs::groups(derived),
             procs: &derived.procs,
+            proc_hidden: None,
         }
     }
 }
@@ -104,8 +108,12 @@ pub fn run(
     interval: Duration,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    let proc_hidden = crate::collect::hidepid::read(collector.roots());
     let (snap, derived) = take(collector, samples, interval)?;
-    let report = Report::new(&snap, &derived);
+    let report = Report {
+        proc_hidden,
+        ..Report::new(&snap, &derived)
+    };
     if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
@@ -174,9 +182,34 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
         }
     }
     writeln!(out)?;
+    write_visibility(r, out)?;
     super::sockets::write_text(&r.tcp, out)?;
     writeln!(out)?;
     super::procs::write_text(r.procs, out)
+}
+
+/// What this user cannot see of the processes: those whose files it may not read (as the
+/// Sockets pane says), and /proc's hidepid.
+fn write_visibility(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    let owners = match &r.tcp {
+        super::sockets::TcpValue::Report(t) => t.owners,
+        super::sockets::TcpValue::Error { .. } => None,
+    };
+    if let Some(o) = owners.filter(|o| o.unreadable > 0) {
+        writeln!(
+            out,
+            "{} of {} processes unreadable by this user: socket owners leave them out \
+             (root sees all).",
+            o.unreadable, o.processes
+        )?;
+    }
+    if let Some(h) = &r.proc_hidden {
+        writeln!(out, "{h}.")?;
+    }
+    if owners.is_some_and(|o| o.unreadable > 0) || r.proc_hidden.is_some() {
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// The values behind the Graphs pane, one line per chart ("-" where a source is absent).

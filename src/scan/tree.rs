@@ -43,6 +43,9 @@ pub enum SortKey {
     Entries,
     Bytes,
     Name,
+    /// Growth since the previous scan of the same root, largest first; needs a diff
+    /// ([`crate::scan::rows::sorted_children`]); by entries without one.
+    Growth,
 }
 
 /// The directories of a scan.
@@ -86,6 +89,41 @@ impl TreeBuilder {
 
     pub fn push(&mut self, node: RawNode) {
         self.nodes.push(node);
+    }
+
+    /// Where each node reported so far sits, by index (for [`TreeBuilder::chain`]).
+    pub fn positions(&self) -> std::collections::HashMap<u32, usize> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(p, n)| (n.id, p))
+            .collect()
+    }
+
+    /// The names from the root down to node `id` (the root's own empty name left out); None
+    /// when a node on the way is missing.
+    pub fn chain(
+        &self,
+        positions: &std::collections::HashMap<u32, usize>,
+        id: u32,
+    ) -> Option<Vec<Vec<u8>>> {
+        let mut names = Vec::new();
+        let mut cur = id;
+        while cur != 0 {
+            let n = self.nodes.get(*positions.get(&cur)?)?;
+            let start = n.name_start as usize;
+            names.push(
+                self.names
+                    .get(start..start + usize::from(n.name_len))?
+                    .to_vec(),
+            );
+            if n.parent >= cur {
+                return None;
+            }
+            cur = n.parent;
+        }
+        names.reverse();
+        Some(names)
     }
 
     /// Orders the nodes by index and sums the subtrees. Indices must be dense from 0, and
@@ -243,7 +281,7 @@ impl Tree {
             return a.cmp(&b);
         };
         match key {
-            SortKey::Entries => nb
+            SortKey::Entries | SortKey::Growth => nb
                 .entries
                 .cmp(&na.entries)
                 .then_with(|| self.name(a).cmp(self.name(b))),

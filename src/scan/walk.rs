@@ -6,6 +6,10 @@
 //! into a per-thread buffer and spawns one task per subdirectory. Rayon runs a worker's own
 //! tasks last-in first-out, so each worker goes depth first and few descriptors are open at
 //! once, while idle workers steal the oldest (shallowest) tasks.
+//!
+//! Out of descriptors (EMFILE, ENFILE), fewer directories are opened at once (`gate`); one
+//! that cannot be opened even alone is put off and reached again from the root once the rest
+//! is read (`deferred`). Only what fails then too is counted as unread.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -13,19 +17,26 @@ use std::ffi::CString;
 use std::mem::MaybeUninit;
 use std::os::fd::OwnedFd;
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
+use rustix::fs::{AtFlags, CWD, Mode, OFlags, Stat};
 use rustix::io::Errno;
 
 use super::fstype;
+use super::gate::Gate;
 use super::tree::{DirStatus, RawNode, Tree, TreeBuilder};
 use super::{Progress, ScanError, ScanErrors, ScanOptions};
+
+mod deferred;
+mod entries;
 
 const BUF_SIZE: usize = 64 * 1024;
 /// Entries between progress updates and cancel checks inside one large directory.
 const FLUSH_EVERY: u64 = 8192;
+/// Tries to open one directory while other workers give descriptors back, before it is put
+/// off until the rest of the tree is read.
+const MAX_TRIES: u32 = 16;
 
 thread_local! {
     static BUF: RefCell<Vec<MaybeUninit<u8>>> = RefCell::new(vec![MaybeUninit::uninit(); BUF_SIZE]);
@@ -35,6 +46,10 @@ pub(crate) struct WalkOutput {
     pub tree: Tree,
     pub errors: ScanErrors,
     pub other_mounts: u64,
+    /// The fewest directories the walk had open at once (below the thread count when file
+    /// descriptors ran out).
+    pub lowest_parallelism: usize,
+    pub threads: usize,
 }
 
 struct Shared<'p> {
@@ -47,17 +62,26 @@ struct Shared<'p> {
     links: Mutex<HashSet<(u64, u64)>>,
     other_mounts: AtomicU64,
     denied: AtomicU64,
+    out_of_fds: AtomicU64,
     other_errors: AtomicU64,
+    gate: Gate,
+    /// Directories put off for want of descriptors, read again once the rest is done.
+    deferred: Mutex<Vec<deferred::Deferred>>,
+    /// The last pass over the deferred: a directory that still cannot be opened is unread.
+    final_pass: AtomicBool,
 }
 
 impl Shared<'_> {
     fn error(&self, err: Errno) {
         self.progress.error(err);
-        if is_denied(err) {
-            self.denied.fetch_add(1, Ordering::Relaxed);
+        let counter = if is_denied(err) {
+            &self.denied
+        } else if is_out_of_fds(err) {
+            &self.out_of_fds
         } else {
-            self.other_errors.fetch_add(1, Ordering::Relaxed);
-        }
+            &self.other_errors
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     fn record(&self, node: RawNode, name: &[u8]) {
@@ -93,6 +117,11 @@ struct Job {
 
 fn is_denied(err: Errno) -> bool {
     err == Errno::ACCESS || err == Errno::PERM
+}
+
+/// The process (EMFILE) or the system (ENFILE) is out of file descriptors.
+pub(crate) fn is_out_of_fds(err: Errno) -> bool {
+    err == Errno::MFILE || err == Errno::NFILE
 }
 
 fn blocks(st: &Stat) -> u64 {
@@ -143,9 +172,15 @@ pub(crate) fn walk(
         links: Mutex::new(HashSet::new()),
         other_mounts: AtomicU64::new(0),
         denied: AtomicU64::new(0),
+        out_of_fds: AtomicU64::new(0),
         other_errors: AtomicU64::new(0),
+        gate: Gate::new(threads),
+        deferred: Mutex::new(Vec::new()),
+        final_pass: AtomicBool::new(false),
     };
     pool.scope(|s| read_dir(s, &shared, 0, 0, fd, &st, b""));
+    deferred::retry(&pool, &shared, root);
+    let lowest_parallelism = shared.gate.lowest();
     let tree = match shared.builder.into_inner() {
         Ok(b) => b.finish(),
         Err(poisoned) => poisoned.into_inner().finish(),
@@ -154,9 +189,12 @@ pub(crate) fn walk(
         tree,
         errors: ScanErrors {
             permission_denied: shared.denied.into_inner(),
+            too_many_open_files: shared.out_of_fds.into_inner(),
             other: shared.other_errors.into_inner(),
         },
         other_mounts: shared.other_mounts.into_inner(),
+        lowest_parallelism,
+        threads,
     })
 }
 
@@ -167,61 +205,97 @@ fn default_threads() -> usize {
     (cores * 2).clamp(4, 16)
 }
 
-/// Opens a subdirectory and reads it, unless it is on another filesystem.
+/// Opens a subdirectory and reads it, unless it is on another filesystem. Out of
+/// descriptors, it waits for other workers to close some and tries again with fewer open at
+/// once; alone and still out of them, it puts the directory off until the rest is read.
 fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, job: Job) {
     if shared.progress.is_cancelled() {
         return;
     }
-    let opened = rustix::fs::openat(
+    let mut tries = 0;
+    let (fd, st, slot) = loop {
+        let slot = shared.gate.enter();
+        match open_child(&job) {
+            Ok((fd, st)) => {
+                shared.gate.succeeded();
+                break (fd, st, slot);
+            }
+            Err(err) if is_out_of_fds(err) => {
+                tries += 1;
+                if tries < MAX_TRIES && shared.gate.starved(slot) {
+                    continue;
+                }
+                if !shared.final_pass.load(Ordering::Relaxed) {
+                    deferred::put_off(shared, job);
+                } else {
+                    unreadable(shared, &job, err);
+                }
+                return;
+            }
+            Err(err) => {
+                drop(slot);
+                unreadable(shared, &job, err);
+                return;
+            }
+        }
+    };
+    drop(job.parent_fd);
+    if st.st_dev != shared.dev {
+        shared.other_mounts.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    read_dir(scope, shared, id, job.parent, fd, &st, job.name.as_bytes());
+    drop(slot);
+}
+
+fn open_child(job: &Job) -> Result<(OwnedFd, Stat), Errno> {
+    let fd = rustix::fs::openat(
         &*job.parent_fd,
         job.name.as_c_str(),
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::empty(),
-    )
-    .and_then(|fd| rustix::fs::fstat(&fd).map(|st| (fd, st)));
-    match opened {
-        Ok((fd, st)) => {
-            drop(job.parent_fd);
-            if st.st_dev != shared.dev {
-                shared.other_mounts.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
-            let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-            read_dir(scope, shared, id, job.parent, fd, &st, job.name.as_bytes());
-        }
-        Err(err) => {
-            let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-            shared.error(err);
-            // du still counts the blocks of a directory it may not read.
-            let own_bytes = if shared.bytes {
-                rustix::fs::statat(
-                    &*job.parent_fd,
-                    job.name.as_c_str(),
-                    AtFlags::SYMLINK_NOFOLLOW,
-                )
-                .map_or(0, |st| blocks(&st))
+    )?;
+    let st = rustix::fs::fstat(&fd)?;
+    Ok((fd, st))
+}
+
+/// Records a directory that could not be opened.
+fn unreadable(shared: &Shared<'_>, job: &Job, err: Errno) {
+    // du still counts the blocks of a directory it may not read.
+    let own_bytes = if shared.bytes {
+        rustix::fs::statat(
+            &*job.parent_fd,
+            job.name.as_c_str(),
+            AtFlags::SYMLINK_NOFOLLOW,
+        )
+        .map_or(0, |st| blocks(&st))
+    } else {
+        0
+    };
+    record_unread(shared, job.parent, job.name.as_bytes(), err, own_bytes);
+}
+
+fn record_unread(shared: &Shared<'_>, parent: u32, name: &[u8], err: Errno, own_bytes: u64) {
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    shared.error(err);
+    shared.record(
+        RawNode {
+            id,
+            parent,
+            name_start: 0,
+            name_len: 0,
+            status: if is_denied(err) {
+                DirStatus::Denied
             } else {
-                0
-            };
-            shared.record(
-                RawNode {
-                    id,
-                    parent: job.parent,
-                    name_start: 0,
-                    name_len: 0,
-                    status: if is_denied(err) {
-                        DirStatus::Denied
-                    } else {
-                        DirStatus::Failed
-                    },
-                    own_entries: 0,
-                    own_bytes,
-                },
-                job.name.as_bytes(),
-            );
-            shared.progress.dir_done();
-        }
-    }
+                DirStatus::Failed
+            },
+            own_entries: 0,
+            own_bytes,
+        },
+        name,
+    );
+    shared.progress.dir_done();
 }
 
 /// Reads one open directory: counts its entries, spawns its subdirectories, records it.
@@ -239,10 +313,10 @@ fn read_dir<'s>(
     let fd = Arc::new(fd);
     let mut own_bytes = if shared.bytes { blocks(st) } else { 0 };
     let read = BUF.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => read_entries(scope, shared, id, &fd, &mut buf),
+        Ok(mut buf) => entries::read_entries(scope, shared, id, &fd, &mut buf),
         Err(_) => {
             let mut buf = vec![MaybeUninit::uninit(); BUF_SIZE];
-            read_entries(scope, shared, id, &fd, &mut buf)
+            entries::read_entries(scope, shared, id, &fd, &mut buf)
         }
     });
     own_bytes += read.bytes;
@@ -286,77 +360,4 @@ fn test_delay() {
     if let Some(d) = delay {
         std::thread::sleep(*d);
     }
-}
-
-struct Read {
-    entries: u64,
-    bytes: u64,
-    error: Option<Errno>,
-}
-
-fn read_entries<'s>(
-    scope: &rayon::Scope<'s>,
-    shared: &'s Shared<'s>,
-    id: u32,
-    fd: &Arc<OwnedFd>,
-    buf: &mut [MaybeUninit<u8>],
-) -> Read {
-    let mut out = Read {
-        entries: 0,
-        bytes: 0,
-        error: None,
-    };
-    let (mut pending_entries, mut pending_bytes) = (0u64, 0u64);
-    let mut dir = RawDir::new(&**fd, buf);
-    while let Some(entry) = dir.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                out.error = Some(err);
-                break;
-            }
-        };
-        let name = entry.file_name();
-        let bytes = name.to_bytes();
-        if bytes == b"." || bytes == b".." {
-            continue;
-        }
-        let mut kind = entry.file_type();
-        if kind == FileType::Unknown || (shared.bytes && kind != FileType::Directory) {
-            match rustix::fs::statat(&**fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => {
-                    kind = FileType::from_raw_mode(st.st_mode);
-                    if shared.bytes && kind != FileType::Directory {
-                        let used = shared.usage(&st);
-                        out.bytes += used;
-                        pending_bytes += used;
-                    }
-                }
-                // Removed since the directory was read: not there any more.
-                Err(Errno::NOENT) => continue,
-                Err(_) => {}
-            }
-        }
-        out.entries += 1;
-        pending_entries += 1;
-        if kind == FileType::Directory {
-            let job = Job {
-                parent_fd: Arc::clone(fd),
-                parent: id,
-                name: name.to_owned(),
-            };
-            scope.spawn(move |s| visit(s, shared, job));
-        }
-        if pending_entries >= FLUSH_EVERY {
-            shared.progress.add_entries(pending_entries);
-            shared.progress.add_bytes(pending_bytes);
-            (pending_entries, pending_bytes) = (0, 0);
-            if shared.progress.is_cancelled() {
-                break;
-            }
-        }
-    }
-    shared.progress.add_entries(pending_entries);
-    shared.progress.add_bytes(pending_bytes);
-    out
 }
