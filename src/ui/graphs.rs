@@ -407,6 +407,13 @@ mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
+    /// Every pane snapshot lives in `tests/snapshots`, these too.
+    fn in_tests_folder(check: impl FnOnce()) {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
+        settings.bind(check);
+    }
+
     /// 05:30:00Z on a November night.
     const END_MS: u64 = 1_795_411_800_000;
     /// The backup starts at 05:28:00Z.
@@ -508,7 +515,7 @@ mod tests {
         let text = draw(&synthetic(true), &view, GraphsState::default(), 80, 24);
         assert!(text.contains("Dirty"));
         assert!(text.contains("▲"), "the failure mark is on the time axis");
-        insta::assert_snapshot!(text);
+        in_tests_folder(|| insta::assert_snapshot!(text));
     }
 
     #[test]
@@ -522,7 +529,7 @@ mod tests {
         // The cursor sits on the quiet night: values there, not the newest ones.
         assert!(text.contains("cursor 04:40:00Z (-50m00s)"));
         assert!(text.contains("numothersock (uid 101)"));
-        insta::assert_snapshot!(text);
+        in_tests_folder(|| insta::assert_snapshot!(text));
     }
 
     #[test]
@@ -535,7 +542,7 @@ mod tests {
         let text = draw(&synthetic(false), &view, state, 80, 24);
         assert!(text.contains("Temperatures: not available here"));
         assert!(text.contains("Pressure (PSI): not available here"));
-        insta::assert_snapshot!(text);
+        in_tests_folder(|| insta::assert_snapshot!(text));
     }
 
     #[test]
@@ -543,7 +550,7 @@ mod tests {
         let (_, view) = snapshot_of("graphs-busy");
         let text = draw(&synthetic(true), &view, GraphsState::default(), 20, 5);
         assert!(text.contains("Graphs"), "{text}");
-        insta::assert_snapshot!(text);
+        in_tests_folder(|| insta::assert_snapshot!(text));
     }
 
     #[test]
