@@ -228,6 +228,24 @@ mod tests {
     }
 
     #[test]
+    fn a_selected_process_is_read_in_full_at_once_and_dropped_when_unselected() {
+        let rt = runtime();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/procs");
+        let live = Source::Live(Box::new(Collector::new(Roots::fixture(dir))));
+        // An interval far longer than the test: only the selection can cause a second sample.
+        let mut feed = Feed::start(live, Duration::from_secs(600)).unwrap();
+        let first = rt.block_on(feed.next()).unwrap();
+        assert!(first.process_detail.is_none());
+        feed.select_process(Some(4243));
+        let next = rt.block_on(feed.next()).unwrap();
+        let detail = next.process_detail.unwrap().unwrap();
+        assert_eq!((detail.pid, detail.comm.as_str()), (4243, "php-fpm"));
+        feed.select_process(None);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(feed.try_next().is_none(), "unselecting does not sample");
+    }
+
+    #[test]
     fn a_recording_ends_the_feed_and_pause_holds_it() {
         let rt = runtime();
         let mut c = fixture();

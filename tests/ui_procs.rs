@@ -257,3 +257,28 @@ fn a_process_that_exits_while_drilled_says_so() {
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("Process 4243 has exited."), "{s}");
 }
+
+#[test]
+fn o_on_a_limits_row_shows_its_owners() {
+    let mut state = host();
+    state.tab = Tab::Limits;
+    let at = state
+        .derived
+        .limits
+        .iter()
+        .position(|v| headroom::app::procs::holders_of(&v.limit.id).is_some())
+        .expect("a limit processes fill");
+    let id = state.derived.limits[at].limit.id.clone();
+    apply(&mut state, Action::Home);
+    for _ in 0..at {
+        apply(&mut state, Action::Down);
+    }
+    key(&mut state, KeyCode::Char('o'));
+    assert_eq!(state.tab, Tab::Processes, "{id}");
+    let (what, grouped) = headroom::app::procs::holders_of(&id).unwrap();
+    assert_eq!(state.procs.sort, what);
+    assert_eq!(state.procs.only, Some(what));
+    assert_eq!(state.procs.grouped, grouped);
+    let s = screen(&draw(&state, 80, 24));
+    assert!(s.contains(&format!("holding {}", what.title())), "{s}");
+}

@@ -249,3 +249,129 @@ pub fn holders_of(limit_id: &str) -> Option<(ProcColumn, bool)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn row(pid: u32, comm: &str, fds: u64, threads: u64, sockets: u64) -> ProcRow {
+        ProcRow {
+            pid,
+            ppid: 1,
+            comm: comm.into(),
+            cmdline: format!("/usr/bin/{comm} --serve"),
+            user: "root".into(),
+            state: 'S',
+            threads,
+            fds: Some(fds),
+            fd_limit: Some(1024),
+            sockets: Some(sockets),
+            tcp: Some(sockets),
+            udp: Some(0),
+            unix: Some(0),
+            rss_bytes: Some(1 << 20),
+            fd_growth_per_min: None,
+            rss_growth_per_min: None,
+            read_bytes_per_s: None,
+            write_bytes_per_s: None,
+            cgroup: None,
+            unit: None,
+            leak: None,
+        }
+    }
+
+    fn view() -> ProcsView {
+        ProcsView {
+            rows: vec![
+                row(10, "nginx", 500, 4, 300),
+                row(20, "java", 90, 200, 0),
+                row(30, "bash", 4, 1, 0),
+            ],
+            ..ProcsView::default()
+        }
+    }
+
+    fn pids(s: &ProcsState, v: &ProcsView) -> Vec<u32> {
+        s.rows(v).map(|r| r.pid).collect()
+    }
+
+    #[test]
+    fn limits_name_what_their_holders_hold() {
+        assert_eq!(
+            holders_of("kernel.tasks"),
+            Some((ProcColumn::Threads, true))
+        );
+        assert_eq!(holders_of("cgroup.pids"), Some((ProcColumn::Threads, true)));
+        assert_eq!(
+            holders_of("ubc.101.numproc"),
+            Some((ProcColumn::Threads, true))
+        );
+        assert_eq!(holders_of("fs.files"), Some((ProcColumn::Fds, false)));
+        assert_eq!(holders_of("proc.nofile:42"), Some((ProcColumn::Fds, false)));
+        assert_eq!(
+            holders_of("ubc.101.numothersock"),
+            Some((ProcColumn::Sockets, true))
+        );
+        assert_eq!(
+            holders_of("net.tcp.orphans"),
+            Some((ProcColumn::Sockets, false))
+        );
+        assert_eq!(holders_of("fs.inodes:/"), None);
+    }
+
+    #[test]
+    fn holders_sort_and_filter_and_esc_clears() {
+        let v = view();
+        let mut s = ProcsState::new();
+        s.refresh(&v);
+        assert_eq!(pids(&s, &v), [10, 20, 30]);
+        s.show_holders(ProcColumn::Sockets, false);
+        s.refresh(&v);
+        assert_eq!(pids(&s, &v), [10], "only processes holding sockets");
+        s.show_holders(ProcColumn::Threads, false);
+        s.refresh(&v);
+        assert_eq!(pids(&s, &v), [20, 10, 30]);
+        s.apply(Action::Back, &v);
+        assert_eq!(s.only, None);
+    }
+
+    #[test]
+    fn the_selection_follows_its_pid_and_enter_drills_into_it() {
+        let mut v = view();
+        let mut s = ProcsState::new();
+        s.refresh(&v);
+        s.apply(Action::Down, &v);
+        assert_eq!(s.selected_pid(), Some(20));
+        // java opens more files than nginx: it moves to the top, the cursor with it.
+        if let Some(r) = v.rows.get_mut(1) {
+            r.fds = Some(900);
+        }
+        s.refresh(&v);
+        assert_eq!((s.selected(), s.selected_pid()), (0, Some(20)));
+        s.apply(Action::Procs(ProcsAction::Open), &v);
+        assert_eq!(s.wanted_pid(), Some(20));
+        // Keys that change the table wait until the drill-down is closed.
+        s.apply(Action::Procs(ProcsAction::SortNext), &v);
+        assert_eq!(s.sort, ProcColumn::Fds);
+        s.apply(Action::Back, &v);
+        assert_eq!(s.wanted_pid(), None);
+    }
+
+    #[test]
+    fn the_filter_matches_command_lines_in_any_case() {
+        let v = view();
+        let mut s = ProcsState::new();
+        s.apply(Action::Procs(ProcsAction::Filter), &v);
+        for c in "SERVE".chars() {
+            assert!(s.typing(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+        s.refresh(&v);
+        assert_eq!(pids(&s, &v), [10, 20, 30]);
+        s.typing(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert!(!s.prompt && s.filter.is_empty());
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        s.prompt = true;
+        assert!(!s.typing(ctrl_c), "Ctrl-C still quits");
+    }
+}
