@@ -282,3 +282,16 @@ fn o_on_a_limits_row_shows_its_owners() {
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains(&format!("holding {}", what.title())), "{s}");
 }
+
+#[test]
+fn help_lists_the_processes_keys() {
+    let mut state = host();
+    apply(&mut state, Action::ToggleHelp);
+    let s = screen(&draw(&state, 160, 50));
+    assert!(s.contains("Processes pane"), "{s}");
+    assert!(s.contains("filter by command or command line"), "{s}");
+    assert!(s.contains("group by command, or ungroup"), "{s}");
+    state.tab = Tab::Limits;
+    let s = screen(&draw(&state, 160, 50));
+    assert!(s.contains("the processes holding this limit"), "{s}");
+}

@@ -260,7 +260,7 @@ pub const LIMITS_BINDINGS: &[Binding] = &[b(
     &[KeyCode::Char('o')],
     Action::Owners,
     "o",
-    "owners: the processes holding this limit",
+    "the processes holding this limit",
 )
 .footer("o", "owners")];
 
