@@ -8,6 +8,7 @@ pub mod inodes;
 pub mod keymap;
 pub mod limits;
 pub mod panes;
+pub mod procs;
 pub mod selection;
 pub mod sockets;
 pub mod state;
@@ -106,11 +107,16 @@ async fn event_loop(
     let mut redraw = true;
     let mut shown = None;
     let mut paused = false;
+    let mut wanted = None;
     let mut feed_open = true;
     loop {
         if shown != Some(state.tab) {
             shown = Some(state.tab);
             feed.sockets_in_background(state.sockets_in_background());
+        }
+        if wanted != state.wanted_process() {
+            wanted = state.wanted_process();
+            feed.select_process(wanted);
         }
         if paused != state.paused {
             paused = state.paused;

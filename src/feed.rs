@@ -6,7 +6,7 @@
 //! ```text
 //!   Source ──(feed thread: sample or play back, wait, obey Control)──▶ bounded queue ──▶ consumer
 //!                 ▲                                                                        │
-//!                 └──────────────────────── Control (pause, sockets, stop) ◀──────────────┘
+//!                 └──────────────────── Control (pause, sockets, select, stop) ◀──────────┘
 //! ```
 //!
 //! Delivery is bounded: the queue holds at most [`QUEUE`] snapshots and the feed thread waits
@@ -79,6 +79,9 @@ pub enum Control {
     /// Whether per-socket data is only in the background (the Sockets pane is not shown), so
     /// the full socket dump may run less often. Bringing it to the foreground samples at once.
     SocketsInBackground(bool),
+    /// The process to read in full each pass (the drill-down), or none. A new one samples at
+    /// once, so the drill-down fills without waiting for the next interval.
+    Select(Option<u32>),
 }
 
 /// A running feed: its snapshots, and the line to its thread. Dropping it stops the thread.
@@ -123,6 +126,10 @@ impl Feed {
         self.send(Control::SocketsInBackground(background));
     }
 
+    pub fn select_process(&self, pid: Option<u32>) {
+        self.send(Control::Select(pid));
+    }
+
     fn send(&self, c: Control) {
         // The thread is gone only when the source ended; nothing is left to tell it.
         let _ = self.control.send(c);
@@ -164,6 +171,13 @@ fn wait_live(controls: &std_mpsc::Receiver<Control>, due: Instant, c: &mut Colle
                 let foreground_now = c.tcp.background && !b;
                 c.tcp.background = b;
                 if foreground_now {
+                    return true;
+                }
+            }
+            Ok(Control::Select(pid)) => {
+                let changed = c.selected_pid != pid;
+                c.selected_pid = pid;
+                if changed && pid.is_some() {
                     return true;
                 }
             }
@@ -211,6 +225,24 @@ mod tests {
         // Reading again, the feed carries on with no sample lost between.
         let next = rt.block_on(feed.next()).unwrap();
         assert!(next.time_ms > 0);
+    }
+
+    #[test]
+    fn a_selected_process_is_read_in_full_at_once_and_dropped_when_unselected() {
+        let rt = runtime();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/procs");
+        let live = Source::Live(Box::new(Collector::new(Roots::fixture(dir))));
+        // An interval far longer than the test: only the selection can cause a second sample.
+        let mut feed = Feed::start(live, Duration::from_secs(600)).unwrap();
+        let first = rt.block_on(feed.next()).unwrap();
+        assert!(first.process_detail.is_none());
+        feed.select_process(Some(4243));
+        let next = rt.block_on(feed.next()).unwrap();
+        let detail = next.process_detail.unwrap().unwrap();
+        assert_eq!((detail.pid, detail.comm.as_str()), (4243, "php-fpm"));
+        feed.select_process(None);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(feed.try_next().is_none(), "unselecting does not sample");
     }
 
     #[test]

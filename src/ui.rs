@@ -12,6 +12,7 @@ pub mod graphs;
 pub mod help;
 pub mod inodes;
 pub mod limits;
+pub mod procs;
 pub mod sockets;
 pub mod theme;
 pub mod widgets;

@@ -32,6 +32,9 @@ pub enum Action {
     Inodes(InodesAction),
     Graphs(GraphsAction),
     Sockets(SocketsAction),
+    Procs(ProcsAction),
+    /// On a Limits row: show the processes holding that limit, in the Processes pane.
+    Owners,
 }
 
 /// Where the mouse is in a pane: which of its tables (numbered by the pane, from 0), and the
@@ -109,6 +112,20 @@ pub enum SocketsAction {
     Focus,
 }
 
+/// Keys of the Processes pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcsAction {
+    /// Sort by the next column.
+    SortNext,
+    SortReverse,
+    /// Fold processes by command, or unfold.
+    Group,
+    /// Type a filter on the command or command line.
+    Filter,
+    /// Open the drill-down on the selected process (a group opens as its processes).
+    Open,
+}
+
 /// Keys of the Inodes pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InodesAction {
@@ -148,6 +165,24 @@ pub fn apply(state: &mut AppState, action: Action) {
         Action::TogglePause => state.paused = !state.paused,
         _ => (state.tab.pane().apply)(state, action),
     }
+}
+
+/// The Limits pane's actions: `o` shows the owners of the selected row in the Processes pane.
+pub fn limits(state: &mut AppState, action: Action) {
+    if action != Action::Owners {
+        state.limits.apply(action, &state.derived.limits);
+        return;
+    }
+    let Some((what, grouped)) = state
+        .limits
+        .selected_id()
+        .and_then(super::procs::holders_of)
+    else {
+        return;
+    };
+    state.procs.show_holders(what, grouped);
+    state.procs.refresh(&state.derived.procs);
+    state.tab = Tab::Processes;
 }
 
 /// The Graphs pane's actions.

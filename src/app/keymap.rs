@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, GraphsAction, InodesAction, SocketsAction};
+use super::action::{Action, GraphsAction, InodesAction, ProcsAction, SocketsAction};
 use super::panes::Tab;
 use crate::scan::SortKey;
 
@@ -253,6 +253,53 @@ pub const SOCKETS_BINDINGS: &[Binding] = &[
         "arrows: peers / listeners",
     )
     .footer("f", "focus"),
+];
+
+/// Keys of the Limits pane.
+pub const LIMITS_BINDINGS: &[Binding] = &[b(
+    &[KeyCode::Char('o')],
+    Action::Owners,
+    "o",
+    "the processes holding this limit",
+)
+.footer("o", "owners")];
+
+/// Keys of the Processes pane.
+pub const PROCS_BINDINGS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('s')],
+        Action::Procs(ProcsAction::SortNext),
+        "s",
+        "sort by the next column",
+    )
+    .footer("s/r", "sort"),
+    b(
+        &[KeyCode::Char('r')],
+        Action::Procs(ProcsAction::SortReverse),
+        "r",
+        "reverse the sort",
+    ),
+    b(
+        &[KeyCode::Char('/')],
+        Action::Procs(ProcsAction::Filter),
+        "/",
+        "filter by command or command line",
+    )
+    .footer("/", "filter"),
+    b(
+        &[KeyCode::Char('g')],
+        Action::Procs(ProcsAction::Group),
+        "g",
+        "group by command, or ungroup",
+    )
+    .footer("g", "group"),
+    b(
+        &[KeyCode::Enter],
+        Action::Procs(ProcsAction::Open),
+        "Enter",
+        "drill down (Esc returns)",
+    )
+    .footer("Enter", "detail"),
 ];
 
 /// The action for a key press in a pane: the pane's own keys first, then the global ones.

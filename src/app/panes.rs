@@ -57,6 +57,7 @@ pub enum Tab {
     Inodes,
     Sockets,
     Graphs,
+    Processes,
 }
 
 /// One pane, as the rest of the dashboard sees it.
@@ -93,11 +94,11 @@ pub const PANES: &[Pane] = &[
     Pane {
         tab: Tab::Limits,
         title: "Limits",
-        keys: &[],
+        keys: keymap::LIMITS_BINDINGS,
         rows: true,
         sockets: false,
         refresh: |s| s.limits.follow(&s.derived.limits),
-        apply: |s, a| s.limits.apply(a, &s.derived.limits),
+        apply: action::limits,
         typing: no_typing,
         render: |s, area, buf| ui::limits::LimitsPane::new(s).render(area, buf),
         spot: |s, area, at| ui::limits::LimitsPane::new(s).spot(area, at),
@@ -144,6 +145,24 @@ pub const PANES: &[Pane] = &[
         typing: no_typing,
         render: ui::graphs::render,
         spot: no_spot,
+    },
+    Pane {
+        tab: Tab::Processes,
+        title: "Processes",
+        keys: keymap::PROCS_BINDINGS,
+        rows: true,
+        sockets: false,
+        refresh: |s| s.procs.refresh(&s.derived.procs),
+        apply: |s, a| s.procs.apply(a, &s.derived.procs),
+        typing: |s, key| {
+            let typed = s.procs.typing(key);
+            if typed {
+                s.procs.refresh(&s.derived.procs);
+            }
+            typed
+        },
+        render: |s, area, buf| ui::procs::ProcsPane::new(s).render(area, buf),
+        spot: |s, area, at| ui::procs::ProcsPane::new(s).spot(area, at),
     },
 ];
 
@@ -200,12 +219,18 @@ mod tests {
             assert_eq!(tab.index(), i, "{tab:?} registered twice");
             assert_eq!(tab.pane().tab, tab);
         }
-        assert_eq!(Tab::Limits.prev(), Tab::Graphs);
-        assert_eq!(Tab::Graphs.next(), Tab::Limits);
+        assert_eq!(Tab::Limits.prev(), Tab::Processes);
+        assert_eq!(Tab::Processes.next(), Tab::Limits);
         assert_eq!(Tab::at(2), Some(Tab::Sockets));
         assert_eq!(Tab::at(PANES.len()), None);
         // A variant missing from the registry would fall back to the first pane.
-        for tab in [Tab::Limits, Tab::Inodes, Tab::Sockets, Tab::Graphs] {
+        for tab in [
+            Tab::Limits,
+            Tab::Inodes,
+            Tab::Sockets,
+            Tab::Graphs,
+            Tab::Processes,
+        ] {
             assert_eq!(tab.pane().tab, tab, "{tab:?} is not registered");
         }
         assert!(Tab::Sockets.pane().sockets);

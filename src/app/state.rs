@@ -9,6 +9,7 @@ use super::graphs::GraphsState;
 use super::inodes::InodesState;
 use super::limits::LimitsState;
 use super::panes::{PANES, Pane};
+use super::procs::ProcsState;
 use super::sockets::SocketsState;
 use crate::history::SeriesHistory;
 
@@ -35,6 +36,7 @@ pub struct AppState {
     pub inodes: InodesState,
     pub graphs: GraphsState,
     pub sockets: SocketsState,
+    pub procs: ProcsState,
     deriver: Deriver,
 }
 
@@ -68,6 +70,7 @@ impl AppState {
             inodes: InodesState::default(),
             graphs: GraphsState::default(),
             sockets: SocketsState::new(),
+            procs: ProcsState::new(),
             deriver: Deriver::default(),
         }
     }
@@ -80,6 +83,14 @@ impl AppState {
     /// No pane on screen shows per-socket data, so the full socket dump may run less often.
     pub fn sockets_in_background(&self) -> bool {
         !self.pane().sockets
+    }
+
+    /// The process the collector should read in full: the one drilled into while the
+    /// Processes pane is shown, else none.
+    pub fn wanted_process(&self) -> Option<u32> {
+        (self.tab == Tab::Processes)
+            .then(|| self.procs.wanted_pid())
+            .flatten()
     }
 
     /// The Graphs pane's series, kept by the derive step.

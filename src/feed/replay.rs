@@ -40,7 +40,7 @@ impl Clock<'_> {
             match msg {
                 Err(std_mpsc::RecvTimeoutError::Timeout) => return true,
                 Ok(Control::Pause(p)) => self.paused = p,
-                Ok(Control::SocketsInBackground(_)) => {}
+                Ok(Control::SocketsInBackground(_) | Control::Select(_)) => {}
                 Ok(Control::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return false,
             }
             if !self.paused && left.is_zero() {
