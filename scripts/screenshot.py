@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Renders a tmux pane (capture-pane -e, with colours) to a PNG for the README.
 
-usage: scripts/screenshot.py SESSION OUT.png   (needs pillow and DejaVu Sans Mono)
+usage: scripts/screenshot.py SESSION OUT.png [SOCKET]   (needs pillow and DejaVu Sans Mono)
+SOCKET is the tmux server's -L name when the session is not on the default one.
 """
 import re
 import subprocess
@@ -60,7 +61,8 @@ def cells(line):
 
 def main():
     session, out = sys.argv[1], sys.argv[2]
-    text = subprocess.run(["tmux", "capture-pane", "-e", "-p", "-t", session],
+    socket = ["-L", sys.argv[3]] if len(sys.argv) > 3 else []
+    text = subprocess.run(["tmux", *socket, "capture-pane", "-e", "-p", "-t", session],
                           capture_output=True, text=True, check=True).stdout
     lines = text.rstrip("\n").split("\n")
     font, bold = ImageFont.truetype(FONT, 15), ImageFont.truetype(BOLD, 15)
