@@ -54,7 +54,8 @@ impl SocketsVia {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Record raw snapshots to FILE (zstd-compressed JSON lines) until stopped or the span ends.
+    /// Record raw snapshots to FILE (see docs/recording.md) until stopped or the span ends.
+    /// An existing recording of this host is appended to; any other file is refused.
     Record {
         file: PathBuf,
         /// Stop after N snapshots.
@@ -63,6 +64,15 @@ pub enum Command {
         /// Stop after this long, e.g. 2h, 30m.
         #[arg(long, value_parser = humantime::parse_duration)]
         duration: Option<Duration>,
+        /// Rotate the file (FILE.1, FILE.2…) before it grows past this size, e.g. 50M, 1G.
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_size: Option<u64>,
+        /// Rotated files kept with --max-size; 0 stops recording at the size instead.
+        #[arg(long, default_value_t = 9, value_name = "N")]
+        keep: u32,
+        /// Overwrite FILE even when it is not a recording of this host.
+        #[arg(long)]
+        force: bool,
     },
     /// Serve every limit as Prometheus metrics over HTTP (on loopback unless told otherwise).
     Export {
@@ -76,6 +86,15 @@ pub enum Command {
         /// Times faster than recorded, e.g. 10 to watch an hour in six minutes.
         #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
         speed: f64,
+        /// Print one JSON object a frame (the `snapshot --json` form) instead of the dashboard.
+        #[arg(long)]
+        json: bool,
+        /// With --json: start here (HH:MM[:SS] UTC on the recording's days, or RFC 3339).
+        #[arg(long, value_name = "TIME", requires = "json")]
+        from: Option<String>,
+        /// With --json: stop after this time.
+        #[arg(long, value_name = "TIME", requires = "json")]
+        to: Option<String>,
     },
     /// Print the limits report once and exit (plain text, or JSON with --json).
     Snapshot {
@@ -95,6 +114,26 @@ pub fn parse_speed(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 10_000.0 => Ok(v),
         _ => Err(format!("{s:?} is not a speed between 0 and 10000")),
+    }
+}
+
+/// A size like "600", "64K", "50M" or "2G" (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()));
+    let mult: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => return Err(format!("{s:?}: the unit is not one of K, M, G, T")),
+    };
+    match num.trim().parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(mult)
+            .ok_or_else(|| format!("{s:?} is too large")),
+        _ => Err(format!("{s:?} is not a size like 50M")),
     }
 }
 
@@ -189,6 +228,7 @@ mod tests {
             file,
             samples,
             duration,
+            ..
         }) = a.command
         else {
             panic!("not record")
@@ -205,6 +245,31 @@ mod tests {
         assert!(matches!(b.command, Some(Command::Replay { speed, .. }) if speed == 60.0));
         assert!(parse(&["replay", "x.zst", "--speed", "0"]).is_err());
         assert!(parse(&["record"]).is_err());
+        let c = parse(&["record", "n.hr", "--max-size", "50M", "--keep", "0"]).unwrap();
+        assert!(matches!(
+            c.command,
+            Some(Command::Record { max_size: Some(m), keep: 0, force: false, .. }) if m == 50 << 20
+        ));
+        let d = parse(&["replay", "n.hr", "--json", "--from", "05:20"]).unwrap();
+        assert!(matches!(
+            d.command,
+            Some(Command::Replay {
+                json: true,
+                from: Some(_),
+                ..
+            })
+        ));
+        assert!(parse(&["replay", "n.hr", "--from", "05:20"]).is_err());
+    }
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("600"), Ok(600));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("5X").is_err());
+        assert!(parse_size("huge").is_err());
     }
 
     #[test]

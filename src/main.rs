@@ -1,7 +1,7 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clap::Parser;
 use headroom::app::{self, Feed};
@@ -22,13 +22,35 @@ fn main() -> ExitCode {
             file,
             samples,
             duration,
+            max_size,
+            keep,
+            force,
         }) => record_until_stopped(
             collector(),
             &file,
             interval,
             record::Span { samples, duration },
+            headroom::recording::Options {
+                max_size,
+                keep,
+                force,
+                ..Default::default()
+            },
         ),
-        Some(Command::Replay { file, speed }) => replay(&file, speed, interval),
+        Some(Command::Replay {
+            file,
+            json: true,
+            from,
+            to,
+            ..
+        }) => headless::frames::run(
+            &file,
+            from.as_deref(),
+            to.as_deref(),
+            &mut io::stdout().lock(),
+        )
+        .map(drop),
+        Some(Command::Replay { file, speed, .. }) => replay(&file, speed, interval),
         Some(Command::Export { listen }) => headless::export::run(collector(), interval, listen),
         None => dashboard(Feed::Live(Box::new(collector())), interval),
     };
@@ -75,23 +97,32 @@ fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> 
     )
 }
 
-/// SIGINT, SIGTERM and SIGHUP end a recording cleanly, with the file finished.
+/// SIGINT, SIGTERM and SIGHUP end a recording cleanly, with the file finished; a second one
+/// ends the process at once.
 fn record_until_stopped(
     collector: headroom::collect::Collector,
     file: &std::path::Path,
     interval: std::time::Duration,
     span: record::Span,
+    opts: headroom::recording::Options,
 ) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
+    let which = Arc::new(AtomicUsize::new(0));
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop))?;
+        signal_hook::flag::register_usize(sig, Arc::clone(&which), sig as usize)?;
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
-    record::run(collector, file, interval, span, &|| {
+    let name = |sig: usize| match sig as i32 {
+        SIGINT => "SIGINT",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "a signal",
+    };
+    record::run(collector, file, interval, span, opts, &|| {
         stop.load(Ordering::Relaxed)
+            .then(|| format!("stopped by {}", name(which.load(Ordering::Relaxed))))
     })
     .map(|_| ())
 }
