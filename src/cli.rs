@@ -31,6 +31,10 @@ pub struct Common {
     /// (auto), or only one of them.
     #[arg(long, global = true, value_enum, default_value_t = SocketsVia::Auto)]
     pub sockets_via: SocketsVia,
+    /// Read kernel messages from this capture (the /dev/kmsg format, `prio,seq,usec,flags;text`)
+    /// instead of /dev/kmsg.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kmsg: Option<PathBuf>,
 }
 
 /// The `--sockets-via` choices.
@@ -157,7 +161,12 @@ impl Common {
 
     /// A collector reading these roots the way these options say.
     pub fn collector(&self) -> crate::collect::Collector {
-        crate::collect::Collector::new(self.roots()).with_tcp_method(self.sockets_via.method())
+        let c =
+            crate::collect::Collector::new(self.roots()).with_tcp_method(self.sockets_via.method());
+        match &self.kmsg {
+            Some(path) => c.with_kmsg(path),
+            None => c,
+        }
     }
 }
 

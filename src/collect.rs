@@ -14,6 +14,7 @@ pub mod diskstats;
 pub mod error;
 pub mod hwmon;
 pub mod kernel;
+pub mod kmsg;
 pub mod loadavg;
 pub mod meminfo;
 pub mod mountinfo;
@@ -135,6 +136,8 @@ pub struct Collector {
     pub statvfs_budget: std::time::Duration,
     /// The last socket dump and owner map, and how sockets are enumerated.
     pub tcp: tcp::TcpCollector,
+    /// The kernel log: /dev/kmsg, or a capture given with `--kmsg`.
+    pub kmsg: kmsg::KmsgReader,
 }
 
 impl Collector {
@@ -146,6 +149,7 @@ impl Collector {
             .and_then(Result::ok);
         Self {
             distro,
+            kmsg: kmsg::KmsgReader::for_roots(&roots),
             roots,
             statvfs: mounts::LiveStat::default(),
             nofile: nofile::NofileCache::default(),
@@ -160,6 +164,12 @@ impl Collector {
     /// Enumerates TCP sockets this way (netlink with fallback by default).
     pub fn with_tcp_method(mut self, method: tcp::Method) -> Self {
         self.tcp = tcp::TcpCollector::new(method);
+        self
+    }
+
+    /// Reads the kernel log from this file (a capture in the /dev/kmsg format) instead.
+    pub fn with_kmsg(mut self, path: impl Into<PathBuf>) -> Self {
+        self.kmsg = kmsg::KmsgReader::new(path, None);
         self
     }
 
@@ -219,6 +229,12 @@ impl Collector {
         let roots = &self.roots;
         let loadavg = loadavg::read(roots);
         let mountinfo = mountinfo::read(roots);
+        let stat = stat::read(roots);
+        if let Ok(btime) = &stat {
+            self.kmsg.boot_ms = btime.btime.map(|s| s * 1000);
+        }
+        let kmsg = self.kmsg.read();
+        let roots = &self.roots;
         crate::model::Snapshot {
             time_ms: now_ms(),
             hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
@@ -240,11 +256,9 @@ impl Collector {
             },
             disks: diskstats::read(roots),
             pressure: pressure::read(roots),
-            load: crate::model::graphs::LoadReadings {
-                loadavg,
-                stat: stat::read(roots),
-            },
+            load: crate::model::graphs::LoadReadings { loadavg, stat },
             tcp: self.tcp.sample(roots),
+            kmsg,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Derived state, computed in one place: from the previous and current snapshot (and the recent
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
+pub mod events;
 pub mod graphs;
 pub mod tcp;
 
@@ -81,6 +82,9 @@ pub struct Derived {
     pub graphs: graphs::GraphsView,
     /// Socket state rates, peer trends and listen-queue failures.
     pub tcp: tcp::TcpView,
+    /// What happened since the previous snapshot: kernel messages, failures, crossings.
+    #[serde(default)]
+    pub events: Vec<events::Event>,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -91,6 +95,7 @@ pub struct Deriver {
     prev_disks: Option<(Vec<DiskStat>, u64)>,
     series: SeriesHistory,
     tcp: tcp::TcpDeriver,
+    events: events::EventDeriver,
 }
 
 impl Deriver {
@@ -158,7 +163,9 @@ impl Deriver {
         ));
         let (absent, errors) = limits::source_notes(snap);
         let graphs = self.update_graphs(snap, &views);
+        let events = self.events.update(snap, &views);
         Derived {
+            events,
             graphs,
             time_ms: snap.time_ms,
             interval_ms: prev.map(|(t, _)| snap.time_ms.saturating_sub(t)),

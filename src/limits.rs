@@ -2,6 +2,7 @@
 //! source. Pure: rows come from one snapshot; deltas and trends are added by `derive`.
 
 pub mod hints;
+pub mod messages;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,7 @@
 //! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
 //! recording keeps raw snapshots and a replay derives them again.
 
+pub mod events;
 pub mod graphs;
 
 use std::collections::BTreeMap;
@@ -68,6 +69,9 @@ pub struct Snapshot {
     pub load: graphs::LoadReadings,
     #[serde(default)]
     pub tcp: tcp::TcpSample,
+    /// Kernel log records about limits that arrived since the previous reading.
+    #[serde(default = "not_recorded")]
+    pub kmsg: Reading<Vec<events::KernelMessage>>,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -31,6 +31,8 @@ pub struct Report<'a> {
     pub load: &'a graphs::LoadView,
     /// TCP sockets by state, peer and listener (see `headless::sockets`).
     pub tcp: super::sockets::TcpValue<'a>,
+    /// Kernel messages about limits, failures and crossings of 90% since the previous reading.
+    pub events: &'a [crate::derive::events::Event],
 }
 
 impl<'a> Report<'a> {
@@ -49,6 +51,7 @@ impl<'a> Report<'a> {
             pressure: &derived.graphs.pressure,
             load: &derived.graphs.load,
             tcp: super::sockets::report(snap, derived),
+            events: &derived.events,
         }
     }
 }
