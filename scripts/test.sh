@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (tmux, memcached) when missing, then cargo test.
+# Runs every test: installs what the tests need (tmux, memcached, chromium) when missing, then cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -7,6 +7,8 @@ need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v memcached >/dev/null 2>&1 || need+=(memcached)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# The HTML report is checked in a headless browser (the test says so and skips without it).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

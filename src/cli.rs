@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long, value_name = "TIME", requires = "json")]
         to: Option<String>,
     },
+    /// What a recording saw: the limits that failed or came near, events, peaks and who caused them.
+    Report {
+        file: PathBuf,
+        /// Also write the report as one self-contained HTML file with charts.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Print the limits report once and exit (plain text, or JSON with --json).
     Snapshot {
         /// One JSON object instead of text.
@@ -269,6 +276,7 @@ mod tests {
             })
         ));
         assert!(parse(&["replay", "n.hr", "--from", "05:20"]).is_err());
+        assert!(parse(&["report", "n.hr", "--html", "o.html"]).is_ok());
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod export;
 pub mod frames;
 pub mod record;
 pub mod replay;
+pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod sockets;

@@ -51,6 +51,9 @@ fn main() -> ExitCode {
         )
         .map(drop),
         Some(Command::Replay { file, speed, .. }) => replay(&file, speed, interval),
+        Some(Command::Report { file, html }) => {
+            headless::report::run(&file, html.as_deref(), &mut io::stdout().lock())
+        }
         Some(Command::Export { listen }) => headless::export::run(collector(), interval, listen),
         None => dashboard(Feed::Live(Box::new(collector())), interval),
     };
