@@ -161,7 +161,8 @@ impl Deriver {
                 .filter_map(|v| Some((v.limit.id.clone(), v.limit.failures?)))
                 .collect(),
         ));
-        let (absent, errors) = limits::source_notes(snap);
+        let (absent, mut errors) = limits::source_notes(snap);
+        errors.extend(events::kmsg_note(snap));
         let graphs = self.update_graphs(snap, &views);
         let events = self.events.update(snap, &views);
         Derived {

@@ -123,3 +123,21 @@ fn an_unreadable_kernel_log_says_why() {
     let v = run::json(&args);
     assert!(events_of(&v).iter().all(|e| e["source"] != "kmsg"));
 }
+
+#[test]
+fn a_kernel_log_that_cannot_be_read_is_listed_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory is not a log: reading it fails the way a refused device does.
+    let roots = run::roots_of("openvz-container");
+    let path = dir.path().to_str().unwrap();
+    let mut args = vec!["snapshot", "--json", "--kmsg", path];
+    args.extend(roots.iter().map(String::as_str));
+    let v = run::json(&args);
+    let errors = v["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["source"] == "kmsg" && e["message"].as_str().unwrap().contains(path)),
+        "{errors:?}"
+    );
+}

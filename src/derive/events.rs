@@ -144,6 +144,18 @@ impl EventDeriver {
     }
 }
 
+/// Why the kernel log could not be read (root, or kernel.dmesg_restrict), for the errors list.
+/// An absent log (a captured tree without one, an older recording) is not an error.
+pub fn kmsg_note(snap: &Snapshot) -> Option<crate::limits::SourceNote> {
+    match &snap.kmsg {
+        Err(e) if !e.is_missing() => Some(crate::limits::SourceNote {
+            source: "kmsg".into(),
+            message: e.to_string(),
+        }),
+        _ => None,
+    }
+}
+
 /// The first of a message's limits that this machine has a row for.
 fn pick_limit<'a>(limits: &'a [&'a str], views: &[LimitView]) -> &'a str {
     limits
