@@ -49,7 +49,7 @@ if [ "$what" = replay ] || [ "$what" = both ]; then
     echo $(( (e - s) / 1000000 ))
   }
   echo "first frame from the start: $(first_ms) ms (goal < 1000)"
-  echo "first frame after a seek to 12:00: $(first_ms --from 2025-11-30T11:00:00Z) ms (goal < 1000)"
-  /usr/bin/time -f "seek to the last hour: %e s, peak RSS %M KB" \
+  echo "first frame after a seek 12 h in: $(first_ms --from 2025-11-30T11:00:00Z) ms (goal < 1000)"
+  /usr/bin/time -f "replay of the last hour (a seek 23 h in): %e s, peak RSS %M KB" \
     "$bin/headroom" replay --json "$work/night.hr" --from 2025-11-30T22:00:00Z >/dev/null
 fi
