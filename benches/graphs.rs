@@ -86,7 +86,7 @@ fn push_into_full_history(b: divan::Bencher) {
 }
 
 /// Drawing the pane at 160x50 over two hours, at each zoom.
-#[divan::bench(args = [Zoom::Min5, Zoom::Min30, Zoom::Hour2])]
+#[divan::bench(args = [Zoom::Min1, Zoom::Min5, Zoom::Min30, Zoom::Hour2])]
 fn render_160x50(b: divan::Bencher, zoom: Zoom) {
     let h = full_history(&names());
     let snap = Collector::new(Roots::fixture(
@@ -102,7 +102,6 @@ fn render_160x50(b: divan::Bencher, zoom: Zoom) {
     b.bench_local(|| {
         let pane = GraphsPane {
             history: &h,
-            snapshot: Some(&snap),
             view: &view,
             state: &state,
             interval_ms: 1000,

@@ -1,27 +1,31 @@
 //! The interactive dashboard: a tokio event loop over keys, snapshots, ticks and signals. It
-//! renders and handles keys; the collector thread does all reading.
+//! renders and handles keys; the feed's thread does all reading, the terminal's writer thread
+//! all writing.
 
 pub mod action;
 pub mod graphs;
 pub mod inodes;
 pub mod keymap;
+pub mod limits;
+pub mod panes;
+pub mod selection;
 pub mod sockets;
 pub mod state;
 
-use std::sync::mpsc as std_mpsc;
-use std::thread;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event, EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
 use futures_util::StreamExt;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::collect::Collector;
+use crate::feed::signals::{self, JobControl, Signal, Signals};
+use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
 use crate::scan::ScanEvent;
 use crate::term::TerminalGuard;
-use inodes::PromptInput;
 pub use state::AppState;
 
 /// Everything the loop reacts to.
@@ -38,171 +42,135 @@ pub enum AppEvent {
     InputClosed,
 }
 
-/// What the app tells the thread that feeds it snapshots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    Stop,
-    /// Whether per-socket data is only in the background (the Sockets pane is not shown), so
-    /// the full socket dump may run less often.
-    SocketsInBackground(bool),
-}
-
-/// Talks to the collector (or replay) thread, and stops it when dropped.
-pub struct CollectorHandle {
-    control: std_mpsc::Sender<Control>,
-    thread: Option<thread::JoinHandle<()>>,
-}
-
-impl CollectorHandle {
-    pub fn new(control: std_mpsc::Sender<Control>, thread: thread::JoinHandle<()>) -> Self {
-        Self {
-            control,
-            thread: Some(thread),
-        }
+/// Starts the dashboard on a feed of snapshots from `source`; `title` says where they come from.
+pub fn run(source: Source, title: String, interval: Duration) -> anyhow::Result<()> {
+    if crate::feed::spare_fds().is_some_and(|n| n < FDS_NEEDED) {
+        return Err(short_of_fds(&rustix::io::Errno::MFILE.into()));
     }
+    // crossterm's reader is made once, on first use, and panics later if it could not be: ask
+    // for it first, while a missing file descriptor can still be said in one line.
+    crossterm::event::poll(Duration::ZERO).map_err(|e| short_of_fds(&e))?;
+    let rt = crate::feed::runtime().map_err(|e| short_of_fds(&e))?;
+    let live = matches!(source, Source::Live(_));
+    rt.block_on(async {
+        let mut feed = Feed::start(source, interval).map_err(|e| short_of_fds(&e))?;
+        let mut signals = Signals::listen(JobControl::Handle).map_err(|e| short_of_fds(&e))?;
+        let mut state = AppState::new(title, interval.as_millis() as u64);
+        state.live = live;
+        let mut guard = TerminalGuard::new()?;
+        event_loop(&mut guard, &mut state, &mut feed, &mut signals).await
+    })
+}
 
-    pub fn sockets_in_background(&self, background: bool) {
-        let _ = self.control.send(Control::SocketsInBackground(background));
+/// File descriptors the dashboard needs besides stdin, stdout and stderr: the key reader's
+/// poller, waker and resize pipe (4), the signal pipe (2), the runtime's waker, a netlink
+/// socket, and a file or two being read. With fewer than all, sources it cannot open are shown
+/// as errors; below this it would not start.
+const FDS_NEEDED: u64 = 8;
+
+/// An error starting the dashboard, said in terms of the fd limit when that is the cause.
+fn short_of_fds(e: &std::io::Error) -> anyhow::Error {
+    let emfile = e.raw_os_error() == Some(rustix::io::Errno::MFILE.raw_os_error())
+        || e.to_string().contains("input reader");
+    if !emfile {
+        return anyhow::anyhow!("cannot start the dashboard: {e}");
     }
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+        .current
+        .map_or_else(|| "unlimited".to_string(), |n| n.to_string());
+    anyhow::anyhow!(
+        "the dashboard needs {} open files and `ulimit -n` allows {limit}; raise it, or run `headroom snapshot`",
+        FDS_NEEDED + 3
+    )
 }
 
-impl Drop for CollectorHandle {
-    fn drop(&mut self) {
-        let _ = self.control.send(Control::Stop);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// Starts the named collector thread: one snapshot now, then one every `interval`.
-pub fn spawn_collector(
-    mut collector: Collector,
-    interval: Duration,
-    tx: mpsc::UnboundedSender<Snapshot>,
-) -> std::io::Result<CollectorHandle> {
-    let (control, controls) = std_mpsc::channel::<Control>();
-    let thread = thread::Builder::new()
-        .name("collector".into())
-        .spawn(move || {
-            loop {
-                if tx.send(collector.sample()).is_err() {
-                    return;
-                }
-                if !wait(&controls, interval, &mut collector) {
-                    return;
-                }
-            }
-        })?;
-    Ok(CollectorHandle::new(control, thread))
-}
-
-/// Sleeps until the next sample, taking the app's messages meanwhile; false when told to stop.
-/// Bringing the sockets to the foreground samples at once, so the pane fills without waiting.
-fn wait(controls: &std_mpsc::Receiver<Control>, interval: Duration, c: &mut Collector) -> bool {
-    let due = std::time::Instant::now() + interval;
-    loop {
-        let left = due.saturating_duration_since(std::time::Instant::now());
-        match controls.recv_timeout(left) {
-            Err(std_mpsc::RecvTimeoutError::Timeout) => return true,
-            Ok(Control::SocketsInBackground(b)) => {
-                let foreground_now = c.tcp.background && !b;
-                c.tcp.background = b;
-                if foreground_now {
-                    return true;
-                }
-            }
-            Ok(Control::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return false,
-        }
-    }
-}
-
-/// Where the dashboard's snapshots come from.
-pub enum Feed {
-    Live(Box<Collector>),
-    /// A recording, and how many times faster than recorded to play it.
-    Replay {
-        name: String,
-        snapshots: Vec<Snapshot>,
-        speed: f64,
-    },
-}
-
-pub fn run(feed: Feed, interval: Duration) -> anyhow::Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let (tx, rx) = mpsc::unbounded_channel();
-    let live = matches!(feed, Feed::Live(_));
-    let (source, feeder) = match feed {
-        Feed::Live(collector) => (
-            collector.roots().proc.display().to_string(),
-            spawn_collector(*collector, interval, tx)?,
-        ),
-        Feed::Replay {
-            name,
-            snapshots,
-            speed,
-        } => (
-            format!("replay {name}"),
-            crate::headless::replay::spawn(snapshots, speed, tx)?,
-        ),
-    };
-    let mut state = AppState::new(source, interval.as_millis() as u64);
-    state.live = live;
-    let mut guard = TerminalGuard::new()?;
-    rt.block_on(event_loop(&mut guard, &mut state, rx, &feeder))
+/// What the loop waits for, before it becomes an [`AppEvent`].
+enum Input {
+    Event(AppEvent),
+    Suspend,
+    Resume,
+    /// A recording played to its end; the last snapshot stays on screen.
+    FeedEnded,
 }
 
 async fn event_loop(
     guard: &mut TerminalGuard,
     state: &mut AppState,
-    mut rx: mpsc::UnboundedReceiver<Snapshot>,
-    feeder: &CollectorHandle,
+    feed: &mut Feed,
+    signals: &mut Signals,
 ) -> anyhow::Result<()> {
     let (scan_tx, mut scan_rx) = mpsc::unbounded_channel::<ScanEvent>();
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
     // Keys, resizes, scans and snapshots redraw; a tick only when the data has gone stale.
     let mut redraw = true;
     let mut shown = None;
+    let mut paused = false;
+    let mut feed_open = true;
     loop {
         if shown != Some(state.tab) {
             shown = Some(state.tab);
-            feeder.sockets_in_background(state.tab != state::Tab::Sockets);
+            feed.sockets_in_background(state.sockets_in_background());
+        }
+        if paused != state.paused {
+            paused = state.paused;
+            feed.pause(paused);
         }
         if redraw {
             guard.draw(state)?;
         }
         crash_test_hook();
-        let event = tokio::select! {
+        let input = tokio::select! {
             ev = keys.next() => match ev {
-                Some(Ok(ev)) => AppEvent::Term(ev),
-                Some(Err(_)) | None => AppEvent::InputClosed,
+                Some(Ok(ev)) if is_suspend_key(&ev) => Input::Suspend,
+                Some(Ok(ev)) => Input::Event(AppEvent::Term(ev)),
+                Some(Err(_)) | None => Input::Event(AppEvent::InputClosed),
             },
-            Some(snap) = rx.recv() => AppEvent::Snapshot(Box::new(snap)),
-            Some(ev) = scan_rx.recv() => AppEvent::Scan(ev),
-            _ = tick.tick() => AppEvent::Tick,
-            _ = hup.recv() => AppEvent::Signal("SIGHUP"),
-            _ = term.recv() => AppEvent::Signal("SIGTERM"),
-            _ = int.recv() => AppEvent::Signal("SIGINT"),
+            snap = feed.next(), if feed_open => match snap {
+                Some(snap) => Input::Event(AppEvent::Snapshot(Box::new(snap))),
+                None => Input::FeedEnded,
+            },
+            Some(ev) = scan_rx.recv() => Input::Event(AppEvent::Scan(ev)),
+            _ = tick.tick() => Input::Event(AppEvent::Tick),
+            sig = signals.recv() => match sig {
+                Signal::Stop(name) => Input::Event(AppEvent::Signal(name)),
+                Signal::Suspend => Input::Suspend,
+                Signal::Resume => Input::Resume,
+            },
         };
-        let tick = matches!(event, AppEvent::Tick);
-        handle(state, event);
-        // On a tick only the "data Ns old" warning can change.
-        redraw = !tick || state.is_stale();
+        redraw = true;
+        match input {
+            Input::Event(event) => {
+                let tick = matches!(event, AppEvent::Tick);
+                handle(state, event);
+                // On a tick only the "data Ns old" warning can change.
+                redraw = !tick || state.is_stale();
+            }
+            Input::Suspend => {
+                guard.suspend();
+                // Returns once the process is continued (`fg`).
+                let _ = signals::stop_self();
+                guard.resume();
+            }
+            Input::Resume => guard.resume(),
+            Input::FeedEnded => feed_open = false,
+        }
         start_pending_scan(state, &scan_tx);
         // Keep up with a burst: take every queued snapshot, draw once.
-        while let Ok(snap) = rx.try_recv() {
+        while let Some(snap) = feed.try_next() {
             state.ingest(snap);
         }
         if state.quit {
             return Ok(());
         }
     }
+}
+
+/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend_key(ev: &Event) -> bool {
+    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
+        && k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL))
 }
 
 /// Starts the scan the Inodes pane asked for, in its own thread; its progress and outcome come
@@ -240,26 +208,16 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
             if key.kind == KeyEventKind::Release {
                 return;
             }
-            if state.tab == state::Tab::Inodes && state.inodes.prompt.is_some() && !state.show_help
-            {
-                let ctrl_c =
-                    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-                let input = match key.code {
-                    _ if ctrl_c => None,
-                    KeyCode::Char(c) => Some(PromptInput::Char(c)),
-                    KeyCode::Backspace => Some(PromptInput::Backspace),
-                    KeyCode::Enter => Some(PromptInput::Submit),
-                    KeyCode::Esc => Some(PromptInput::Cancel),
-                    _ => return,
-                };
-                if let Some(input) = input {
-                    state.inodes.prompt_input(input);
-                    return;
-                }
+            if !state.show_help && (state.pane().typing)(state, key) {
+                return;
             }
-            if let Some(a) = keymap::action_in(key, state.tab) {
+            if let Some(a) = keymap::action_in(key, state.tab, state.show_help) {
                 action::apply(state, a);
             }
+        }
+        AppEvent::Term(Event::Mouse(m)) => mouse(state, m),
+        AppEvent::Term(Event::Resize(w, h)) => {
+            state.screen = Some(ratatui::layout::Rect::new(0, 0, w, h));
         }
         AppEvent::Scan(ev) => state.inodes.on_scan_event(ev),
         AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
@@ -268,4 +226,37 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
         AppEvent::Snapshot(snap) => state.ingest(*snap),
         AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,
     }
+}
+
+/// A click on a tab shows its pane, a click on a row selects it, the wheel moves the selection
+/// of the table under it; with help open, a click closes it.
+fn mouse(state: &mut AppState, m: MouseEvent) {
+    let screen = state.screen.or_else(|| {
+        let (w, h) = crossterm::terminal::size().ok()?;
+        Some(ratatui::layout::Rect::new(0, 0, w, h))
+    });
+    let Some(screen) = screen else { return };
+    let at = ratatui::layout::Position::new(m.column, m.row);
+    let down = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => None,
+        MouseEventKind::ScrollDown => Some(true),
+        MouseEventKind::ScrollUp => Some(false),
+        _ => return,
+    };
+    if state.show_help {
+        if down.is_none() {
+            action::apply(state, action::Action::Back);
+        }
+        return;
+    }
+    let action = match (down, crate::ui::point(state, screen, at)) {
+        (None, crate::ui::Pointed::Tab(tab)) => action::Action::Go(tab),
+        (None, crate::ui::Pointed::Pane(spot)) => action::Action::Click(spot),
+        (Some(down), crate::ui::Pointed::Pane(spot)) => action::Action::Wheel {
+            table: spot.table,
+            down,
+        },
+        _ => return,
+    };
+    action::apply(state, action);
 }

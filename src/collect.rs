@@ -21,6 +21,7 @@ pub mod mountinfo;
 pub mod mounts;
 pub mod nofile;
 pub mod pressure;
+pub mod procs;
 pub mod stat;
 pub mod tcp;
 pub mod text;
@@ -33,6 +34,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::model::Reading;
+use crate::model::procs::{DetailReading, ProcessTable};
 
 pub use error::{ParseError, SourceError};
 
@@ -90,21 +92,70 @@ impl Roots {
     }
 }
 
+/// The most a source file may hold. /proc/net/tcp of a host with 400,000 sockets is about
+/// 60 MB; a file larger than this is not one the kernel wrote.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Reads a whole text file; binary junk becomes replacement characters, never an error.
 ///
+/// Reads are bounded, because a captured tree may hold anything where a kernel file belongs:
+/// only regular files are read (the kernel's own /proc and /sys files are regular files), the
+/// open does not wait (a FIFO with no writer would block it forever), and at most
+/// [`MAX_FILE_BYTES`] are taken (a symlink to a huge file). The error names the file.
+///
 /// Not `fs::read`: it stats the file to size its buffer, and /proc and /sys files all claim a
-/// size of 0 or 4096, so that is one wasted system call per file per sample.
+/// size of 0 or 4096; the type check needs the stat, not the size.
 pub fn read_text(path: &Path) -> Result<String, SourceError> {
     use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(|e| SourceError::io(path, &e))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| SourceError::io(path, &e))?
+        .file_type();
+    if !kind.is_file() {
+        return Err(SourceError::Io {
+            path: path.display().to_string(),
+            message: format!("not a regular file (a {})", file_kind(kind)),
+        });
+    }
     let mut bytes = Vec::with_capacity(4096);
     // Through `take`, which reads to the end without asking the file for its size.
-    fs::File::open(path)
-        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| SourceError::io(path, &e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SourceError::Io {
+            path: path.display().to_string(),
+            message: format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
+        });
+    }
     Ok(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
+}
+
+/// What a file that is not a regular one is, for the message.
+fn file_kind(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "FIFO"
+    } else if kind.is_char_device() {
+        "character device"
+    } else if kind.is_block_device() {
+        "block device"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_dir() {
+        "directory"
+    } else {
+        "special file"
+    }
 }
 
 /// Reads a file and runs a pure parser over it, attaching the path to any failure.
@@ -121,9 +172,11 @@ pub fn read_parsed<T>(
 pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
-    nofile: nofile::NofileCache,
-    /// The last per-process scan and when it ran: see [`PROCESS_SCAN_EVERY`].
-    nofile_last: Option<(std::time::Instant, Reading<crate::model::NofileScan>)>,
+    procs: procs::ProcCache,
+    /// The last process pass and when it ran: see [`PROCESS_SCAN_EVERY`].
+    procs_last: Option<(std::time::Instant, Reading<ProcessTable>)>,
+    /// The process a drill-down is open on: read in full every sample.
+    pub selected_pid: Option<u32>,
     /// The kernel's reserve from /proc/zoneinfo (a long file on big machines that changes only
     /// with watermark sysctls or memory hotplug) and the samples until it is read again.
     zone_reserve: Option<(u32, Reading<u64>)>,
@@ -152,8 +205,9 @@ impl Collector {
             kmsg: kmsg::KmsgReader::for_roots(&roots),
             roots,
             statvfs: mounts::LiveStat::default(),
-            nofile: nofile::NofileCache::default(),
-            nofile_last: None,
+            procs: procs::ProcCache::default(),
+            procs_last: None,
+            selected_pid: None,
             zone_reserve: None,
             cpuinfo_freq: None,
             statvfs_budget: std::time::Duration::from_millis(500),
@@ -192,17 +246,29 @@ impl Collector {
         }
     }
 
-    /// Per-process fd and thread counts, at most every [`PROCESS_SCAN_EVERY`].
-    fn processes(&mut self) -> Reading<crate::model::NofileScan> {
+    /// The process pass, at most every [`PROCESS_SCAN_EVERY`].
+    fn processes(&mut self) -> Reading<ProcessTable> {
         let now = std::time::Instant::now();
-        if let Some((at, scan)) = &self.nofile_last
+        if let Some((at, table)) = &self.procs_last
             && now.duration_since(*at) + SCAN_SLACK < PROCESS_SCAN_EVERY
         {
-            return scan.clone();
+            return table.clone();
         }
-        let scan = nofile::read(&self.roots, &mut self.nofile);
-        self.nofile_last = Some((now, scan.clone()));
-        scan
+        self.procs.selected = self.selected_pid;
+        let table = procs::read(&self.roots, &mut self.procs);
+        self.procs_last = Some((now, table.clone()));
+        table
+    }
+
+    /// The drill-down reading of the selected process, if one is selected.
+    fn process_detail(&self, table: &Reading<ProcessTable>) -> DetailReading {
+        let pid = self.selected_pid?;
+        let ctx = procs::detail::Context {
+            users: self.procs.users(),
+            table: table.as_ref().ok(),
+            method: self.tcp.reader.method,
+        };
+        Some(procs::detail::read(&self.roots, pid, &ctx))
     }
 
     /// cpufreq every sample; the /proc/cpuinfo fallback every [`CPUINFO_EVERY`] samples.
@@ -225,6 +291,7 @@ impl Collector {
     pub fn sample(&mut self) -> crate::model::Snapshot {
         let reserve = self.zone_reserve();
         let processes = self.processes();
+        let process_detail = self.process_detail(&processes);
         let freq = self.cpu_freq();
         let roots = &self.roots;
         let loadavg = loadavg::read(roots);
@@ -247,7 +314,10 @@ impl Collector {
             mounts: mounts::read(roots, &mountinfo, &self.statvfs, self.statvfs_budget),
             kernel: kernel::read_kernel(roots, &loadavg),
             net: kernel::read_net(roots),
-            nofile: processes,
+            nofile: processes
+                .as_ref()
+                .map(nofile::summary)
+                .map_err(Clone::clone),
             memory: read_memory_with(roots, reserve),
             cpu: crate::model::graphs::CpuReadings {
                 freq,
@@ -259,6 +329,8 @@ impl Collector {
             load: crate::model::graphs::LoadReadings { loadavg, stat },
             tcp: self.tcp.sample(roots),
             kmsg,
+            processes,
+            process_detail,
         }
     }
 }
@@ -310,4 +382,56 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_of_bounded_size_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "1 2 3\n").unwrap();
+        assert_eq!(read_text(&plain).unwrap(), "1 2 3\n");
+
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::RUSR).unwrap();
+        let e = read_text(&fifo).unwrap_err().to_string();
+        assert!(
+            e.contains("fifo") && e.contains("not a regular file (a FIFO)"),
+            "{e}"
+        );
+
+        let zero = dir.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let e = read_text(&zero).unwrap_err().to_string();
+        assert!(
+            e.contains("zero: not a regular file (a character device)"),
+            "{e}"
+        );
+
+        // Sparse: costs no disk.
+        let huge = dir.path().join("huge");
+        fs::File::create(&huge)
+            .unwrap()
+            .set_len(MAX_FILE_BYTES + 1)
+            .unwrap();
+        let e = read_text(&huge).unwrap_err().to_string();
+        assert!(e.contains("huge: larger than 64 MiB"), "{e}");
+
+        assert!(read_text(dir.path()).is_err());
+        assert!(
+            read_text(&dir.path().join("absent"))
+                .unwrap_err()
+                .is_missing()
+        );
+    }
+
+    #[test]
+    fn the_kernels_own_files_are_regular() {
+        assert!(!read_text(Path::new("/proc/self/stat")).unwrap().is_empty());
+        assert!(read_text(Path::new("/proc/sys/kernel/osrelease")).is_ok());
+    }
 }

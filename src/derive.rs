@@ -2,7 +2,10 @@
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
 pub mod events;
+pub mod failures;
 pub mod graphs;
+pub mod procs;
+pub mod slope;
 pub mod tcp;
 
 use std::collections::HashMap;
@@ -21,6 +24,22 @@ pub enum Severity {
     Critical,
 }
 
+/// From this share of a limit on, a warning.
+pub const WARNING_PCT: f64 = 80.0;
+
+impl Severity {
+    /// How bad a share of a limit is: critical at the limit, a warning from [`WARNING_PCT`].
+    pub fn of_pct(pct: f64) -> Option<Severity> {
+        if pct >= 100.0 {
+            Some(Severity::Critical)
+        } else if pct >= WARNING_PCT {
+            Some(Severity::Warning)
+        } else {
+            None
+        }
+    }
+}
+
 /// A limit with everything that needs more than one reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimitView {
@@ -34,6 +53,12 @@ pub struct LimitView {
     pub trend_per_min: Option<f64>,
     pub hint: String,
     pub severity: Option<Severity>,
+    /// Seconds until full at the current trend; None when not growing or unlimited.
+    #[serde(default)]
+    pub full_in_s: Option<f64>,
+    /// For a counter that failed only before: when an increase was last seen, if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<String>,
 }
 
 impl LimitView {
@@ -42,15 +67,23 @@ impl LimitView {
         self.limit.failures.is_some_and(|f| f > 0)
     }
 
+    /// Full within [`slope::FILL_WARN_S`] at the current trend.
+    pub fn filling(&self) -> bool {
+        self.full_in_s.is_some_and(|s| s <= slope::FILL_WARN_S)
+    }
+
     fn urgency(&self) -> (u8, f64) {
         let pct = self.pct.unwrap_or(0.0);
+        // Failing or filling now ranks above a counter that only failed long ago.
         let class = if self.failures_delta.is_some_and(|d| d > 0) {
-            4
+            5
         } else if pct >= 100.0 {
+            4
+        } else if self.filling() {
             3
-        } else if self.ever_failed() {
+        } else if pct >= WARNING_PCT || self.limit.peak_hit {
             2
-        } else if pct >= 80.0 || self.limit.peak_hit {
+        } else if self.ever_failed() {
             1
         } else {
             0
@@ -85,6 +118,9 @@ pub struct Derived {
     /// What happened since the previous snapshot: kernel messages, failures, crossings.
     #[serde(default)]
     pub events: Vec<events::Event>,
+    /// Every process with its growth, groups by command, and the drill-down.
+    #[serde(default)]
+    pub procs: procs::ProcsView,
 }
 
 /// Keeps what derivation needs from earlier snapshots.
@@ -93,9 +129,11 @@ pub struct Deriver {
     prev: Option<(u64, HashMap<String, u64>)>,
     history: LimitHistory,
     prev_disks: Option<(Vec<DiskStat>, u64)>,
+    failures: failures::FailureWatch,
     series: SeriesHistory,
     tcp: tcp::TcpDeriver,
     events: events::EventDeriver,
+    procs: procs::ProcDeriver,
 }
 
 impl Deriver {
@@ -144,7 +182,13 @@ impl Deriver {
                     }
                     _ => None,
                 };
-                view(limit, failures_delta, &self.history)
+                self.failures
+                    .observe(snap.time_ms, &limit.id, failures_delta);
+                let mut v = view(limit, failures_delta, &self.history);
+                if v.ever_failed() && v.failures_delta.is_none_or(|d| d == 0) {
+                    v.last_failure = Some(self.failures.words(&v.limit.id, snap.time_ms));
+                }
+                v
             })
             .collect();
         views.sort_by(|a, b| {
@@ -161,10 +205,14 @@ impl Deriver {
                 .filter_map(|v| Some((v.limit.id.clone(), v.limit.failures?)))
                 .collect(),
         ));
-        let (absent, mut errors) = limits::source_notes(snap);
+        let limits::Notes { absent, mut errors } = limits::source_notes(snap);
         errors.extend(events::kmsg_note(snap));
         let graphs = self.update_graphs(snap, &views);
         let events = self.events.update(snap, &views);
+        let tcp = tcp::TcpView {
+            gauges: tcp::gauges(snap, &views),
+            ..self.tcp.update(snap)
+        };
         Derived {
             events,
             graphs,
@@ -174,36 +222,61 @@ impl Deriver {
             limits: views,
             absent,
             errors,
-            tcp: self.tcp.update(snap),
+            tcp,
+            procs: self.procs.update(snap),
         }
     }
 }
 
 fn view(limit: Limit, failures_delta: Option<u64>, history: &LimitHistory) -> LimitView {
     let pct = limit.pct();
-    let hint = limit
-        .hint
-        .map_or_else(String::new, |h| format!("{}; raise: {}", h.breaks, h.knob));
+    let trend_per_min = history.trend_per_min(&limit.id);
+    let full_in_s = match (limit.used, trend_per_min) {
+        (Some(used), Some(t)) if t > 0.0 && !limit.no_info => {
+            slope::time_to_full(used, limit.max, t)
+        }
+        _ => None,
+    };
     let mut v = LimitView {
         failures_recent: history.recent_failures(&limit.id),
-        trend_per_min: history.trend_per_min(&limit.id),
+        trend_per_min,
+        full_in_s,
+        last_failure: None,
         limit,
         pct,
         failures_delta,
-        hint,
+        hint: String::new(),
         severity: None,
     };
     v.severity = match v.urgency().0 {
-        3 | 4 => Some(Severity::Critical),
-        1 | 2 => Some(Severity::Warning),
+        4 | 5 => Some(Severity::Critical),
+        1..=3 => Some(Severity::Warning),
         _ => None,
     };
+    v.hint = v.limit.hint.map_or_else(String::new, |h| {
+        format!("{}; raise: {}", breaks(&v), h.knob)
+    });
     v
+}
+
+/// What breaks at this limit: in the present once it is reached (at or over it, or refusing
+/// right now), in the conditional before ("at the limit, open fails with …").
+fn breaks(v: &LimitView) -> String {
+    let Some(h) = v.limit.hint else {
+        return String::new();
+    };
+    let refusing =
+        v.failures_delta.is_some_and(|d| d > 0) || v.failures_recent.is_some_and(|(n, _)| n > 0);
+    if h.breaks == crate::limits::hints::GUARANTEE || refusing || v.pct.unwrap_or(0.0) >= 100.0 {
+        h.breaks.to_string()
+    } else {
+        format!("at the limit, {}", h.breaks)
+    }
 }
 
 /// "used of max" in the limit's own unit.
 pub fn amount(v: &LimitView) -> String {
-    let fmt = |n: u64| crate::ui::format::quantity(n, v.limit.unit);
+    let fmt = |n: u64| v.limit.quantity(n);
     match (v.limit.used, v.limit.max) {
         (Some(u), Some(m)) => format!("{} of {}", fmt(u), fmt(m)),
         (Some(u), None) => format!("{} (unlimited)", fmt(u)),
@@ -225,14 +298,7 @@ pub fn consumers_text(v: &LimitView, n: usize) -> String {
         .consumers
         .iter()
         .take(n)
-        .map(|c| {
-            format!(
-                "{}[{}] ({})",
-                c.comm,
-                c.pid,
-                crate::ui::format::quantity(c.amount, v.limit.unit)
-            )
-        })
+        .map(|c| c.text(&v.limit.quantity(c.amount())))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -247,7 +313,7 @@ pub fn findings(views: &[LimitView]) -> Vec<Finding> {
 fn finding(v: &LimitView) -> Option<Finding> {
     let severity = v.severity?;
     let name = v.limit.name.as_str();
-    let breaks = v.limit.hint.map_or("", |h| h.breaks);
+    let breaks = breaks(v);
     let pct = v.pct.unwrap_or(0.0);
     let recent = v
         .failures_recent
@@ -271,17 +337,24 @@ fn finding(v: &LimitView) -> Option<Finding> {
             )
         }
         None if pct >= 100.0 => format!("{name} is at its limit ({}): {breaks}", amount(v)),
+        None if v.filling() => format!(
+            "{name} is at {pct:.0}% ({}) and growing {}: full in {}: {breaks}",
+            amount(v),
+            slope::rate_words(v.trend_per_min.unwrap_or(0.0)),
+            slope::duration_words(v.full_in_s.unwrap_or(0.0))
+        ),
         None if v.ever_failed() => {
             let now = match v.limit.used {
                 Some(_) => format!("; now {}", amount(v)),
                 None => String::new(),
             };
+            let seen = v.last_failure.as_deref().unwrap_or("none just now");
             format!(
-                "{name} has failed {} times since the counter started, none just now{now}",
+                "{name} has failed {} times since the counter started, {seen}{now}",
                 v.limit.failures.unwrap_or(0)
             )
         }
-        None if pct >= 80.0 => format!("{name} is at {pct:.0}% ({}): {breaks}", amount(v)),
+        None if pct >= WARNING_PCT => format!("{name} is at {pct:.0}% ({}); {breaks}", amount(v)),
         None => format!("{name}: {}", v.limit.note.clone().unwrap_or_default()),
     };
     let text = if v.limit.consumers.is_empty() {
@@ -294,4 +367,43 @@ fn finding(v: &LimitView) -> Option<Finding> {
         limit: v.limit.id.clone(),
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{Unit, hints};
+
+    fn files(used: u64, failures_delta: Option<u64>) -> LimitView {
+        let limit = Limit::new("fs.files", "fs", "open files", Unit::Count, hints::FILES)
+            .with(used, Some(100))
+            .failing(Some(0));
+        view(limit, failures_delta, &LimitHistory::default())
+    }
+
+    #[test]
+    fn hints_speak_in_the_conditional_until_the_limit_is_reached() {
+        let below = files(85, Some(0));
+        assert!(
+            below.hint.starts_with("at the limit, open fails"),
+            "{}",
+            below.hint
+        );
+        let text = &findings(std::slice::from_ref(&below))[0].text;
+        assert!(
+            text.contains("85%") && text.contains("at the limit, open fails"),
+            "{text}"
+        );
+        let at = files(100, Some(0));
+        assert!(at.hint.starts_with("open fails system-wide"), "{}", at.hint);
+        let refused = files(90, Some(3));
+        assert!(refused.hint.starts_with("open fails"), "{}", refused.hint);
+    }
+
+    #[test]
+    fn one_severity_per_share() {
+        assert_eq!(Severity::of_pct(79.9), None);
+        assert_eq!(Severity::of_pct(80.0), Some(Severity::Warning));
+        assert_eq!(Severity::of_pct(100.0), Some(Severity::Critical));
+    }
 }

@@ -2,8 +2,8 @@
 
 pub mod export;
 pub mod frames;
+pub mod procs;
 pub mod record;
-pub mod replay;
 pub mod report;
 pub mod scan;
 pub mod snapshot;

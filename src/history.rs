@@ -59,11 +59,21 @@ impl LimitHistory {
         (first.time_ms < last.time_ms).then_some((first, last))
     }
 
-    /// Change in use per minute over the trend span.
+    /// Change in use per minute over the trend span; near zero once growth has stopped
+    /// (see [`crate::derive::slope::trend`]).
     pub fn trend_per_min(&self, id: &str) -> Option<f64> {
-        let (a, b) = self.span(id)?;
-        let dt_min = (b.time_ms - a.time_ms) as f64 / 60_000.0;
-        Some((b.used? as f64 - a.used? as f64) / dt_min)
+        self.trend(id).map(|t| t.per_min)
+    }
+
+    /// The trend of a limit's use, and whether it rises steadily.
+    pub fn trend(&self, id: &str) -> Option<crate::derive::slope::Trend> {
+        let points: Vec<(u64, f64)> = self
+            .series
+            .get(id)?
+            .iter()
+            .filter_map(|p| Some((p.time_ms, p.used? as f64)))
+            .collect();
+        crate::derive::slope::trend(&points)
     }
 
     /// Failures counted over the trend span, and how long that span is.

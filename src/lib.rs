@@ -4,6 +4,8 @@ pub mod app;
 pub mod cli;
 pub mod collect;
 pub mod derive;
+pub mod feed;
+pub mod format;
 pub mod headless;
 pub mod history;
 pub mod limits;

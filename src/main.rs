@@ -1,11 +1,9 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clap::Parser;
-use headroom::app::{self, Feed};
 use headroom::cli::{Args, Command};
+use headroom::feed::Source;
 use headroom::headless::{self, record};
 
 fn main() -> ExitCode {
@@ -25,7 +23,7 @@ fn main() -> ExitCode {
             max_size,
             keep,
             force,
-        }) => record_until_stopped(
+        }) => record::run(
             collector(),
             &file,
             interval,
@@ -36,7 +34,8 @@ fn main() -> ExitCode {
                 force,
                 ..Default::default()
             },
-        ),
+        )
+        .map(|_| ()),
         Some(Command::Replay {
             file,
             json: true,
@@ -55,26 +54,38 @@ fn main() -> ExitCode {
             headless::report::run(&file, html.as_deref(), &mut io::stdout().lock())
         }
         Some(Command::Export { listen }) => headless::export::run(collector(), interval, listen),
-        None => dashboard(Feed::Live(Box::new(collector())), interval),
+        None => {
+            let c = collector();
+            let title = c.roots().proc.display().to_string();
+            dashboard(Source::Live(Box::new(c)), title, interval)
+        }
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+    let code = match result {
+        Ok(()) => 0,
+        Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("headroom: {e:#}");
-            ExitCode::FAILURE
+            1
         }
-    }
+    };
+    exit(code)
 }
 
-fn dashboard(feed: Feed, interval: std::time::Duration) -> anyhow::Result<()> {
+/// Ends the process; `process::exit` flushes stdout first (unless a thread holds it: the
+/// terminal's writer on a terminal that stopped reading). A thread may still be stuck in the
+/// kernel (statvfs of a mount whose server never answers); nothing waits for it.
+fn exit(code: i32) -> ! {
+    std::process::exit(code)
+}
+
+fn dashboard(source: Source, title: String, interval: std::time::Duration) -> anyhow::Result<()> {
     if !(io::stdout().is_terminal() && io::stdin().is_terminal()) {
         eprintln!(
             "headroom: no terminal here. For a report without one, run `headroom snapshot` (or `headroom snapshot --json`)."
         );
-        std::process::exit(2);
+        exit(2);
     }
-    app::run(feed, interval)
+    headroom::app::run(source, title, interval)
 }
 
 fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> anyhow::Result<()> {
@@ -90,44 +101,11 @@ fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> 
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    dashboard(
-        Feed::Replay {
-            name,
-            snapshots: rec.snapshots,
-            speed,
-        },
-        interval,
-    )
-}
-
-/// SIGINT, SIGTERM and SIGHUP end a recording cleanly, with the file finished; a second one
-/// ends the process at once.
-fn record_until_stopped(
-    collector: headroom::collect::Collector,
-    file: &std::path::Path,
-    interval: std::time::Duration,
-    span: record::Span,
-    opts: headroom::recording::Options,
-) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = Arc::new(AtomicBool::new(false));
-    let which = Arc::new(AtomicUsize::new(0));
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
-        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop))?;
-        signal_hook::flag::register_usize(sig, Arc::clone(&which), sig as usize)?;
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
-    let name = |sig: usize| match sig as i32 {
-        SIGINT => "SIGINT",
-        SIGTERM => "SIGTERM",
-        SIGHUP => "SIGHUP",
-        _ => "a signal",
+    let source = Source::Recording {
+        snapshots: rec.snapshots,
+        speed,
     };
-    record::run(collector, file, interval, span, opts, &|| {
-        stop.load(Ordering::Relaxed)
-            .then(|| format!("stopped by {}", name(which.load(Ordering::Relaxed))))
-    })
-    .map(|_| ())
+    dashboard(source, format!("replay {name}"), interval)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

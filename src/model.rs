@@ -3,6 +3,7 @@
 //! Rates and deltas are not stored here; `derive` computes them from two snapshots, so a
 //! recording keeps raw snapshots and a replay derives them again.
 
+pub mod error;
 pub mod events;
 pub mod graphs;
 
@@ -10,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::collect::SourceError;
+pub use error::SourceError;
 
+pub mod procs;
 pub mod tcp;
 
 /// A reading that may be absent on this machine or unreadable.
@@ -72,6 +74,12 @@ pub struct Snapshot {
     /// Kernel log records about limits that arrived since the previous reading.
     #[serde(default = "not_recorded")]
     pub kmsg: Reading<Vec<events::KernelMessage>>,
+    /// Every process: fds, sockets, memory, I/O (read every few samples).
+    #[serde(default = "not_recorded")]
+    pub processes: Reading<procs::ProcessTable>,
+    /// The drill-down reading of the selected process, when one is selected.
+    #[serde(default)]
+    pub process_detail: procs::DetailReading,
 }
 
 /// /proc/user_beancounters: every uid block, and the lines that could not be read.

@@ -1,4 +1,5 @@
-//! Rendering: one widget per pane, each `render(state, area, buf)`; rendering only reads.
+//! Rendering: the title bar with the tabs, the pane on screen (from the registry,
+//! [`crate::app::panes`]) and the footer from the key tables; rendering only reads.
 //!
 //! ```text
 //! headroom  host  10:40:41  /proc        [1 Limits]  2 Sockets ...
@@ -7,43 +8,68 @@
 //! q quit  ? help  Tab pane  ↑↓ select  p pause
 //! ```
 
-pub mod format;
 pub mod graphs;
 pub mod help;
 pub mod inodes;
 pub mod limits;
 pub mod sockets;
 pub mod theme;
+pub mod widgets;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Paragraph, Widget};
 
 use crate::app::AppState;
-use crate::app::state::Tab;
+use crate::app::action::{Action, Spot};
+use crate::app::keymap::{BINDINGS, Binding};
+use crate::app::panes::Tab;
 
-pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let [top, body, foot] = Layout::vertical([
+/// The title bar, the pane, the footer.
+fn areas(footer: usize, area: Rect) -> [Rect; 3] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(footer as u16),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
+    let footer = footer_lines(state, area);
+    let [top, body, foot] = areas(footer.len(), area);
     title_bar(state, top, buf);
-    match state.tab {
-        Tab::Limits => limits::render(state, body, buf),
-        Tab::Inodes => inodes::render(&state.inodes, body, buf),
-        Tab::Sockets => sockets::render(state, body, buf),
-        Tab::Graphs => graphs::render(state, body, buf),
-    }
-    footer(state, foot, buf);
+    (state.pane().render)(state, body, buf);
+    Paragraph::new(footer).render(foot, buf);
     if state.show_help {
         help::render(state.tab, area, buf);
     }
 }
 
-fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
+/// What is under the mouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointed {
+    Tab(Tab),
+    /// A table of the pane on screen, and the row when on one.
+    Pane(Spot),
+    Nothing,
+}
+
+/// What a position of the screen shows, by the layout [`render`] draws.
+pub fn point(state: &AppState, area: Rect, at: Position) -> Pointed {
+    let [top, body, _] = areas(footer_lines(state, area).len(), area);
+    if top.contains(at) {
+        return tab_at(state, at.x - top.x).map_or(Pointed::Nothing, Pointed::Tab);
+    }
+    if body.contains(at) {
+        return (state.pane().spot)(state, body, at).map_or(Pointed::Nothing, Pointed::Pane);
+    }
+    Pointed::Nothing
+}
+
+/// The text before the tabs, then one span per tab.
+fn title_spans(state: &AppState) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
     let (host, time) = match &state.snapshot {
         Some(s) => (s.hostname.as_str(), clock(s.time_ms)),
         None => ("", String::from("--:--:--")),
@@ -65,16 +91,40 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
             theme::severity(crate::derive::Severity::Warning),
         ));
     }
-    for (i, t) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, t.title());
-        let style = if *t == state.tab {
-            theme::selected()
-        } else {
-            theme::dim()
-        };
-        spans.push(Span::styled(label, style));
-    }
+    let tabs = Tab::all()
+        .enumerate()
+        .map(|(i, t)| {
+            let label = format!(" {} {} ", i + 1, t.title());
+            let style = if t == state.tab {
+                theme::selected()
+            } else {
+                theme::dim()
+            };
+            Span::styled(label, style)
+        })
+        .collect();
+    (spans, tabs)
+}
+
+fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
+    let (mut spans, tabs) = title_spans(state);
+    spans.extend(tabs);
     Line::from(spans).render(area, buf);
+}
+
+/// The tab drawn at column `x` of the title bar.
+fn tab_at(state: &AppState, x: u16) -> Option<Tab> {
+    let (before, tabs) = title_spans(state);
+    let mut left = before.iter().map(Span::width).sum::<usize>();
+    let x = usize::from(x);
+    for (i, t) in tabs.iter().enumerate() {
+        let right = left + t.width();
+        if (left..right).contains(&x) {
+            return Tab::at(i);
+        }
+        left = right;
+    }
+    None
 }
 
 /// HH:MM:SS in UTC, from the snapshot's wall clock.
@@ -83,30 +133,40 @@ pub fn clock(time_ms: u64) -> String {
     format!("{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
-fn footer(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let pause = ("p", if state.paused { "resume" } else { "pause" });
-    let keys: &[(&str, &str)] = match state.tab {
-        Tab::Graphs => &[
-            ("q", "quit"),
-            ("?", "help"),
-            ("Tab", "pane"),
-            ("←→", "cursor"),
-            ("+-", "zoom"),
-            ("Esc", "live"),
-            pause,
-        ],
-        _ => &[
-            ("q", "quit"),
-            ("?", "help"),
-            ("Tab", "pane"),
-            ("↑↓", "select"),
-            pause,
-        ],
-    };
-    let mut spans = Vec::new();
-    for &(k, what) in keys {
-        spans.push(Span::styled(k, theme::key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+/// The keys of the footer, from the key tables: the global ones (moving a selection only where
+/// the pane has rows), then the pane's own; pause says resume while paused. They take a second
+/// line when one is too short, on a screen tall enough to spare it.
+fn footer_lines(state: &AppState, area: Rect) -> Vec<Line<'static>> {
+    let pane = state.pane();
+    let global = BINDINGS
+        .iter()
+        .filter(|b| pane.rows || b.action != Action::Up);
+    let (pause, global): (Vec<&Binding>, Vec<&Binding>) =
+        global.partition(|b| b.action == Action::TogglePause);
+    let max_lines = if area.height >= 20 { 2 } else { 1 };
+    let mut lines = vec![Line::default()];
+    for b in global.into_iter().chain(pane.keys).chain(pause) {
+        let Some((key, what)) = b.footer else {
+            continue;
+        };
+        let what = match b.action {
+            Action::TogglePause if state.paused => "resume",
+            _ => what,
+        };
+        let item = [
+            Span::styled(key, theme::key()),
+            Span::raw(format!(" {what}  ")),
+        ];
+        let width: usize = item.iter().map(Span::width).sum();
+        let full = lines
+            .last()
+            .is_some_and(|l| l.width() + width > usize::from(area.width) + 2);
+        if full && lines.len() < max_lines {
+            lines.push(Line::default());
+        }
+        if let Some(line) = lines.last_mut() {
+            line.spans.extend(item);
+        }
     }
-    Line::from(spans).render(area, buf);
+    lines
 }

@@ -378,7 +378,7 @@ fn the_text_report_has_a_line_per_chart() {
         "memory: dirty 11.7MiB, writeback 0B; background writeback above 1.0GiB, writers throttled above 2.1GiB; available 11.4GiB",
         "cpu: 4 CPUs at 800–800 MHz (avg 800), scaling 800–3500 MHz; coretemp Package id 0 45.0°C",
         "disk sda: rates need two readings (--samples 2)",
-        "pressure (avg10, some/full): cpu 0.50, memory 0.00/0.00, io 0.25/0.10",
+        "pressure (avg10, some/full): cpu 0.5%, memory 0%/0%, io 0.2%/0.1%",
         "load: 0.42 0.35 0.30; running 1, blocked 0",
     ] {
         assert!(text.contains(line), "{line:?} missing from:\n{text}");

@@ -132,11 +132,12 @@ fn cgroup2_container_at_pids_max() {
     assert_eq!(pids.severity, Some(Severity::Critical));
     // Who fills the table: the process with the most threads.
     assert_eq!(
-        pids.limit
-            .consumers
-            .first()
-            .map(|c| (c.pid, c.comm.as_str(), c.amount)),
-        Some((77, "php-fpm", 3))
+        pids.limit.consumers.first(),
+        Some(&headroom::limits::Consumer::Process {
+            pid: 77,
+            comm: "php-fpm".into(),
+            amount: 3
+        })
     );
     assert!(
         d.findings[0]
@@ -145,7 +146,7 @@ fn cgroup2_container_at_pids_max() {
         "{}",
         d.findings[0].text
     );
-    assert_eq!(row(&d, "fs.files").limit.consumers[0].amount, 62);
+    assert_eq!(row(&d, "fs.files").limit.consumers[0].amount(), 62);
     let mem = row(&d, "cgroup.memory");
     assert_eq!(
         (mem.limit.failures, mem.limit.max),
@@ -243,7 +244,7 @@ fn live_machine_readings() {
             .limit
             .consumers
             .windows(2)
-            .all(|w| w[0].amount >= w[1].amount)
+            .all(|w| w[0].amount() >= w[1].amount())
     );
     assert!(!row(&d, "kernel.tasks").limit.consumers.is_empty());
 }
@@ -303,4 +304,62 @@ fn process_scan_is_reused_between_close_samples() {
         headroom::collect::PROCESS_SCAN_EVERY
     );
     drop(held);
+}
+
+/// The file table filling at a steady rate: a warning now, with the time to full, long before
+/// it reaches 80%; once growth stops the trend falls to zero and the warning goes.
+#[test]
+fn a_table_filling_within_ten_minutes_warns_with_its_time_to_full() {
+    let base = sample("healthy-host", 0);
+    let mut deriver = Deriver::default();
+    let at = |t: u64, allocated: u64| {
+        let mut s = base.clone();
+        s.time_ms = t;
+        s.files = Ok(headroom::model::FileNr {
+            allocated,
+            free: 0,
+            max: 100_000,
+        });
+        s
+    };
+    let mut d = deriver.update(&at(0, 10_000));
+    for i in 1..=30u64 {
+        d = deriver.update(&at(i * 2000, 10_000 + 300 * i));
+    }
+    let files = row(&d, "fs.files");
+    assert!((files.trend_per_min.unwrap() - 9000.0).abs() < 1.0);
+    assert!(files.pct.unwrap() < 80.0);
+    assert_eq!(files.severity, Some(Severity::Warning));
+    let f = d.findings.iter().find(|f| f.limit == "fs.files").unwrap();
+    assert!(
+        f.text.contains("growing +9,000/min: full in about 9 min"),
+        "{}",
+        f.text
+    );
+    for i in 31..=45u64 {
+        d = deriver.update(&at(i * 2000, 19_000));
+    }
+    let files = row(&d, "fs.files");
+    assert_eq!(files.trend_per_min, Some(0.0));
+    assert_eq!(files.severity, None);
+}
+
+/// A counter that failed only before headroom started says it saw no increase since.
+#[test]
+fn old_failures_say_when_an_increase_was_last_seen() {
+    let mut deriver = Deriver::default();
+    deriver.update(&sample("cgroup2-container", 0));
+    let d = deriver.update(&sample("cgroup2-container", 120_000));
+    let mem = row(&d, "cgroup.memory");
+    assert_eq!(mem.failures_delta, Some(0));
+    assert_eq!(
+        mem.last_failure.as_deref(),
+        Some("no increase seen in 2 min of watching")
+    );
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.limit == "cgroup.memory")
+        .unwrap();
+    assert!(f.text.contains("no increase seen in 2 min"), "{}", f.text);
 }

@@ -103,6 +103,110 @@ fn listener(t: &TcpTable, addr: SocketAddr) -> &Listener {
         .unwrap_or_else(|| panic!("no listener row for {addr} via {}", t.method))
 }
 
+/// One enumeration's view of memcached: the client side as a peer owned by this process, the
+/// server side under its listener, owned by memcached.
+fn assert_table(t: &TcpTable, addr: SocketAddr, mcpid: u32, client_port: u16) {
+    let me = std::process::id();
+    let p = peer(t, addr);
+    assert!(
+        p.states.get(TcpState::Established) >= PERSISTENT as u64,
+        "{p:?}"
+    );
+    assert!(p.states.get(TcpState::TimeWait) >= CHURN as u64, "{p:?}");
+    assert_eq!(p.total, p.states.total());
+    let mine = p
+        .processes
+        .iter()
+        .find(|o| o.pid == me)
+        .expect("this process among the owners");
+    assert_eq!(mine.sockets, PERSISTENT as u64, "{p:?}");
+    assert!(p.ephemeral >= PERSISTENT as u64, "{p:?}");
+
+    // The server side counts under the listener, not as 300 client peers.
+    let l = listener(t, addr);
+    assert!(
+        l.states.get(TcpState::Established) >= PERSISTENT as u64,
+        "{l:?}"
+    );
+    assert_eq!(l.sockets, 1);
+    assert!(
+        l.processes
+            .iter()
+            .any(|o| o.pid == mcpid && o.comm == "memcached"),
+        "{l:?}"
+    );
+    assert!(
+        !t.peers
+            .iter()
+            .any(|p| p.remote.ip().is_loopback() && p.remote.port() == client_port),
+        "a client of the listener showed up as a peer"
+    );
+    assert!(t.states.get(TcpState::Listen) >= 1);
+    assert!(
+        t.owners
+            .is_some_and(|o| o.sockets_owned >= 2 * PERSISTENT as u64)
+    );
+}
+
+/// The peer's states, the listener's states and its backlog in `snapshot --json` via `via`.
+fn json_rows(
+    via: &str,
+    addr: SocketAddr,
+) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    let me = std::process::id();
+    let tcp = snapshot_tcp(via);
+    assert_eq!(tcp["method"], via);
+    assert!(
+        tcp["states"]["TIME_WAIT"].as_u64().unwrap() >= CHURN as u64,
+        "{via}"
+    );
+    let remote = addr.to_string();
+    let p = tcp["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["remote"] == remote.as_str())
+        .unwrap_or_else(|| panic!("no peer {remote} in the {via} snapshot"))
+        .clone();
+    assert!(
+        p["states"]["ESTABLISHED"].as_u64().unwrap() >= PERSISTENT as u64,
+        "{p}"
+    );
+    assert!(
+        p["states"]["TIME_WAIT"].as_u64().unwrap() >= CHURN as u64,
+        "{p}"
+    );
+    assert!(
+        p["total"].as_u64().unwrap() >= (PERSISTENT + CHURN) as u64,
+        "{p}"
+    );
+    let owners = p["processes"].as_array().unwrap();
+    assert!(
+        owners
+            .iter()
+            .any(|o| o["pid"] == me && o["sockets"] == PERSISTENT as u64 && o["comm"].is_string()),
+        "this test among the owners: {p}"
+    );
+    let l = tcp["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["local"] == remote.as_str())
+        .unwrap_or_else(|| panic!("no listener {remote} in the {via} snapshot"))
+        .clone();
+    assert!(
+        l["states"]["ESTABLISHED"].as_u64().unwrap() >= PERSISTENT as u64,
+        "{l}"
+    );
+    assert!(l["accept_queue"].is_u64(), "{l}");
+    assert!(tcp["sockstat"]["TCP"]["inuse"].is_u64());
+    (
+        p["states"].clone(),
+        l["states"].clone(),
+        l["backlog"].clone(),
+    )
+}
+
 #[test]
 fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     let mc = start_memcached();
@@ -119,7 +223,6 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     }
 
     let roots = Roots::default();
-    let me = std::process::id();
     let mcpid = mc.child.id();
     // Wait for the churned sockets to settle in TIME_WAIT, then read both ways.
     let started = Instant::now();
@@ -138,45 +241,9 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     assert_eq!(nl.method, TcpMethod::Netlink);
     assert_eq!(pf.method, TcpMethod::Procfs);
 
+    let client_port = conns[0].local_addr().unwrap().port();
     for t in [&nl, &pf] {
-        let p = peer(t, mc.addr);
-        assert!(
-            p.states.get(TcpState::Established) >= PERSISTENT as u64,
-            "{p:?}"
-        );
-        assert!(p.states.get(TcpState::TimeWait) >= CHURN as u64, "{p:?}");
-        assert_eq!(p.total, p.states.total());
-        let mine = p
-            .processes
-            .iter()
-            .find(|o| o.pid == me)
-            .expect("this process among the owners");
-        assert_eq!(mine.sockets, PERSISTENT as u64, "{p:?}");
-        assert!(p.ephemeral >= PERSISTENT as u64, "{p:?}");
-
-        // The server side counts under the listener, not as 300 client peers.
-        let l = listener(t, mc.addr);
-        assert!(
-            l.states.get(TcpState::Established) >= PERSISTENT as u64,
-            "{l:?}"
-        );
-        assert_eq!(l.sockets, 1);
-        assert!(
-            l.processes
-                .iter()
-                .any(|o| o.pid == mcpid && o.comm == "memcached"),
-            "{l:?}"
-        );
-        assert!(
-            !t.peers.iter().any(|p| p.remote.ip().is_loopback()
-                && p.remote.port() == conns[0].local_addr().unwrap().port()),
-            "a client of the listener showed up as a peer"
-        );
-        assert!(t.states.get(TcpState::Listen) >= 1);
-        assert!(
-            t.owners
-                .is_some_and(|o| o.sockets_owned >= 2 * PERSISTENT as u64)
-        );
+        assert_table(t, mc.addr, mcpid, client_port);
     }
 
     // Both enumerations see the same rows; only netlink knows the backlog.
@@ -192,57 +259,7 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     // The same through the binary's JSON contract, both ways.
     let mut rows = Vec::new();
     for via in ["netlink", "procfs"] {
-        let tcp = snapshot_tcp(via);
-        assert_eq!(tcp["method"], via);
-        assert!(
-            tcp["states"]["TIME_WAIT"].as_u64().unwrap() >= CHURN as u64,
-            "{via}"
-        );
-        let remote = mc.addr.to_string();
-        let p = tcp["peers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["remote"] == remote.as_str())
-            .unwrap_or_else(|| panic!("no peer {remote} in the {via} snapshot"))
-            .clone();
-        assert!(
-            p["states"]["ESTABLISHED"].as_u64().unwrap() >= PERSISTENT as u64,
-            "{p}"
-        );
-        assert!(
-            p["states"]["TIME_WAIT"].as_u64().unwrap() >= CHURN as u64,
-            "{p}"
-        );
-        assert!(
-            p["total"].as_u64().unwrap() >= (PERSISTENT + CHURN) as u64,
-            "{p}"
-        );
-        let owners = p["processes"].as_array().unwrap();
-        assert!(
-            owners.iter().any(|o| o["pid"] == me
-                && o["sockets"] == PERSISTENT as u64
-                && o["comm"].is_string()),
-            "this test among the owners: {p}"
-        );
-        let l = tcp["listeners"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["local"] == remote.as_str())
-            .unwrap_or_else(|| panic!("no listener {remote} in the {via} snapshot"))
-            .clone();
-        assert!(
-            l["states"]["ESTABLISHED"].as_u64().unwrap() >= PERSISTENT as u64,
-            "{l}"
-        );
-        assert!(l["accept_queue"].is_u64(), "{l}");
-        assert!(tcp["sockstat"]["TCP"]["inuse"].is_u64());
-        rows.push((
-            p["states"].clone(),
-            l["states"].clone(),
-            l["backlog"].clone(),
-        ));
+        rows.push(json_rows(via, mc.addr));
     }
     assert_eq!(
         rows[0].0, rows[1].0,

@@ -109,6 +109,7 @@ fn a_panic_restores_the_terminal_before_printing() {
         30,
     );
     let screen = assert_restored(&t, "101");
+    assert!(!t.mouse_on(), "the mouse is given back on a panic");
     assert!(screen.contains("HEADROOM_TEST_PANIC is set"), "{screen}");
     assert!(
         screen.contains("thread 'main'"),
@@ -239,9 +240,57 @@ fn the_live_sockets_pane_uses_the_method_asked_for() {
         let t = Tmux::start(&pane_command("", args), 160, 50);
         t.wait_for("3 Sockets", WAIT);
         t.send(&["3"]);
-        let screen = t.wait_for(method, WAIT);
-        assert!(screen.contains(&format!(":{port}")), "{screen}");
+        t.wait_for(method, WAIT);
+        // Read once the frame is whole: the first capture may catch it half written.
+        t.wait_for(&format!(":{port}"), WAIT);
         t.send(&["q"]);
         assert_restored(&t, "0");
     }
+}
+
+/// Sends a left click at (x, y), 0-based, as a terminal reports it with SGR mouse encoding.
+fn click(t: &Tmux, x: usize, y: usize) {
+    for end in ['M', 'm'] {
+        let seq = format!("\x1b[<0;{};{}{end}", x + 1, y + 1);
+        let hex: Vec<String> = seq.bytes().map(|b| format!("{b:02x}")).collect();
+        let mut args = vec!["-H"];
+        args.extend(hex.iter().map(String::as_str));
+        t.send(&args);
+    }
+}
+
+/// The column and line of `needle` on the screen.
+fn find(screen: &str, needle: &str) -> (usize, usize) {
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(y, l)| l.find(needle).map(|i| (l[..i].chars().count(), y)))
+        .unwrap_or_else(|| panic!("{needle:?} is not on the screen:\n{screen}"))
+}
+
+#[test]
+fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
+    let dir = copy_fixture("openvz-container");
+    let t = Tmux::start(&pane_command("", &roots(dir.path())), 100, 30);
+    let screen = t.wait_for("numiptent (uid 101)", WAIT);
+    assert!(t.mouse_on(), "headroom asks the terminal for clicks");
+    // A click on a row selects it: the details below the table follow.
+    let (x, y) = find(&screen, "numiptent (uid 101)");
+    click(&t, x, y);
+    t.wait_for("numiptent (uid 101): at the limit, iptables rules", WAIT);
+    // A click on a tab shows its pane.
+    let (x, y) = find(&screen, "3 Sockets");
+    click(&t, x + 2, y);
+    t.wait_for("TCP sockets could not be read", WAIT);
+    // F1 opens help on every pane and Esc closes it, on Graphs too.
+    t.send(&["4"]);
+    t.wait_for("←→ cursor", WAIT);
+    t.send(&["F1"]);
+    let screen = t.wait_for("keys — Esc or ? closes", WAIT);
+    assert!(screen.contains("q/F10"), "{screen}");
+    t.send(&["Escape"]);
+    t.wait_gone("keys — Esc or ? closes", WAIT);
+    t.send(&["F10"]);
+    assert_restored(&t, "0");
+    assert!(!t.mouse_on(), "the mouse is given back");
 }

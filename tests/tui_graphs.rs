@@ -96,6 +96,8 @@ fn graphs_pane_by_its_key_with_zoom_and_cursor() {
     tmux.keys(&["-"]);
     tmux.wait_for("window 30m");
     tmux.keys(&["+", "+"]);
+    tmux.wait_for("window 1m");
+    tmux.keys(&["-"]);
     tmux.wait_for("window 5m");
     tmux.keys(&["Left", "Left"]);
     tmux.wait_for("Z (-1s)");

@@ -101,6 +101,13 @@ fn inodes_160x50() {
 }
 
 #[test]
+fn inodes_20x5_does_not_break() {
+    let (state, _dir) = rescanned();
+    let t = draw(&state, 20, 5);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
 fn progress_80x24() {
     let mut state = app();
     state.inodes.request_scan(PathBuf::from("/var/lib/mysql"));

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use headroom::app::AppState;
 use headroom::app::action::{Action, apply};
 use headroom::collect::{Collector, Roots};
+use headroom::limits::Unit;
 use ratatui::style::Color;
 
 #[path = "support/screen.rs"]
@@ -77,11 +78,11 @@ fn cgroup2_container_and_help_overlay() {
     insta::assert_snapshot!(t.backend());
     apply(&mut state, Action::Back);
     assert!(!state.show_help);
-    assert_eq!(state.limits.selected, 1);
+    assert_eq!(state.limits.selected(), 1);
     apply(&mut state, Action::End);
-    assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
+    assert_eq!(state.limits.selected(), state.derived.limits.len() - 1);
     apply(&mut state, Action::PageDown);
-    assert_eq!(state.limits.selected, state.derived.limits.len() - 1);
+    assert_eq!(state.limits.selected(), state.derived.limits.len() - 1);
 }
 
 #[test]
@@ -99,4 +100,34 @@ fn lagging_data_says_how_old_it_is() {
         .map(|x| t.backend().buffer()[(x, 0)].symbol())
         .collect();
     assert!(!top.contains("old"), "{top}");
+}
+
+#[test]
+fn the_selection_stays_on_its_limit_when_the_rows_re_sort() {
+    let mut state = failing_container();
+    apply(&mut state, Action::Down);
+    apply(&mut state, Action::Down);
+    let id = state.derived.limits[2].limit.id.clone();
+    assert_eq!(state.limits.selected_id(), Some(id.as_str()));
+    // Another order, as a burst of failures elsewhere would give: the highlight stays on it.
+    state.derived.limits.reverse();
+    state.limits.follow(&state.derived.limits);
+    let row = state.limits.selected();
+    assert_eq!(state.derived.limits[row].limit.id, id);
+    assert_eq!(row, state.derived.limits.len() - 3);
+    let s = term_screen::screen(&draw(&state, 100, 40));
+    let name = &state.derived.limits[row].limit.name;
+    assert!(s.contains(&format!("{name}: ")), "the details follow:\n{s}");
+}
+
+#[test]
+fn long_names_and_signed_trends_are_not_cut_at_120_columns() {
+    let mut state = failing_container();
+    let v = &mut state.derived.limits[1];
+    v.limit.name = "fds memcached[10762]".into();
+    v.limit.unit = Unit::Bytes;
+    v.trend_per_min = Some(108.8 * 1024.0 * 1024.0);
+    let s = term_screen::screen(&draw(&state, 120, 30));
+    assert!(s.contains("fds memcached[10762] "), "{s}");
+    assert!(s.contains(" +108.8MiB/m "), "{s}");
 }

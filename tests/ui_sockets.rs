@@ -1,14 +1,15 @@
 //! The Sockets pane rendered into a test terminal: ten PHP workers holding 1,000 connections to
 //! memcached, 300 TIME_WAIT, nginx and php-fpm listening, then a second reading a second later.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 
-use headroom::app::AppState;
-use headroom::app::action::{Action, SocketsAction, apply};
+use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use headroom::app::action::{Action, SocketsAction, Spot, apply};
 use headroom::app::sockets::{Focus, GroupBy, PeerColumn};
 use headroom::app::state::Tab;
+use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::model::Snapshot;
 use headroom::model::tcp::TcpState;
@@ -137,7 +138,7 @@ fn sort_group_and_focus_keys_change_the_tables() {
         .listeners
         .len()
         - 1;
-    assert_eq!(state.sockets.listener_selected, last);
+    assert_eq!(state.sockets.listener_selected(), last);
     let fpm = state
         .snapshot
         .as_ref()
@@ -150,7 +151,13 @@ fn sort_group_and_focus_keys_change_the_tables() {
         .iter()
         .position(|l| l.local.port() == 9000)
         .unwrap();
-    state.sockets.listener_selected = fpm;
+    apply(
+        &mut state,
+        Action::Click(Spot {
+            table: Focus::Listeners as u8,
+            row: Some(fpm),
+        }),
+    );
     let s = screen(&draw(&state, 160, 50));
     assert!(s.contains("owners of 127.0.0.1:9000"), "{s}");
     assert!(s.contains("php-fpm"), "{s}");
@@ -165,4 +172,65 @@ fn help_lists_the_sockets_keys() {
     assert!(s.contains("Sockets pane"), "{s}");
     assert!(s.contains("group peers by ip:port, ip, port"), "{s}");
     insta::assert_snapshot!(t.backend());
+}
+
+fn mouse(state: &mut AppState, kind: MouseEventKind, x: u16, y: u16) {
+    handle(
+        state,
+        AppEvent::Term(Event::Mouse(MouseEvent {
+            kind,
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })),
+    );
+}
+
+/// Where `needle` is drawn on a screen of `w` × `h`.
+fn find(state: &AppState, w: u16, h: u16, needle: &str) -> (u16, u16) {
+    let s = screen(&draw(state, w, h));
+    s.lines()
+        .enumerate()
+        .find_map(|(y, l)| {
+            l.find(needle)
+                .map(|i| (l[..i].chars().count() as u16, y as u16))
+        })
+        .unwrap_or_else(|| panic!("{needle:?} not shown:\n{s}"))
+}
+
+#[test]
+fn the_mouse_selects_rows_scrolls_and_switches_tabs() {
+    let mut state = busy_host();
+    handle(&mut state, AppEvent::Term(Event::Resize(120, 40)));
+    let left = MouseEventKind::Down(MouseButton::Left);
+    // A click on a listener focuses the listeners and selects it; the owners follow.
+    let (x, y) = find(&state, 120, 40, "127.0.0.1:9000    ");
+    let (lx, ly) = find(&state, 120, 40, "127.0.0.1:9000 php-fpm");
+    assert!(ly > y, "the listener is below the peer of the same address");
+    mouse(&mut state, left, lx, ly);
+    assert_eq!(state.sockets.focus, Focus::Listeners);
+    let s = screen(&draw(&state, 120, 40));
+    assert!(s.contains("owners of 127.0.0.1:9000"), "{s}");
+    // A click on a peer row, then the wheel over the peers moves three rows at a time.
+    mouse(&mut state, left, x, y);
+    assert_eq!(state.sockets.focus, Focus::Peers);
+    assert_eq!(
+        state.sockets.rows[state.sockets.peer_selected()].label,
+        "127.0.0.1:9000"
+    );
+    mouse(&mut state, MouseEventKind::ScrollUp, x, y);
+    assert_eq!(state.sockets.peer_selected(), 0);
+    mouse(&mut state, MouseEventKind::ScrollDown, x, y);
+    assert_eq!(state.sockets.peer_selected(), 3);
+    // The header and the empty space below the rows select nothing.
+    mouse(&mut state, left, x, y - 3);
+    assert_eq!(state.sockets.peer_selected(), 3);
+    // A click on a tab shows its pane; with help open a click closes it.
+    let (tx, ty) = find(&state, 120, 40, "1 Limits");
+    mouse(&mut state, left, tx, ty);
+    assert_eq!(state.tab, Tab::Limits);
+    apply(&mut state, Action::ToggleHelp);
+    mouse(&mut state, left, tx + 25, ty);
+    assert!(!state.show_help);
+    assert_eq!(state.tab, Tab::Limits, "the click only closed help");
 }

@@ -1,8 +1,10 @@
-//! What a key asks for, and the one place that carries it out.
+//! What a key or the mouse asks for, and the one place that carries it out: global actions
+//! here, the rest by the pane on screen (see [`super::panes`]).
 
-use super::sockets::Focus;
-use super::state::{AppState, Tab};
+use super::state::AppState;
 use crate::scan::SortKey;
+
+pub use super::panes::Tab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -17,12 +19,69 @@ pub enum Action {
     Home,
     End,
     ToggleHelp,
-    /// Close an overlay, or nothing.
+    /// Close an overlay, or step back in the pane (cancel, cursor off).
     Back,
     TogglePause,
+    /// A mouse click in one of the pane's tables.
+    Click(Spot),
+    /// The mouse wheel over one of the pane's tables.
+    Wheel {
+        table: u8,
+        down: bool,
+    },
     Inodes(InodesAction),
     Graphs(GraphsAction),
     Sockets(SocketsAction),
+}
+
+/// Where the mouse is in a pane: which of its tables (numbered by the pane, from 0), and the
+/// row under it, when it is on one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spot {
+    pub table: u8,
+    pub row: Option<usize>,
+}
+
+/// How far an action moves a selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Up(usize),
+    Down(usize),
+    First,
+    Last,
+}
+
+/// Rows a page key moves.
+const PAGE: usize = 10;
+/// Rows one notch of the wheel moves, as in htop.
+const WHEEL: usize = 3;
+
+impl Step {
+    /// The move asked for by a selection key or the wheel.
+    pub fn of(action: Action) -> Option<Step> {
+        Some(match action {
+            Action::Up => Step::Up(1),
+            Action::Down => Step::Down(1),
+            Action::PageUp => Step::Up(PAGE),
+            Action::PageDown => Step::Down(PAGE),
+            Action::Home => Step::First,
+            Action::End => Step::Last,
+            Action::Wheel { down: false, .. } => Step::Up(WHEEL),
+            Action::Wheel { down: true, .. } => Step::Down(WHEEL),
+            _ => return None,
+        })
+    }
+
+    /// The new row from row `i` of `n`, within the rows.
+    pub fn apply(self, i: usize, n: usize) -> usize {
+        let last = n.saturating_sub(1);
+        match self {
+            Step::Up(k) => i.saturating_sub(k),
+            Step::Down(k) => i.saturating_add(k).min(last),
+            Step::First => 0,
+            Step::Last => last,
+        }
+    }
 }
 
 /// Keys of the Graphs pane.
@@ -69,11 +128,15 @@ pub enum InodesAction {
     Focus,
 }
 
-/// Rows a page key moves.
-const PAGE: usize = 10;
-
+/// Carries out an action. The help overlay takes every action while it is open: only quitting
+/// and closing it do anything then.
 pub fn apply(state: &mut AppState, action: Action) {
-    if state.show_help && !matches!(action, Action::Quit | Action::ToggleHelp | Action::Back) {
+    if state.show_help {
+        match action {
+            Action::Quit => state.quit = true,
+            Action::ToggleHelp | Action::Back | Action::Click(_) => state.show_help = false,
+            _ => {}
+        }
         return;
     }
     match action {
@@ -81,85 +144,41 @@ pub fn apply(state: &mut AppState, action: Action) {
         Action::NextTab => state.tab = state.tab.next(),
         Action::PrevTab => state.tab = state.tab.prev(),
         Action::Go(tab) => state.tab = tab,
-        Action::ToggleHelp => state.show_help = !state.show_help,
-        Action::Back => {
-            if state.show_help {
-                state.show_help = false;
-            } else if state.tab == Tab::Inodes {
-                state.inodes.back();
-            } else if state.tab == Tab::Graphs {
-                state.graphs.clear_cursor();
-            }
-        }
-        Action::Inodes(a) => inodes(state, a),
-        Action::Graphs(a) => graphs(state, a),
-        Action::Sockets(a) => sockets(state, a),
+        Action::ToggleHelp => state.show_help = true,
         Action::TogglePause => state.paused = !state.paused,
-        Action::Up => move_selection(state, |s, _| s.saturating_sub(1)),
-        Action::Down => move_selection(state, |s, _| s.saturating_add(1)),
-        Action::PageUp => move_selection(state, |s, _| s.saturating_sub(PAGE)),
-        Action::PageDown => move_selection(state, |s, _| s.saturating_add(PAGE)),
-        Action::Home => move_selection(state, |_, _| 0),
-        Action::End => move_selection(state, |_, n| n.saturating_sub(1)),
+        _ => (state.tab.pane().apply)(state, action),
     }
 }
 
-fn inodes(state: &mut AppState, action: InodesAction) {
-    let s = &mut state.inodes;
-    match action {
-        InodesAction::ScanSelected => s.scan_selected(),
-        InodesAction::Prompt => s.open_prompt(),
-        InodesAction::Rescan => s.rescan(),
-        InodesAction::Bytes => s.bytes_key(),
-        InodesAction::Sort(key) => s.set_sort(key),
-        InodesAction::Expand => s.expand(),
-        InodesAction::Collapse => s.collapse(),
-        InodesAction::Toggle => s.toggle(),
-        InodesAction::Focus => s.toggle_focus(),
-    }
-}
-
-fn graphs(state: &mut AppState, action: GraphsAction) {
+/// The Graphs pane's actions.
+pub fn graphs(state: &mut AppState, action: Action) {
     let g = &mut state.graphs;
     match action {
-        GraphsAction::CursorBack => g.cursor_back(),
-        GraphsAction::CursorForward => g.cursor_forward(),
-        GraphsAction::Live => g.clear_cursor(),
-        GraphsAction::ZoomIn => g.set_zoom(g.zoom.narrower()),
-        GraphsAction::ZoomOut => g.set_zoom(g.zoom.wider()),
+        Action::Graphs(GraphsAction::CursorBack) => g.cursor_back(),
+        Action::Graphs(GraphsAction::CursorForward) => g.cursor_forward(),
+        Action::Graphs(GraphsAction::Live) | Action::Back => g.clear_cursor(),
+        Action::Graphs(GraphsAction::ZoomIn) => g.set_zoom(g.zoom.narrower()),
+        Action::Graphs(GraphsAction::ZoomOut) => g.set_zoom(g.zoom.wider()),
+        _ => {}
     }
 }
 
-fn sockets(state: &mut AppState, action: SocketsAction) {
-    let s = &mut state.sockets;
-    match action {
-        SocketsAction::SortNext => s.next_sort(),
-        SocketsAction::SortReverse => s.descending = !s.descending,
-        SocketsAction::GroupNext => {
-            s.group = s.group.next();
-            s.peer_selected = 0;
-        }
-        SocketsAction::Focus => {
-            s.focus = match s.focus {
-                Focus::Peers => Focus::Listeners,
-                Focus::Listeners => Focus::Peers,
-            };
-        }
-    }
-    state.refresh_sockets();
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn move_selection(state: &mut AppState, f: impl Fn(usize, usize) -> usize) {
-    if state.tab == Tab::Sockets {
-        let n = state.sockets.focused_len();
-        let sel = state.sockets.selected_mut();
-        *sel = f(*sel, n);
-        state.sockets.clamp();
-    } else if state.tab == Tab::Inodes {
-        state.inodes.move_selection(f);
-    } else if state.tab == Tab::Limits {
-        let n = state.derived.limits.len();
-        state.limits.selected = f(state.limits.selected, n);
-        state.limits.clamp(n);
+    #[test]
+    fn steps_stay_within_the_rows() {
+        assert_eq!(Step::Down(10).apply(5, 8), 7);
+        assert_eq!(Step::Up(3).apply(1, 8), 0);
+        assert_eq!(Step::Last.apply(0, 0), 0);
+        assert_eq!(
+            Step::of(Action::Wheel {
+                table: 0,
+                down: true
+            }),
+            Some(Step::Down(3))
+        );
+        assert_eq!(Step::of(Action::Quit), None);
     }
 }

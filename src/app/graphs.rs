@@ -14,7 +14,7 @@ impl GraphsState {
     /// How far one cursor step moves at this zoom: 1 s, 10 s, 1 min.
     pub fn step_ms(&self) -> u64 {
         match self.zoom {
-            Zoom::Min5 => 1_000,
+            Zoom::Min1 | Zoom::Min5 => 1_000,
             Zoom::Min30 => 10_000,
             Zoom::Hour2 => 60_000,
         }
@@ -76,6 +76,15 @@ mod tests {
         assert_eq!(g.cursor_back_ms, Some(300_000));
         g.cursor_forward();
         assert_eq!(g.cursor_back_ms, Some(299_000));
+        g.set_zoom(g.zoom.narrower());
+        assert_eq!(g.zoom, Zoom::Min1);
+        assert_eq!(
+            g.cursor_back_ms,
+            Some(60_000),
+            "the one-minute window holds the cursor"
+        );
+        assert_eq!(g.zoom.narrower(), Zoom::Min1);
+        assert_eq!(g.zoom.wider(), Zoom::Min5);
         g.clear_cursor();
         assert_eq!(g.cursor_back_ms, None);
     }

@@ -2,17 +2,20 @@
 //! result tree (expanded directories, selection, sort), and the rescan diff.
 //!
 //! The scan itself runs in its own thread ([`crate::scan::spawn`]); this state only asks for one
-//! (`pending`, taken by the event loop) and takes in the [`ScanEvent`]s it sends.
+//! (`pending`, taken by the event loop) and takes in the [`crate::scan::ScanEvent`]s it sends.
 
-use std::collections::HashSet;
+mod prompt;
+mod scanning;
+mod tree;
+
 use std::path::PathBuf;
-use std::sync::Arc;
 
+use super::action::{Action, InodesAction, Step};
+use crate::limits::fs::Space;
 use crate::model::Mount;
-use crate::scan::{
-    FsKind, ProgressSample, ScanDiff, ScanEvent, ScanHandle, ScanOptions, ScanResult, SortKey,
-    fstype,
-};
+use crate::scan::{FsKind, ProgressSample, ScanHandle, ScanOptions, ScanResult, SortKey, fstype};
+pub use prompt::PromptInput;
+pub use tree::{ScanView, TreeRow};
 
 /// One filesystem row, like `df -i` beside `df -h`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,16 +37,15 @@ impl FsRow {
         let kind = fstype::classify_name(&m.fstype);
         match &m.usage {
             Ok(u) => {
-                let inodes_used = u.inodes_total.saturating_sub(u.inodes_free);
-                let bytes_used = u.bytes_total.saturating_sub(u.bytes_free);
+                // The same figures as the limits table's fs rows.
+                let space = Space::of(u);
                 Self {
                     mountpoint: m.mountpoint.clone(),
                     fstype: m.fstype.clone(),
-                    inodes_used: (u.inodes_total > 0).then_some(inodes_used),
-                    inodes_total: (u.inodes_total > 0).then_some(u.inodes_total),
-                    bytes_used: Some(bytes_used),
-                    // As df: used against what the user could have (used + available).
-                    bytes_total: Some(bytes_used.saturating_add(u.bytes_avail)),
+                    inodes_used: space.inodes_used,
+                    inodes_total: space.inodes_total,
+                    bytes_used: Some(space.bytes_used),
+                    bytes_total: Some(space.bytes_total),
                     kind,
                     error: None,
                 }
@@ -85,13 +87,6 @@ pub enum Focus {
     Tree,
 }
 
-/// A visible row of the result tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TreeRow {
-    pub node: u32,
-    pub depth: u16,
-}
-
 /// What the scanner is doing.
 #[derive(Debug, Default)]
 pub enum ScanStatus {
@@ -104,62 +99,6 @@ pub enum ScanStatus {
     },
     /// The last scan ended without a result (the previous result, if any, stays shown).
     Failed { root: PathBuf, message: String },
-}
-
-/// A finished scan and how it is shown.
-#[derive(Debug)]
-pub struct ScanView {
-    pub result: Arc<ScanResult>,
-    /// Change since the previous scan of the same root.
-    pub diff: Option<ScanDiff>,
-    pub rows: Vec<TreeRow>,
-    pub selected: usize,
-    /// Expanded directories, by path (so they stay open across a rescan).
-    expanded: HashSet<PathBuf>,
-}
-
-impl ScanView {
-    pub fn selected_node(&self) -> Option<u32> {
-        self.rows.get(self.selected).map(|r| r.node)
-    }
-
-    pub fn is_expanded(&self, node: u32) -> bool {
-        self.expanded.contains(&self.result.path(node))
-    }
-
-    fn rebuild(&mut self, sort: SortKey) {
-        let keep = self.selected_node().map(|n| self.result.path(n));
-        let tree = &self.result.tree;
-        self.rows.clear();
-        if tree.is_empty() {
-            self.selected = 0;
-            return;
-        }
-        // Depth first, children in sort order.
-        let mut stack = vec![TreeRow { node: 0, depth: 0 }];
-        while let Some(row) = stack.pop() {
-            self.rows.push(row);
-            if self.expanded.contains(&self.result.path(row.node)) {
-                let children = tree.sorted_children(row.node, sort);
-                for &c in children.iter().rev() {
-                    stack.push(TreeRow {
-                        node: c,
-                        depth: row.depth.saturating_add(1),
-                    });
-                }
-            }
-        }
-        if let Some(path) = keep {
-            if let Some(i) = self
-                .rows
-                .iter()
-                .position(|r| self.result.path(r.node) == path)
-            {
-                self.selected = i;
-            }
-        }
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-    }
 }
 
 /// State of the Inodes pane.
@@ -216,59 +155,6 @@ impl InodesState {
         matches!(self.status, ScanStatus::Running { .. })
     }
 
-    /// Asks for a scan of `root` (ignored while one runs).
-    pub fn request_scan(&mut self, root: PathBuf) {
-        if self.is_running() {
-            return;
-        }
-        let options = ScanOptions::new(root.clone()).with_bytes(self.bytes);
-        self.status = ScanStatus::Running {
-            root,
-            bytes: self.bytes,
-            progress: ProgressSample::default(),
-        };
-        self.pending = Some(options);
-    }
-
-    /// Scans the selected filesystem.
-    pub fn scan_selected(&mut self) {
-        if let Some(fs) = self.filesystems.get(self.fs_selected) {
-            let root = PathBuf::from(&fs.mountpoint);
-            self.request_scan(root);
-        }
-    }
-
-    /// Scans the last root again.
-    pub fn rescan(&mut self) {
-        let root = match (&self.view, &self.status) {
-            (_, ScanStatus::Failed { root, .. }) => Some(root.clone()),
-            (Some(v), _) => Some(v.result.root.clone()),
-            _ => None,
-        };
-        match root {
-            Some(r) => self.request_scan(r),
-            None => self.scan_selected(),
-        }
-    }
-
-    /// `b`: sort by bytes when the result has them, else scan the shown root again with bytes.
-    pub fn bytes_key(&mut self) {
-        let has_bytes = self.view.as_ref().is_some_and(|v| v.result.bytes);
-        if has_bytes {
-            self.set_sort(SortKey::Bytes);
-        } else {
-            self.bytes = true;
-            self.sort = SortKey::Bytes;
-            match &self.view {
-                Some(v) => {
-                    let root = v.result.root.clone();
-                    self.request_scan(root);
-                }
-                None => self.rescan(),
-            }
-        }
-    }
-
     pub fn set_sort(&mut self, sort: SortKey) {
         let has_bytes = self.view.as_ref().is_some_and(|v| v.result.bytes);
         self.sort = if sort == SortKey::Bytes && !has_bytes {
@@ -282,106 +168,13 @@ impl InodesState {
         }
     }
 
-    /// The scan the event loop should start, once.
-    pub fn take_pending(&mut self) -> Option<ScanOptions> {
-        self.pending.take()
-    }
-
-    /// The running scan's handle, kept so Esc can cancel it.
-    pub fn started(&mut self, handle: ScanHandle) {
-        self.handle = Some(handle);
-    }
-
-    /// Starting the scan thread failed.
-    pub fn start_failed(&mut self, root: PathBuf, message: String) {
-        self.handle = None;
-        self.status = ScanStatus::Failed { root, message };
-    }
-
-    /// Esc: closes the prompt, or cancels a running scan. True when it did something.
-    pub fn back(&mut self) -> bool {
-        if self.prompt.take().is_some() {
-            return true;
-        }
-        if self.is_running() {
-            match &self.handle {
-                // It ends soon and reports itself cancelled.
-                Some(h) => h.cancel(),
-                // Asked for but not started yet: simply dropped.
-                None => {
-                    self.pending = None;
-                    self.status = ScanStatus::Idle;
-                }
-            }
-            return true;
-        }
-        false
-    }
-
-    /// Takes in a progress sample or the outcome of the running scan.
-    pub fn on_scan_event(&mut self, event: ScanEvent) {
-        match event {
-            ScanEvent::Progress(p) => {
-                if let ScanStatus::Running { progress, .. } = &mut self.status {
-                    *progress = p;
-                }
-            }
-            ScanEvent::Done(outcome) => {
-                self.handle = None;
-                let root = match std::mem::take(&mut self.status) {
-                    ScanStatus::Running { root, .. } | ScanStatus::Failed { root, .. } => root,
-                    ScanStatus::Idle => PathBuf::new(),
-                };
-                match outcome {
-                    Ok(result) => self.show(*result),
-                    Err(e) => {
-                        self.status = ScanStatus::Failed {
-                            root,
-                            message: e.to_string(),
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// Shows a finished scan: diffed against the previous one of the same root, expanded
     /// along its heaviest path, the deepest directory of that path selected.
     pub fn show(&mut self, result: ScanResult) {
-        let result = Arc::new(result);
-        let (diff, expanded, selected) = match self.view.take() {
-            Some(prev) if prev.result.root == result.root => {
-                let sel = prev.selected_node().map(|n| prev.result.path(n));
-                (crate::scan::diff(&prev.result, &result), prev.expanded, sel)
-            }
-            _ => (None, HashSet::new(), None),
-        };
         if self.sort == SortKey::Bytes && !result.bytes {
             self.sort = SortKey::Entries;
         }
-        let first = expanded.is_empty();
-        let mut view = ScanView {
-            result,
-            diff,
-            rows: Vec::new(),
-            selected: 0,
-            expanded,
-        };
-        let mut select = selected;
-        if first {
-            select = Some(expand_heaviest(&mut view, self.sort));
-        }
-        view.rebuild(self.sort);
-        if let Some(path) = select {
-            if let Some(i) = view
-                .rows
-                .iter()
-                .position(|r| view.result.path(r.node) == path)
-            {
-                view.selected = i;
-            }
-        }
-        self.view = Some(view);
+        self.view = Some(ScanView::new(result, self.view.take(), self.sort));
         self.focus = Focus::Tree;
     }
 
@@ -409,37 +202,16 @@ impl InodesState {
     /// Right arrow: opens the selected directory, or steps into its first child when open.
     pub fn expand(&mut self) {
         let sort = self.sort;
-        let Some(v) = self.tree_view() else { return };
-        let Some(node) = v.selected_node() else {
-            return;
-        };
-        if v.result.tree.children(node).is_empty() {
-            return;
-        }
-        let path = v.result.path(node);
-        if v.expanded.contains(&path) {
-            v.selected = (v.selected + 1).min(v.rows.len().saturating_sub(1));
-        } else {
-            v.expanded.insert(path);
-            v.rebuild(sort);
+        if let Some(v) = self.tree_view() {
+            v.expand(sort);
         }
     }
 
     /// Left arrow: closes the selected directory, or goes up to its parent when closed.
     pub fn collapse(&mut self) {
         let sort = self.sort;
-        let Some(v) = self.tree_view() else { return };
-        let Some(node) = v.selected_node() else {
-            return;
-        };
-        let path = v.result.path(node);
-        if v.expanded.remove(&path) {
-            v.rebuild(sort);
-        } else if node != 0 {
-            let parent = v.result.tree.get(node).map_or(0, |n| n.parent);
-            if let Some(i) = v.rows.iter().position(|r| r.node == parent) {
-                v.selected = i;
-            }
+        if let Some(v) = self.tree_view() {
+            v.collapse(sort);
         }
     }
 
@@ -468,73 +240,59 @@ impl InodesState {
         self.view.as_mut()
     }
 
-    /// Opens the prompt for a path, starting from the selected filesystem.
-    pub fn open_prompt(&mut self) {
-        let start = self
-            .filesystems
-            .get(self.fs_selected)
-            .map(|f| {
-                let mut s = f.mountpoint.clone();
-                if !s.ends_with('/') {
-                    s.push('/');
-                }
-                s
-            })
-            .unwrap_or_else(|| "/".into());
-        self.prompt = Some(start);
-    }
-
-    /// A key typed at the prompt: text, Backspace, Enter (scan) or Esc (close).
-    pub fn prompt_input(&mut self, input: PromptInput) {
-        let Some(text) = &mut self.prompt else { return };
-        match input {
-            PromptInput::Char(c) => text.push(c),
-            PromptInput::Backspace => {
-                text.pop();
+    /// The pane's keys and mouse.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Inodes(a) => self.inodes_key(a),
+            Action::Back => {
+                self.back();
             }
-            PromptInput::Submit => {
-                let path = PathBuf::from(text.trim());
-                self.prompt = None;
-                if !path.as_os_str().is_empty() {
-                    self.request_scan(path);
+            Action::Click(spot) => {
+                if self.focus_table(spot.table) {
+                    if let Some(row) = spot.row {
+                        self.move_selection(|_, _| row);
+                    }
                 }
             }
-            PromptInput::Cancel => self.prompt = None,
+            Action::Wheel { table, .. } => {
+                if let (true, Some(step)) = (self.focus_table(table), Step::of(action)) {
+                    self.move_selection(|i, n| step.apply(i, n));
+                }
+            }
+            _ => {
+                if let Some(step) = Step::of(action) {
+                    self.move_selection(|i, n| step.apply(i, n));
+                }
+            }
         }
+    }
+
+    fn inodes_key(&mut self, action: InodesAction) {
+        match action {
+            InodesAction::ScanSelected => self.scan_selected(),
+            InodesAction::Prompt => self.open_prompt(),
+            InodesAction::Rescan => self.rescan(),
+            InodesAction::Bytes => self.bytes_key(),
+            InodesAction::Sort(key) => self.set_sort(key),
+            InodesAction::Expand => self.expand(),
+            InodesAction::Collapse => self.collapse(),
+            InodesAction::Toggle => self.toggle(),
+            InodesAction::Focus => self.toggle_focus(),
+        }
+    }
+
+    /// Puts the arrows in table 0 (filesystems) or 1 (the tree, when there is one); false
+    /// when there is no such table.
+    fn focus_table(&mut self, table: u8) -> bool {
+        match table {
+            FILESYSTEMS => self.focus = Focus::Filesystems,
+            TREE if self.view.is_some() => self.focus = Focus::Tree,
+            _ => return false,
+        }
+        true
     }
 }
 
-/// Keys the prompt understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptInput {
-    Char(char),
-    Backspace,
-    Submit,
-    Cancel,
-}
-
-/// Opens the root and, while one child holds at least half of its parent's entries (and has
-/// subdirectories), that child too; returns the path of the last directory opened.
-fn expand_heaviest(view: &mut ScanView, sort: SortKey) -> PathBuf {
-    let tree = &view.result.tree;
-    let key = if sort == SortKey::Name {
-        SortKey::Entries
-    } else {
-        sort
-    };
-    let mut node = 0u32;
-    loop {
-        view.expanded.insert(view.result.path(node));
-        let Some(&heaviest) = tree.sorted_children(node, key).first() else {
-            break;
-        };
-        let (Some(p), Some(c)) = (tree.get(node), tree.get(heaviest)) else {
-            break;
-        };
-        if c.entries * 2 < p.entries || tree.children(heaviest).is_empty() {
-            break;
-        }
-        node = heaviest;
-    }
-    view.result.path(node)
-}
+/// The pane's tables, numbered as the mouse reports them.
+pub const FILESYSTEMS: u8 = 0;
+pub const TREE: u8 = 1;

@@ -1,20 +1,24 @@
-//! Keys as data: the same table drives key handling, the footer and the help overlay.
+//! Keys as data: the same tables drive key handling, the footer and the help overlay. The
+//! number keys come from the pane registry: key `n` shows the `n`th pane.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, GraphsAction, InodesAction, SocketsAction};
-use super::state::Tab;
+use super::panes::Tab;
 use crate::scan::SortKey;
 
-/// One binding: the keys, what they do, and how help shows them.
+/// One binding: the keys, what they do, how help shows them, and how the footer does (if it
+/// does).
 pub struct Binding {
     pub keys: &'static [KeyCode],
     pub action: Action,
     pub label: &'static str,
     pub help: &'static str,
+    /// The key and one word for the footer.
+    pub footer: Option<(&'static str, &'static str)>,
 }
 
-const fn b(
+pub const fn b(
     keys: &'static [KeyCode],
     action: Action,
     label: &'static str,
@@ -25,23 +29,40 @@ const fn b(
         action,
         label,
         help,
+        footer: None,
+    }
+}
+
+impl Binding {
+    /// The same binding, shown in the footer as `key what`.
+    pub const fn footer(mut self, key: &'static str, what: &'static str) -> Binding {
+        self.footer = Some((key, what));
+        self
     }
 }
 
 pub const BINDINGS: &[Binding] = &[
-    b(&[KeyCode::Char('q')], Action::Quit, "q", "quit"),
+    b(
+        &[KeyCode::Char('q'), KeyCode::F(10)],
+        Action::Quit,
+        "q/F10",
+        "quit",
+    )
+    .footer("q", "quit"),
     b(
         &[KeyCode::Char('?'), KeyCode::F(1)],
         Action::ToggleHelp,
-        "?",
+        "?/F1",
         "help: this list of keys",
-    ),
+    )
+    .footer("?", "help"),
     b(
         &[KeyCode::Tab, KeyCode::Right],
         Action::NextTab,
         "Tab",
         "next pane",
-    ),
+    )
+    .footer("Tab", "pane"),
     b(
         &[KeyCode::BackTab, KeyCode::Left],
         Action::PrevTab,
@@ -49,35 +70,12 @@ pub const BINDINGS: &[Binding] = &[
         "previous pane",
     ),
     b(
-        &[KeyCode::Char('1')],
-        Action::Go(Tab::Limits),
-        "1",
-        "Limits pane",
-    ),
-    b(
-        &[KeyCode::Char('2')],
-        Action::Go(Tab::Inodes),
-        "2",
-        "Inodes pane",
-    ),
-    b(
-        &[KeyCode::Char('3')],
-        Action::Go(Tab::Sockets),
-        "3",
-        "Sockets pane",
-    ),
-    b(
-        &[KeyCode::Char('4')],
-        Action::Go(Tab::Graphs),
-        "4",
-        "Graphs pane",
-    ),
-    b(
         &[KeyCode::Up, KeyCode::Char('k')],
         Action::Up,
         "↑/k",
         "select the row above",
-    ),
+    )
+    .footer("↑↓", "select"),
     b(
         &[KeyCode::Down, KeyCode::Char('j')],
         Action::Down,
@@ -108,8 +106,14 @@ pub const BINDINGS: &[Binding] = &[
         Action::TogglePause,
         "p",
         "pause/resume updates",
+    )
+    .footer("p", "pause"),
+    b(
+        &[KeyCode::Esc],
+        Action::Back,
+        "Esc",
+        "close help, cancel, back",
     ),
-    b(&[KeyCode::Esc], Action::Back, "Esc", "close this overlay"),
 ];
 
 /// Keys of the Inodes pane, looked up before the global ones there.
@@ -119,31 +123,36 @@ pub const INODES_BINDINGS: &[Binding] = &[
         Action::Inodes(InodesAction::ScanSelected),
         "s",
         "scan the selected filesystem",
-    ),
+    )
+    .footer("s", "scan fs"),
     b(
         &[KeyCode::Char('/')],
         Action::Inodes(InodesAction::Prompt),
         "/",
         "scan a path (type it, Enter)",
-    ),
+    )
+    .footer("/", "scan path"),
     b(
         &[KeyCode::Char('r')],
         Action::Inodes(InodesAction::Rescan),
         "r",
         "rescan: change, rate per min",
-    ),
+    )
+    .footer("r", "rescan"),
     b(
         &[KeyCode::Char('b')],
         Action::Inodes(InodesAction::Bytes),
         "b",
         "sort by bytes (rescans)",
-    ),
+    )
+    .footer("b", "bytes"),
     b(
         &[KeyCode::Char('c')],
         Action::Inodes(InodesAction::Sort(SortKey::Entries)),
         "c",
         "sort by entry count",
-    ),
+    )
+    .footer("c/n", "sort"),
     b(
         &[KeyCode::Char('n')],
         Action::Inodes(InodesAction::Sort(SortKey::Name)),
@@ -155,7 +164,8 @@ pub const INODES_BINDINGS: &[Binding] = &[
         Action::Inodes(InodesAction::Expand),
         "→/l",
         "open directory, then step in",
-    ),
+    )
+    .footer("←→", "tree"),
     b(
         &[KeyCode::Left, KeyCode::Char('h')],
         Action::Inodes(InodesAction::Collapse),
@@ -173,7 +183,8 @@ pub const INODES_BINDINGS: &[Binding] = &[
         Action::Inodes(InodesAction::Focus),
         "f",
         "arrows: filesystems / tree",
-    ),
+    )
+    .footer("f", "focus"),
 ];
 
 /// Keys of the Graphs pane, looked up before the global ones there.
@@ -183,7 +194,8 @@ pub const GRAPHS_BINDINGS: &[Binding] = &[
         Action::Graphs(GraphsAction::CursorBack),
         "←/h",
         "time cursor back (1s/10s/1m)",
-    ),
+    )
+    .footer("←→", "cursor"),
     b(
         &[KeyCode::Right, KeyCode::Char('l')],
         Action::Graphs(GraphsAction::CursorForward),
@@ -191,23 +203,25 @@ pub const GRAPHS_BINDINGS: &[Binding] = &[
         "time cursor forward",
     ),
     b(
-        &[KeyCode::End, KeyCode::Char('G'), KeyCode::Esc],
-        Action::Graphs(GraphsAction::Live),
-        "End/Esc",
-        "cursor off: newest values",
-    ),
-    b(
         &[KeyCode::Char('+'), KeyCode::Char('=')],
         Action::Graphs(GraphsAction::ZoomIn),
         "+",
-        "zoom in: 2h → 30m → 5m",
-    ),
+        "zoom in: 2h → 30m → 5m → 1m",
+    )
+    .footer("+-", "zoom"),
     b(
         &[KeyCode::Char('-')],
         Action::Graphs(GraphsAction::ZoomOut),
         "-",
-        "zoom out: 5m → 30m → 2h",
+        "zoom out: 1m → 5m → 30m → 2h",
     ),
+    b(
+        &[KeyCode::End, KeyCode::Char('G'), KeyCode::Esc],
+        Action::Graphs(GraphsAction::Live),
+        "End/Esc",
+        "cursor off: newest values",
+    )
+    .footer("Esc", "live"),
 ];
 
 /// Keys of the Sockets pane.
@@ -217,7 +231,8 @@ pub const SOCKETS_BINDINGS: &[Binding] = &[
         Action::Sockets(SocketsAction::SortNext),
         "s",
         "sort peers by the next column",
-    ),
+    )
+    .footer("s/r", "sort"),
     b(
         &[KeyCode::Char('r')],
         Action::Sockets(SocketsAction::SortReverse),
@@ -229,21 +244,24 @@ pub const SOCKETS_BINDINGS: &[Binding] = &[
         Action::Sockets(SocketsAction::GroupNext),
         "b",
         "group peers by ip:port, ip, port",
-    ),
+    )
+    .footer("b", "group"),
     b(
         &[KeyCode::Char('f')],
         Action::Sockets(SocketsAction::Focus),
         "f",
         "arrows: peers / listeners",
-    ),
+    )
+    .footer("f", "focus"),
 ];
 
 /// The action for a key press in a pane: the pane's own keys first, then the global ones.
-pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
+/// While help is open only the global keys count, so Esc closes it on every pane.
+pub fn action_in(key: KeyEvent, tab: Tab, help: bool) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    let pane = pane_bindings(tab);
+    let pane = if help { &[] } else { tab.pane().keys };
     pane.iter()
         .find(|bd| {
             bd.keys.contains(&key.code) && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
@@ -252,23 +270,18 @@ pub fn action_in(key: KeyEvent, tab: Tab) -> Option<Action> {
         .or_else(|| action_for(key))
 }
 
-/// The keys of one pane, beside the global ones.
-pub fn pane_bindings(tab: Tab) -> &'static [Binding] {
-    match tab {
-        Tab::Inodes => INODES_BINDINGS,
-        Tab::Sockets => SOCKETS_BINDINGS,
-        Tab::Graphs => GRAPHS_BINDINGS,
-        Tab::Limits => &[],
-    }
-}
-
-/// The action for a key press, if any. Ctrl-C always quits.
+/// The action for a key press, if any: the global keys, and `1`–`9` for the panes in tab
+/// order. Ctrl-C always quits.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
+    }
+    if let KeyCode::Char(c @ '1'..='9') = key.code {
+        let n = c.to_digit(10).unwrap_or(0) as usize;
+        return Tab::at(n.saturating_sub(1)).map(Action::Go);
     }
     BINDINGS
         .iter()
@@ -301,23 +314,23 @@ mod tests {
     fn inodes_pane_keys_come_first_there() {
         let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
         assert_eq!(
-            action_in(right, Tab::Inodes),
+            action_in(right, Tab::Inodes, false),
             Some(Action::Inodes(InodesAction::Expand))
         );
-        assert_eq!(action_in(right, Tab::Limits), Some(Action::NextTab));
+        assert_eq!(action_in(right, Tab::Limits, false), Some(Action::NextTab));
         let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(action_in(q, Tab::Inodes), Some(Action::Quit));
+        assert_eq!(action_in(q, Tab::Inodes, false), Some(Action::Quit));
         let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
         assert_eq!(action_for(key('3')), Some(Action::Go(Tab::Sockets)));
         assert_eq!(
-            action_in(key('s'), Tab::Sockets),
+            action_in(key('s'), Tab::Sockets, false),
             Some(Action::Sockets(SocketsAction::SortNext))
         );
         assert_eq!(
-            action_in(key('b'), Tab::Sockets),
+            action_in(key('b'), Tab::Sockets, false),
             Some(Action::Sockets(SocketsAction::GroupNext))
         );
-        assert_eq!(action_in(key('b'), Tab::Limits), None);
+        assert_eq!(action_in(key('b'), Tab::Limits, false), None);
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
             Some(Action::Go(Tab::Inodes))
@@ -333,19 +346,19 @@ mod tests {
     fn graphs_pane_keys_move_the_cursor_and_zoom() {
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
         assert_eq!(
-            action_in(key(KeyCode::Left), Tab::Graphs),
+            action_in(key(KeyCode::Left), Tab::Graphs, false),
             Some(Action::Graphs(GraphsAction::CursorBack))
         );
         assert_eq!(
-            action_in(key(KeyCode::Left), Tab::Limits),
+            action_in(key(KeyCode::Left), Tab::Limits, false),
             Some(Action::PrevTab)
         );
         assert_eq!(
-            action_in(key(KeyCode::Char('-')), Tab::Graphs),
+            action_in(key(KeyCode::Char('-')), Tab::Graphs, false),
             Some(Action::Graphs(GraphsAction::ZoomOut))
         );
         assert_eq!(
-            action_in(key(KeyCode::Esc), Tab::Graphs),
+            action_in(key(KeyCode::Esc), Tab::Graphs, false),
             Some(Action::Graphs(GraphsAction::Live))
         );
         assert_eq!(press(KeyCode::Char('4')), Some(Action::Go(Tab::Graphs)));
@@ -354,6 +367,17 @@ mod tests {
             assert!(!seen.contains(k), "{k:?} bound twice in the Graphs pane");
             seen.push(*k);
         }
+    }
+
+    #[test]
+    fn f10_quits_and_esc_closes_help_on_every_pane() {
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(press(KeyCode::F(10)), Some(Action::Quit));
+        assert_eq!(press(KeyCode::F(1)), Some(Action::ToggleHelp));
+        for tab in Tab::all() {
+            assert_eq!(action_in(key(KeyCode::Esc), tab, true), Some(Action::Back));
+        }
+        assert_eq!(press(KeyCode::Char('9')), None, "no ninth pane");
     }
 
     #[test]

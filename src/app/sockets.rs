@@ -5,15 +5,28 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
+use super::action::{Action, SocketsAction, Step};
+use super::selection::Selection;
 use crate::collect::tcp::services::service_name;
 use crate::derive::tcp::TcpView;
 use crate::model::tcp::{Peer, SocketOwner, StateCounts, TcpState, TcpTable};
 
+/// The pane's tables that take a selection, numbered as the mouse reports them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Focus {
     #[default]
-    Peers,
-    Listeners,
+    Peers = 0,
+    Listeners = 1,
+}
+
+impl Focus {
+    pub fn of_table(table: u8) -> Option<Focus> {
+        match table {
+            0 => Some(Focus::Peers),
+            1 => Some(Focus::Listeners),
+            _ => None,
+        }
+    }
 }
 
 /// How peer rows are keyed.
@@ -131,11 +144,14 @@ pub struct SocketsState {
     pub group: GroupBy,
     pub sort: PeerColumn,
     pub descending: bool,
-    pub peer_selected: usize,
-    pub listener_selected: usize,
+    /// The selected peer row, by its label (address, ip or port).
+    peer: Selection<String>,
+    /// The selected listener, by its local address.
+    listener: Selection<SocketAddr>,
     /// The peer table as shown, rebuilt by [`SocketsState::refresh`].
     pub rows: Vec<PeerRow>,
-    listeners: usize,
+    /// The listeners' addresses, in the order shown.
+    listeners: Vec<SocketAddr>,
 }
 
 impl SocketsState {
@@ -146,7 +162,7 @@ impl SocketsState {
         }
     }
 
-    /// Rebuilds the rows from the newest dump and clamps the cursors.
+    /// Rebuilds the rows from the newest dump; the selections stay on their rows.
     pub fn refresh(&mut self, table: Option<&TcpTable>, view: &TcpView) {
         self.rows = table.map_or_else(Vec::new, |t| {
             peer_rows(
@@ -157,33 +173,84 @@ impl SocketsState {
                 self.descending,
             )
         });
-        self.listeners = table.map_or(0, |t| t.listeners.len());
-        self.clamp();
+        self.listeners =
+            table.map_or_else(Vec::new, |t| t.listeners.iter().map(|l| l.local).collect());
+        self.peer.follow(self.rows.iter().map(|r| r.label.clone()));
+        self.listener.follow(self.listeners.iter().copied());
     }
 
-    pub fn clamp(&mut self) {
-        self.peer_selected = self.peer_selected.min(self.rows.len().saturating_sub(1));
-        self.listener_selected = self.listener_selected.min(self.listeners.saturating_sub(1));
+    pub fn peer_selected(&self) -> usize {
+        self.peer.index()
+    }
+
+    pub fn listener_selected(&self) -> usize {
+        self.listener.index()
     }
 
     /// Rows in the focused table.
     pub fn focused_len(&self) -> usize {
         match self.focus {
             Focus::Peers => self.rows.len(),
-            Focus::Listeners => self.listeners,
-        }
-    }
-
-    pub fn selected_mut(&mut self) -> &mut usize {
-        match self.focus {
-            Focus::Peers => &mut self.peer_selected,
-            Focus::Listeners => &mut self.listener_selected,
+            Focus::Listeners => self.listeners.len(),
         }
     }
 
     pub fn next_sort(&mut self) {
         self.sort = self.sort.next();
         self.descending = self.sort.natural_descending();
+    }
+
+    /// Keys and mouse; the caller refreshes the rows afterwards (a new sort or grouping).
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Sockets(a) => self.sockets_key(a),
+            Action::Click(spot) => {
+                if let Some(focus) = Focus::of_table(spot.table) {
+                    self.focus = focus;
+                    if let Some(row) = spot.row {
+                        self.move_focused(|_, _| row);
+                    }
+                }
+            }
+            Action::Wheel { table, .. } => {
+                if let (Some(focus), Some(step)) = (Focus::of_table(table), Step::of(action)) {
+                    self.focus = focus;
+                    self.move_focused(|i, n| step.apply(i, n));
+                }
+            }
+            _ => {
+                if let Some(step) = Step::of(action) {
+                    self.move_focused(|i, n| step.apply(i, n));
+                }
+            }
+        }
+    }
+
+    fn sockets_key(&mut self, action: SocketsAction) {
+        match action {
+            SocketsAction::SortNext => self.next_sort(),
+            SocketsAction::SortReverse => self.descending = !self.descending,
+            SocketsAction::GroupNext => {
+                self.group = self.group.next();
+                // The labels change with the grouping: start from the top.
+                self.peer = Selection::default();
+            }
+            SocketsAction::Focus => {
+                self.focus = match self.focus {
+                    Focus::Peers => Focus::Listeners,
+                    Focus::Listeners => Focus::Peers,
+                };
+            }
+        }
+    }
+
+    fn move_focused(&mut self, f: impl Fn(usize, usize) -> usize) {
+        match self.focus {
+            Focus::Peers => self
+                .peer
+                .move_by(f, self.rows.iter().map(|r| r.label.clone())),
+            Focus::Listeners => self.listener.move_by(f, self.listeners.iter().copied()),
+        }
     }
 }
 
@@ -357,10 +424,47 @@ mod tests {
     #[test]
     fn selection_is_clamped_to_the_rows() {
         let mut s = SocketsState::new();
-        s.peer_selected = 99;
-        s.listener_selected = 5;
+        s.apply(Action::End);
         s.refresh(None, &TcpView::default());
-        assert_eq!((s.peer_selected, s.listener_selected), (0, 0));
+        assert_eq!((s.peer_selected(), s.listener_selected()), (0, 0));
         assert_eq!(s.focused_len(), 0);
+    }
+
+    #[test]
+    fn the_selected_peer_stays_selected_when_the_order_changes() {
+        let table = TcpTable {
+            method: crate::model::tcp::TcpMethod::Procfs,
+            fallback: None,
+            time_ms: 0,
+            took_us: 0,
+            states: StateCounts::default(),
+            total: 0,
+            peers: peers(),
+            listeners: Vec::new(),
+            local_port_range: None,
+            owners: None,
+        };
+        let mut s = SocketsState::new();
+        s.refresh(Some(&table), &TcpView::default());
+        s.apply(Action::Down);
+        assert_eq!(s.rows[s.peer_selected()].label, "10.0.0.8:11211");
+        // The next reading: 10.0.0.8 is now the busiest and sorts first.
+        let mut later = table.clone();
+        later.peers[2].states.add(TcpState::Established, 500);
+        later.peers[2].total += 500;
+        s.refresh(Some(&later), &TcpView::default());
+        assert_eq!(s.peer_selected(), 0);
+        assert_eq!(s.rows[0].label, "10.0.0.8:11211");
+        // A click selects by row, and the wheel moves in the table under it.
+        s.apply(Action::Click(crate::app::action::Spot {
+            table: 0,
+            row: Some(3),
+        }));
+        assert_eq!(s.peer_selected(), 3);
+        s.apply(Action::Wheel {
+            table: 0,
+            down: false,
+        });
+        assert_eq!(s.peer_selected(), 0);
     }
 }

@@ -1,64 +1,18 @@
 //! The application's state: the newest data and the view state of each pane, kept apart.
 
+use ratatui::layout::Rect;
+
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
 use super::graphs::GraphsState;
 use super::inodes::InodesState;
+use super::limits::LimitsState;
+use super::panes::{PANES, Pane};
 use super::sockets::SocketsState;
 use crate::history::SeriesHistory;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Limits,
-    Inodes,
-    Sockets,
-    Graphs,
-}
-
-impl Tab {
-    pub const ALL: &[Tab] = &[Tab::Limits, Tab::Inodes, Tab::Sockets, Tab::Graphs];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Limits => "Limits",
-            Tab::Inodes => "Inodes",
-            Tab::Sockets => "Sockets",
-            Tab::Graphs => "Graphs",
-        }
-    }
-
-    fn index(self) -> usize {
-        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> Tab {
-        Self::ALL
-            .get((self.index() + 1) % Self::ALL.len())
-            .copied()
-            .unwrap_or(self)
-    }
-
-    pub fn prev(self) -> Tab {
-        let n = Self::ALL.len();
-        Self::ALL
-            .get((self.index() + n - 1) % n)
-            .copied()
-            .unwrap_or(self)
-    }
-}
-
-/// Selection in the limits table.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct LimitsState {
-    pub selected: usize,
-}
-
-impl LimitsState {
-    pub fn clamp(&mut self, rows: usize) {
-        self.selected = self.selected.min(rows.saturating_sub(1));
-    }
-}
+pub use super::panes::Tab;
 
 #[derive(Debug)]
 pub struct AppState {
@@ -73,6 +27,8 @@ pub struct AppState {
     pub live: bool,
     /// Where the data comes from ("/proc" or a captured tree), for the title bar.
     pub source: String,
+    /// The terminal's size as last reported, for the mouse; None until the first resize.
+    pub screen: Option<Rect>,
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
     pub limits: LimitsState,
@@ -97,7 +53,7 @@ impl AppState {
 
     pub fn new(source: String, interval_ms: u64) -> Self {
         Self {
-            tab: Tab::Limits,
+            tab: Tab::default(),
             show_help: false,
             paused: false,
             quit: false,
@@ -105,6 +61,7 @@ impl AppState {
             now_ms: 0,
             live: true,
             source,
+            screen: None,
             snapshot: None,
             derived: Derived::default(),
             limits: LimitsState::default(),
@@ -115,13 +72,23 @@ impl AppState {
         }
     }
 
-    /// Takes in a new snapshot: derive once, keep it, clamp selections. Paused, the view holds
-    /// still but history keeps counting so deltas stay right.
+    /// The pane on screen.
+    pub fn pane(&self) -> &'static Pane {
+        self.tab.pane()
+    }
+
+    /// No pane on screen shows per-socket data, so the full socket dump may run less often.
+    pub fn sockets_in_background(&self) -> bool {
+        !self.pane().sockets
+    }
+
     /// The Graphs pane's series, kept by the derive step.
     pub fn series(&self) -> &SeriesHistory {
         self.deriver.series()
     }
 
+    /// Takes in a new snapshot: derive once, keep it, bring every pane up to it. Paused, the
+    /// view holds still but history keeps counting so deltas stay right.
     pub fn ingest(&mut self, snap: Snapshot) {
         self.now_ms = self.now_ms.max(snap.time_ms);
         let derived = self.deriver.update(&snap);
@@ -129,12 +96,10 @@ impl AppState {
             return;
         }
         self.derived = derived;
-        if let Ok(mounts) = &snap.mounts {
-            self.inodes.set_mounts(mounts);
-        }
         self.snapshot = Some(snap);
-        self.limits.clamp(self.derived.limits.len());
-        self.refresh_sockets();
+        for pane in PANES {
+            (pane.refresh)(self);
+        }
     }
 
     /// Rebuilds the Sockets pane's rows after new data or a new grouping or sort.

@@ -55,7 +55,8 @@ pub fn global_dirty_limits(
         return None;
     }
     let free = meminfo.free_bytes / page_size;
-    let file = meminfo.active_file_bytes? / page_size + meminfo.inactive_file_bytes? / page_size;
+    let file = (meminfo.active_file_bytes? / page_size)
+        .saturating_add(meminfo.inactive_file_bytes? / page_size);
     let dirtyable = (free - free.min(reserve_pages))
         .saturating_add(file)
         .saturating_add(1);

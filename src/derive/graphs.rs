@@ -3,6 +3,8 @@
 //! IOPS, utilisation). These structs are also the `memory`, `cpu`, `disks`, `pressure` and `load`
 //! keys of `snapshot --json`.
 
+pub mod missing;
+
 use serde::{Deserialize, Serialize};
 
 use crate::collect::dirty::global_dirty_limits;
@@ -22,6 +24,9 @@ pub struct GraphsView {
     pub disks: Vec<DiskRate>,
     pub pressure: PressureView,
     pub load: LoadView,
+    /// Why a chart has nothing to draw, each missing source once.
+    #[serde(skip)]
+    pub missing: missing::Missing,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,6 +268,7 @@ pub fn view(snap: &Snapshot, prev_disks: Option<(&[DiskStat], u64)>) -> GraphsVi
         },
         pressure: pressure(&snap.pressure),
         load: load(&snap.load),
+        missing: missing::missing(snap),
     }
 }
 

@@ -6,9 +6,12 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
+use super::{LimitView, Severity};
+use crate::format::{count, size};
 use crate::history::{TcpHistory, TcpPoint};
+use crate::limits::net;
 use crate::model::tcp::TcpState;
-use crate::model::{Snapshot, counter};
+use crate::model::{Counters, Snapshot, counter};
 
 /// What the sockets pane shows beyond one dump.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,6 +24,121 @@ pub struct TcpView {
     /// TcpExt ListenOverflows and ListenDrops since the previous snapshot.
     pub listen_overflows: Option<u64>,
     pub listen_drops: Option<u64>,
+    /// tcp_mem, orphans and TIME_WAIT buckets against their limits, from the limit rows.
+    #[serde(skip)]
+    pub gauges: Vec<Gauge>,
+    /// Sockets in use by kind, from sockstat and sockstat6.
+    #[serde(skip)]
+    pub counts: SocketCounts,
+}
+
+/// A limit drawn as a gauge: its label with the numbers, how full it is and how bad that is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Gauge {
+    pub label: String,
+    /// None when the limit (or the use) is unknown: the label says so and no bar is drawn.
+    pub ratio: Option<f64>,
+    pub severity: Option<Severity>,
+}
+
+/// Sockets in use: all kinds, TCP in use and allocated, UDP, unix.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocketCounts {
+    pub sockets: Option<u64>,
+    /// TCP sockets in use and allocated (orphans and TIME_WAIT included in the latter).
+    pub tcp: Option<(u64, u64)>,
+    pub udp: u64,
+    pub unix: Option<u64>,
+    /// Ports in net.ipv4.ip_local_port_range.
+    pub ephemeral_ports: Option<u64>,
+}
+
+/// sockstat and sockstat6 in one table.
+pub fn sockstat(snap: &Snapshot) -> Counters {
+    let mut all = snap.net.sockstat.clone().unwrap_or_default();
+    if let Ok(six) = &snap.tcp.sockstat6 {
+        all.extend(six.clone());
+    }
+    all
+}
+
+/// The Sockets pane's gauges, read from the same rows the Limits pane shows.
+pub fn gauges(snap: &Snapshot, views: &[LimitView]) -> Vec<Gauge> {
+    let row = |id: &str| views.iter().find(|v| v.limit.id == id);
+    let ratio = |v: &LimitView| v.pct.map(|p| p / 100.0);
+    let mem = match row(net::TCP_MEM) {
+        Some(v) => tcp_mem_gauge(snap, v),
+        None => Gauge {
+            label: "tcp_mem unknown".into(),
+            ..Gauge::default()
+        },
+    };
+    let table = |id: &str, name: &str| match row(id) {
+        Some(v) if v.limit.max.is_some() => Gauge {
+            label: format!(
+                "{name} {}/{}",
+                count(v.limit.used.unwrap_or(0)),
+                count(v.limit.max.unwrap_or(0))
+            ),
+            ratio: ratio(v),
+            severity: v.severity,
+        },
+        _ => Gauge {
+            label: format!("{name} unknown"),
+            ..Gauge::default()
+        },
+    };
+    vec![
+        mem,
+        table(net::ORPHANS, "orphans"),
+        table(net::TIME_WAIT, "tw"),
+    ]
+}
+
+/// tcp_mem in pages and bytes, tagged once it passes the pressure point or the maximum.
+fn tcp_mem_gauge(snap: &Snapshot, v: &LimitView) -> Gauge {
+    let used = v.limit.used.unwrap_or(0);
+    let bytes = size(used.saturating_mul(v.limit.page_size));
+    let Some(max) = v.limit.max else {
+        return Gauge {
+            label: format!("tcp_mem {bytes} (limit unknown)"),
+            ratio: None,
+            severity: v.severity,
+        };
+    };
+    let pressure = snap.net.tcp_mem.as_ref().ok().map(|m| m[1]);
+    let tag = if used >= max {
+        "AT MAX "
+    } else if pressure.is_some_and(|p| used >= p) {
+        "PRESSURE "
+    } else {
+        ""
+    };
+    Gauge {
+        label: format!("tcp_mem {tag}{}/{} pages {bytes}", count(used), count(max)),
+        ratio: v.pct.map(|p| p / 100.0),
+        severity: v.severity,
+    }
+}
+
+/// How many sockets of each kind are in use.
+pub fn counts(snap: &Snapshot) -> SocketCounts {
+    let all = sockstat(snap);
+    let tcp = |name: &str| counter(&all, "TCP", name);
+    SocketCounts {
+        sockets: counter(&all, "sockets", "used"),
+        tcp: tcp("inuse").zip(tcp("alloc")),
+        udp: counter(&all, "UDP", "inuse").unwrap_or(0)
+            + counter(&all, "UDP6", "inuse").unwrap_or(0),
+        unix: snap.tcp.unix_sockets.as_ref().ok().copied(),
+        ephemeral_ports: snap
+            .tcp
+            .table
+            .as_ref()
+            .ok()
+            .and_then(|t| t.local_port_range)
+            .map(crate::collect::tcp::port_range::size),
+    }
 }
 
 impl TcpView {
@@ -84,6 +202,8 @@ impl TcpDeriver {
             peer_trends,
             listen_overflows,
             listen_drops,
+            gauges: Vec::new(),
+            counts: counts(snap),
         }
     }
 }

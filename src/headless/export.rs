@@ -14,14 +14,15 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
-use crate::app::spawn_collector;
 use crate::collect::Collector;
 use crate::derive::{Derived, Deriver};
+use crate::feed::signals::{JobControl, Signals};
+use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
 
+mod procs;
 mod tcp;
 
 /// A label value in the exposition format: backslash, quote and newline escaped.
@@ -115,6 +116,7 @@ pub fn metrics(snap: &Snapshot, d: &Derived) -> String {
         );
     }
     tcp::write(&mut out, &snap.tcp);
+    procs::write(&mut out, &d.procs);
     family(
         &mut out,
         "headroom_snapshot_timestamp_seconds",
@@ -153,16 +155,13 @@ pub fn run(collector: Collector, interval: Duration, listen: SocketAddr) -> anyh
     rt.block_on(async move {
         let listener = TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
         eprintln!("headroom: serving metrics on http://{}/metrics", listener.local_addr()?);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let _collector = spawn_collector(collector, interval, tx)?;
+        let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
         let (page_tx, page_rx) = watch::channel(Arc::new(String::new()));
         let mut deriver = Deriver::default();
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        let mut hup = signal(SignalKind::hangup())?;
+        let mut signals = Signals::listen(JobControl::Default)?;
         loop {
             tokio::select! {
-                Some(snap) = rx.recv() => {
+                Some(snap) = feed.next() => {
                     let d = deriver.update(&snap);
                     let _ = page_tx.send(Arc::new(metrics(&snap, &d)));
                 }
@@ -178,9 +177,7 @@ pub fn run(collector: Collector, interval: Duration, listen: SocketAddr) -> anyh
                         let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
                     });
                 }
-                _ = term.recv() => break,
-                _ = int.recv() => break,
-                _ = hup.recv() => break,
+                _ = signals.recv() => break,
             }
         }
         Ok(())

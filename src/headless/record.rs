@@ -2,10 +2,11 @@
 //! are not stored; a replay derives them again, as the live dashboard does.
 
 use std::path::Path;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::collect::Collector;
+use crate::feed::signals::{JobControl, Signal, Signals};
+use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
 use crate::recording::{Header, Options, Reader, Writer, writer::Outcome};
 
@@ -51,49 +52,78 @@ pub fn header(first: &Snapshot, interval: Duration, opts: &Options) -> Header {
     }
 }
 
-/// Records until the span is over or `stop()` gives a reason (e.g. "stopped by SIGTERM"); the
-/// file is then closed with that reason. Reports the outcome on stderr.
+/// Records from the feed until the span is over or a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
+/// says stop; the file is then closed with the reason. A duration ends the recording on time
+/// even when a sample is stuck (a hung mount): the file is finished without it. A second signal
+/// ends the process at once (see `feed::signals`).
 pub fn run(
-    mut collector: Collector,
+    collector: Collector,
     path: &Path,
     interval: Duration,
     span: Span,
     opts: Options,
-    stop: &dyn Fn() -> Option<String>,
 ) -> anyhow::Result<u64> {
+    let rt = crate::feed::runtime()?;
+    let mut signals = Signals::listen(JobControl::Default)?;
+    let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
     let start = Instant::now();
-    let first = collector.sample();
-    let mut rec = Writer::open(path, header(&first, interval, &opts), opts)?;
-    let mut snap = first;
-    let why = loop {
-        let due = Instant::now() + interval;
-        if rec.write(&snap)? == Outcome::Capped {
-            break "stopped at the size cap".to_string();
-        }
-        if span.samples.is_some_and(|n| rec.frames >= n)
-            || span
-                .duration
-                .is_some_and(|d| start.elapsed() + interval > d)
-        {
-            break "the requested span is over".to_string();
-        }
-        // Sleep in short steps so a signal ends the recording promptly.
-        while Instant::now() < due && stop().is_none() {
-            thread::sleep(
-                Duration::from_millis(50).min(due.saturating_duration_since(Instant::now())),
-            );
-        }
-        if let Some(why) = stop() {
-            break why;
-        }
-        snap = collector.sample();
+    // The last sample due within the duration may arrive a little after it; wait that long.
+    let hard_stop = span.duration.map(|d| start + d + interval.min(GRACE));
+    let (rec, why) = rt.block_on(async {
+        let mut rec: Option<Writer> = None;
+        let why = loop {
+            let snap = tokio::select! {
+                snap = feed.next() => snap,
+                () = sleep_until(hard_stop) => None,
+                sig = signals.recv() => match sig {
+                    Signal::Stop(name) => break format!("stopped by {name}"),
+                    _ => continue,
+                },
+            };
+            let Some(snap) = snap else {
+                break "the requested span is over".to_string();
+            };
+            let w = match rec.as_mut() {
+                Some(w) => w,
+                None => rec.insert(Writer::open(
+                    path,
+                    header(&snap, interval, &opts),
+                    opts.clone(),
+                )?),
+            };
+            if w.write(&snap)? == Outcome::Capped {
+                break "stopped at the size cap".to_string();
+            }
+            let done = span.samples.is_some_and(|n| w.frames >= n)
+                || span
+                    .duration
+                    .is_some_and(|d| start.elapsed() + interval > d);
+            if done {
+                break "the requested span is over".to_string();
+            }
+        };
+        anyhow::Ok((rec, why))
+    })?;
+    let n = match rec {
+        Some(w) => w.finish(crate::collect::now_ms(), &why)?,
+        None => 0,
     };
-    let n = rec.finish(crate::collect::now_ms(), &why)?;
     eprintln!(
         "headroom: recorded {n} snapshots to {} ({why})",
         path.display()
     );
     Ok(n)
+}
+
+/// How late the last sample of a duration may be.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Sleeps until `at`, or forever without one.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The recording's header fields for a report: host, start, interval.

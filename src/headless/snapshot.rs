@@ -1,7 +1,6 @@
 //! `headroom snapshot`: one report of every limit, as text or as one JSON object.
 
 use std::io::Write;
-use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -9,9 +8,10 @@ use serde::Serialize;
 use crate::collect::Collector;
 use crate::derive::graphs;
 use crate::derive::{Derived, Deriver, Finding, LimitView, Severity};
+use crate::feed::signals::{JobControl, Signal, Signals};
+use crate::feed::{Feed, Source};
 use crate::limits::SourceNote;
 use crate::model::Snapshot;
-use crate::ui::format::quantity;
 
 /// The JSON contract of `snapshot --json`.
 #[derive(Debug, Serialize)]
@@ -33,6 +33,12 @@ pub struct Report<'a> {
     pub tcp: super::sockets::TcpValue<'a>,
     /// Kernel messages about limits, failures and crossings of 90% since the previous reading.
     pub events: &'a [crate::derive::events::Event],
+    /// The top processes by fds and every limit's consumers (see `headless::procs`).
+    pub processes: Vec<super::procs::ProcessJson<'a>>,
+    pub process_groups: Vec<super::procs::GroupJson<'a>>,
+    /// Leaks and groups for the text report.
+    #[serde(skip)]
+    pub procs: &'a crate::derive::procs::ProcsView,
 }
 
 impl<'a> Report<'a> {
@@ -52,6 +58,9 @@ impl<'a> Report<'a> {
             load: &derived.graphs.load,
             tcp: super::sockets::report(snap, derived),
             events: &derived.events,
+            processes: super::procs::processes(derived),
+            process_groups: super::procs::groups(derived),
+            procs: &derived.procs,
         }
     }
 }
@@ -65,17 +74,30 @@ pub fn rfc3339(time_ms: u64) -> String {
     .to_string()
 }
 
-/// Takes `samples` readings `interval` apart; returns the last and its derivation.
-pub fn take(mut collector: Collector, samples: u32, interval: Duration) -> (Snapshot, Derived) {
-    let mut deriver = Deriver::default();
-    let mut snap = collector.sample();
-    let mut derived = deriver.update(&snap);
-    for _ in 1..samples {
-        thread::sleep(interval);
-        snap = collector.sample();
-        derived = deriver.update(&snap);
-    }
-    (snap, derived)
+/// Takes `samples` readings `interval` apart from the feed; returns the last and its
+/// derivation. A stop signal on the way ends it with an error naming the signal.
+pub fn take(
+    collector: Collector,
+    samples: u32,
+    interval: Duration,
+) -> anyhow::Result<(Snapshot, Derived)> {
+    let rt = crate::feed::runtime()?;
+    rt.block_on(async {
+        let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
+        let mut signals = Signals::listen(JobControl::Default)?;
+        let mut deriver = Deriver::default();
+        let mut last = None;
+        for _ in 0..samples.max(1) {
+            let snap = tokio::select! {
+                snap = feed.next() => snap,
+                Signal::Stop(name) = signals.recv() => anyhow::bail!("stopped by {name}"),
+            };
+            let Some(snap) = snap else { break };
+            let derived = deriver.update(&snap);
+            last = Some((snap, derived));
+        }
+        last.ok_or_else(|| anyhow::anyhow!("the collector ended without a reading"))
+    })
 }
 
 pub fn run(
@@ -85,7 +107,7 @@ pub fn run(
     interval: Duration,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let (snap, derived) = take(collector, samples, interval);
+    let (snap, derived) = take(collector, samples, interval)?;
     let report = Report::new(&snap, &derived);
     if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -97,7 +119,7 @@ pub fn run(
 }
 
 fn cell(v: Option<u64>, l: &LimitView) -> String {
-    v.map_or_else(|| "-".into(), |n| quantity(n, l.limit.unit))
+    v.map_or_else(|| "-".into(), |n| l.limit.quantity(n))
 }
 
 pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
@@ -156,12 +178,13 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
     }
     writeln!(out)?;
     super::sockets::write_text(&r.tcp, out)?;
-    Ok(())
+    writeln!(out)?;
+    super::procs::write_text(r.procs, out)
 }
 
 /// The values behind the Graphs pane, one line per chart ("-" where a source is absent).
 fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
-    let bytes = |v: Option<u64>| v.map_or_else(|| "-".into(), crate::ui::format::size);
+    let bytes = |v: Option<u64>| v.map_or_else(|| "-".into(), crate::format::size);
     let num =
         |v: Option<f64>, digits: usize| v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"));
     let m = r.memory;
@@ -213,7 +236,7 @@ fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
             )?;
             continue;
         };
-        let rate = |v: f64| format!("{}/s", crate::ui::format::size(v as u64));
+        let rate = crate::format::rate;
         writeln!(
             out,
             "disk {}: read {}, write {}, {iops:.0} IOPS, {util:.0}% busy",
@@ -223,14 +246,15 @@ fn write_graphs(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
         )?;
     }
     let p = r.pressure;
+    let pct = |v: Option<f64>| v.map_or_else(|| "-".into(), crate::format::pct);
     writeln!(
         out,
         "pressure (avg10, some/full): cpu {}, memory {}/{}, io {}/{}",
-        num(p.cpu.some_avg10, 2),
-        num(p.memory.some_avg10, 2),
-        num(p.memory.full_avg10, 2),
-        num(p.io.some_avg10, 2),
-        num(p.io.full_avg10, 2)
+        pct(p.cpu.some_avg10),
+        pct(p.memory.some_avg10),
+        pct(p.memory.full_avg10),
+        pct(p.io.some_avg10),
+        pct(p.io.full_avg10)
     )?;
     let l = r.load;
     let int = |v: Option<u64>| v.map_or_else(|| "-".into(), |v| v.to_string());

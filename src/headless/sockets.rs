@@ -63,15 +63,6 @@ pub enum TcpValue<'a> {
     Error { error: String },
 }
 
-/// sockstat and sockstat6 in one table.
-pub fn sockstat(snap: &Snapshot) -> Counters {
-    let mut all = snap.net.sockstat.clone().unwrap_or_default();
-    if let Ok(six) = &snap.tcp.sockstat6 {
-        all.extend(six.clone());
-    }
-    all
-}
-
 pub fn report<'a>(snap: &'a Snapshot, derived: &'a Derived) -> TcpValue<'a> {
     let t = match &snap.tcp.table {
         Ok(t) => t,
@@ -100,7 +91,7 @@ pub fn report<'a>(snap: &'a Snapshot, derived: &'a Derived) -> TcpValue<'a> {
         listeners: &t.listeners,
         listen_overflows: derived.tcp.listen_overflows,
         listen_drops: derived.tcp.listen_drops,
-        sockstat: sockstat(snap),
+        sockstat: crate::derive::tcp::sockstat(snap),
         unix_sockets: snap.tcp.unix_sockets.as_ref().ok().copied(),
         tcp_mem: snap.net.tcp_mem.as_ref().ok().copied(),
         tcp_max_orphans: snap.net.tcp_max_orphans.as_ref().ok().copied(),

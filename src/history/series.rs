@@ -21,6 +21,7 @@ pub const MARKS_MAX: usize = 512;
 /// The zoom levels of the pane: how much time the x axis spans.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Zoom {
+    Min1,
     #[default]
     Min5,
     Min30,
@@ -28,10 +29,11 @@ pub enum Zoom {
 }
 
 impl Zoom {
-    pub const ALL: [Zoom; 3] = [Zoom::Min5, Zoom::Min30, Zoom::Hour2];
+    pub const ALL: [Zoom; 4] = [Zoom::Min1, Zoom::Min5, Zoom::Min30, Zoom::Hour2];
 
     pub fn span_ms(self) -> u64 {
         match self {
+            Zoom::Min1 => 60_000,
             Zoom::Min5 => 5 * 60_000,
             Zoom::Min30 => 30 * 60_000,
             Zoom::Hour2 => 2 * 3_600_000,
@@ -40,6 +42,7 @@ impl Zoom {
 
     pub fn label(self) -> &'static str {
         match self {
+            Zoom::Min1 => "1m",
             Zoom::Min5 => "5m",
             Zoom::Min30 => "30m",
             Zoom::Hour2 => "2h",
@@ -48,15 +51,17 @@ impl Zoom {
 
     pub fn wider(self) -> Zoom {
         match self {
+            Zoom::Min1 => Zoom::Min5,
             Zoom::Min5 => Zoom::Min30,
-            _ => Zoom::Hour2,
+            Zoom::Min30 | Zoom::Hour2 => Zoom::Hour2,
         }
     }
 
     pub fn narrower(self) -> Zoom {
         match self {
             Zoom::Hour2 => Zoom::Min30,
-            _ => Zoom::Min5,
+            Zoom::Min30 => Zoom::Min5,
+            Zoom::Min5 | Zoom::Min1 => Zoom::Min1,
         }
     }
 }
@@ -422,5 +427,9 @@ mod tests {
         assert_eq!(Zoom::Hour2.wider(), Zoom::Hour2);
         assert_eq!(Zoom::Min30.narrower(), Zoom::Min5);
         assert_eq!(Zoom::Hour2.span_ms(), 7_200_000);
+        assert_eq!(Zoom::Min5.narrower(), Zoom::Min1);
+        assert_eq!(Zoom::Min1.narrower(), Zoom::Min1);
+        assert_eq!(Zoom::Min1.wider(), Zoom::Min5);
+        assert_eq!(Zoom::Min1.span_ms(), 60_000);
     }
 }

@@ -1,24 +1,31 @@
-//! The help overlay: every key, from the keymap itself.
+//! The help overlay: every key, from the key tables and the pane registry themselves.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use crate::app::keymap::{BINDINGS, Binding, pane_bindings};
-use crate::app::state::Tab;
+use crate::app::keymap::{BINDINGS, Binding};
+use crate::app::panes::Tab;
 use crate::ui::theme;
 
-/// Every global key, then the keys of the pane shown (`tab`).
+/// Every global key, the number key of each pane, then the keys of the pane shown (`tab`).
 pub fn render(tab: Tab, area: Rect, buf: &mut Buffer) {
-    let line = |b: &Binding| {
+    let entry = |label: &str, help: String| {
         Line::from(vec![
-            Span::styled(format!("{:>8}  ", b.label), theme::key()),
-            Span::raw(b.help),
+            Span::styled(format!("{label:>8}  "), theme::key()),
+            Span::raw(help),
         ])
     };
+    let line = |b: &Binding| entry(b.label, b.help.to_string());
     let mut lines: Vec<Line> = BINDINGS.iter().map(line).collect();
-    let pane: &[Binding] = pane_bindings(tab);
+    lines.extend(
+        Tab::all()
+            .enumerate()
+            .map(|(i, t)| entry(&(i + 1).to_string(), format!("{} pane", t.title()))),
+    );
+    lines.push(entry("mouse", "click a tab or a row; wheel scrolls".into()));
+    let pane: &[Binding] = tab.pane().keys;
     if !pane.is_empty() {
         lines.push(Line::styled(
             format!("{} pane", tab.title()),

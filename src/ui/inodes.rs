@@ -8,36 +8,77 @@
 //!   entries     own      Δ    /min  directory
 //!      2.9M      21   +12k  +6k/m   ▾ /
 //!      2.7M       3   +12k  +6k/m     ▾ var
-//! s scan filesystem  / scan path  r rescan  b bytes  c/n sort  ←→ tree  f focus
+//! scan path: /var/lib/█  Enter scans, Esc closes                          (while typing)
 //! ```
 
-use std::path::Path;
-use std::time::Duration;
+mod status;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::inodes::{Focus, FsRow, InodesState, ScanStatus, ScanView};
+use crate::app::action::Spot;
+use crate::app::inodes::{FILESYSTEMS, Focus, FsRow, InodesState, ScanView, TREE};
+use crate::format::{self, count, size};
 use crate::scan::SortKey;
-use crate::ui::format::{self, count, size};
 use crate::ui::theme;
+use crate::ui::widgets::table::{self, Column, Row, Table};
+use status::{growth_style, rate, signed, status_lines};
 
-pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
-    let fs_rows = state.filesystems.len().max(1) as u16 + 1;
-    let fs_h = fs_rows.min((area.height / 3).max(3)).min(area.height);
-    let prompt_h = u16::from(state.prompt.is_some());
+/// The Inodes pane, borrowed from the state it draws.
+pub struct InodesPane<'a> {
+    pub state: &'a InodesState,
+}
+
+impl<'a> InodesPane<'a> {
+    pub fn new(state: &'a InodesState) -> Self {
+        Self { state }
+    }
+
+    /// The filesystems, the scanner's status, the tree, the prompt.
+    fn areas(&self, area: Rect) -> [Rect; 4] {
+        let state = self.state;
+        let fs_rows = state.filesystems.len().max(1) as u16 + 1;
+        let fs_h = fs_rows.min((area.height / 3).max(3)).min(area.height);
+        let prompt_h = u16::from(state.prompt.is_some());
+        Layout::vertical([
+            Constraint::Length(fs_h),
+            Constraint::Length(status_lines(state).len() as u16),
+            Constraint::Min(0),
+            Constraint::Length(prompt_h),
+        ])
+        .areas(area)
+    }
+
+    /// The filesystem or directory under the mouse.
+    pub fn spot(&self, area: Rect, at: Position) -> Option<Spot> {
+        let [fs, _, tree, _] = self.areas(area);
+        let s = self.state;
+        if fs.contains(at) {
+            let row = table::row_at(fs, s.filesystems.len(), Some(s.fs_selected), at.y);
+            return Some(Spot {
+                table: FILESYSTEMS,
+                row,
+            });
+        }
+        let v = s.view.as_ref().filter(|_| tree.contains(at))?;
+        Some(Spot {
+            table: TREE,
+            row: table::row_at(tree, v.rows.len(), Some(v.selected), at.y),
+        })
+    }
+}
+
+impl Widget for InodesPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render(self.state, self.areas(area), buf);
+    }
+}
+
+fn render(state: &InodesState, [fs, status, tree, prompt]: [Rect; 4], buf: &mut Buffer) {
     let status_text = status_lines(state);
-    let [fs, status, tree, keys, prompt] = Layout::vertical([
-        Constraint::Length(fs_h),
-        Constraint::Length(status_text.len() as u16),
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(prompt_h),
-    ])
-    .areas(area);
     filesystems(state, fs, buf);
     Paragraph::new(status_text).render(status, buf);
     if let Some(view) = &state.view {
@@ -55,7 +96,6 @@ pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
         ])
         .render(tree, buf);
     }
-    key_line(state, keys, buf);
     if let Some(text) = &state.prompt {
         Line::from(vec![
             Span::styled("scan path: ", theme::key()),
@@ -68,35 +108,32 @@ pub fn render(state: &InodesState, area: Rect, buf: &mut Buffer) {
 }
 
 fn usage_style(pct: Option<f64>) -> Style {
-    match pct {
-        Some(p) if p >= 95.0 => Style::new().fg(theme::CRITICAL),
-        Some(p) if p >= 80.0 => Style::new().fg(theme::WARNING),
-        _ => Style::new(),
-    }
+    theme::usage(pct)
 }
 
 fn fs_row(f: &FsRow) -> Row<'_> {
-    let num = |n: Option<u64>, fmt: fn(u64) -> String| {
-        Cell::from(Line::from(n.map_or_else(|| "-".to_string(), fmt)).right_aligned())
-    };
-    // Network and pseudo filesystems are dimmed: the scanner leaves them alone.
+    let num =
+        |n: Option<u64>, fmt: fn(u64) -> String| Line::from(n.map_or_else(|| "-".into(), fmt));
     let mut cells = vec![
-        Cell::from(f.mountpoint.as_str()),
-        Cell::from(f.fstype.as_str()),
+        Line::from(f.mountpoint.as_str()),
+        Line::from(f.fstype.as_str()),
     ];
     if let Some(e) = &f.error {
-        cells.push(Cell::from(e.as_str()).style(theme::dim()));
+        // The error takes the place of the numbers, in the last column.
+        cells.extend(std::iter::repeat_n(Line::default(), 6));
+        cells.push(Line::styled(e.as_str(), theme::dim()));
         return Row::new(cells);
     }
     cells.extend([
         num(f.inodes_used, count),
         num(f.inodes_total, count),
-        Cell::from(format::bar(f.inodes_pct())).style(usage_style(f.inodes_pct())),
+        Line::styled(format::bar(f.inodes_pct()), usage_style(f.inodes_pct())),
         num(f.bytes_used, size),
         num(f.bytes_total, size),
-        Cell::from(format::bar(f.bytes_pct())).style(usage_style(f.bytes_pct())),
+        Line::styled(format::bar(f.bytes_pct()), usage_style(f.bytes_pct())),
     ]);
     let row = Row::new(cells);
+    // Network and pseudo filesystems are dimmed: the scanner leaves them alone.
     if f.kind.is_some() {
         row.style(theme::dim())
     } else {
@@ -104,41 +141,27 @@ fn fs_row(f: &FsRow) -> Row<'_> {
     }
 }
 
+/// Columns, and which leave first on a narrow screen: bytes, then the totals; the mount
+/// point, the inodes in use and their bar stay.
+fn fs_columns() -> Vec<Column<'static>> {
+    vec![
+        Column::name("filesystem", 10, 40),
+        Column::fixed("type", 5),
+        Column::number("inodes", 0),
+        Column::number("total", 4),
+        Column::fixed("inode use", 1),
+        Column::number("bytes", 6),
+        Column::number("size", 7),
+        Column::fixed("space use", 8),
+        // Why statvfs failed, in place of the numbers.
+        Column::text("", 0, 9),
+    ]
+}
+
 fn filesystems(state: &InodesState, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let longest = state
-        .filesystems
-        .iter()
-        .map(|f| f.mountpoint.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut widths = vec![
-        Constraint::Length(longest.clamp(10, 40) as u16),
-        Constraint::Length(5),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(format::BAR_WIDTH),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(format::BAR_WIDTH),
-    ];
-    // On a wide screen the columns keep their width and the rest stays empty.
-    if area.width >= 100 {
-        widths.push(Constraint::Fill(1));
-    }
-    let header = Row::new([
-        "filesystem",
-        "type",
-        "inodes",
-        "total",
-        "inode use",
-        "bytes",
-        "size",
-        "space use",
-    ])
-    .style(theme::header());
     if state.filesystems.is_empty() {
         Line::styled("Reading the mounts…", theme::dim()).render(area, buf);
         return;
@@ -148,147 +171,10 @@ fn filesystems(state: &InodesState, area: Rect, buf: &mut Buffer) {
     } else {
         Style::new()
     };
-    let table = Table::new(state.filesystems.iter().map(fs_row), widths)
-        .header(header)
-        .row_highlight_style(highlight)
-        .column_spacing(1);
-    let mut ts = TableState::default().with_selected(Some(state.fs_selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
-}
-
-/// Unreadable directories, or nothing when there are none.
-fn errors_text(denied: u64, other: u64) -> String {
-    match (denied, other) {
-        (0, 0) => String::new(),
-        (d, 0) => format!(", {d} denied"),
-        (0, o) => format!(", {o} unreadable"),
-        (d, o) => format!(", {d} denied, {o} unreadable"),
-    }
-}
-
-/// What the scanner is doing, or the result: one line, two for a rescan.
-fn status_lines(state: &InodesState) -> Vec<Line<'_>> {
-    let line = match &state.status {
-        ScanStatus::Running {
-            root,
-            bytes,
-            progress: p,
-        } => Line::from(vec![
-            Span::styled("scanning ", theme::key()),
-            Span::raw(format!(
-                "{}: {} entries{}, {}/s, {} dirs, {:.1} s{}",
-                root.display(),
-                count(p.entries),
-                if *bytes {
-                    format!(", {}", size(p.bytes))
-                } else {
-                    String::new()
-                },
-                count(p.entries_per_sec.round() as u64),
-                count(p.dirs),
-                p.elapsed.as_secs_f64(),
-                errors_text(p.errors.permission_denied, p.errors.other),
-            )),
-        ]),
-        ScanStatus::Failed { root, message } => Line::styled(
-            format!("scan of {}: {message}", root.display()),
-            Style::new().fg(theme::WARNING),
-        ),
-        ScanStatus::Idle => match &state.view {
-            Some(v) => return summary(v),
-            None => Line::styled("no scan yet", theme::dim()),
-        },
-    };
-    vec![line]
-}
-
-/// The result in one line, and a second with the change when it is a rescan.
-fn summary(v: &ScanView) -> Vec<Line<'_>> {
-    let r = &v.result;
-    let mut text = format!(
-        "{}: {} entries in {} dirs",
-        r.root.display(),
-        count(r.total_entries()),
-        count(r.tree.len() as u64),
-    );
-    if let Some(b) = r.total_bytes() {
-        text.push_str(&format!(", {}", size(b)));
-    }
-    text.push_str(&format!(
-        ", {:.2} s{}",
-        r.elapsed.as_secs_f64(),
-        errors_text(r.errors.permission_denied, r.errors.other)
-    ));
-    if r.other_mounts > 0 {
-        text.push_str(&format!(", {} mounts not entered", r.other_mounts));
-    }
-    let mut lines = vec![Line::raw(text)];
-    if let Some(d) = &v.diff {
-        let mut spans = vec![Span::raw("since the previous scan: ")];
-        if let Some(c) = d.get(0) {
-            spans.push(Span::styled(
-                format!(
-                    "{} in {} ({})",
-                    signed(c.delta),
-                    humantime::format_duration(Duration::from_secs(d.interval.as_secs())),
-                    rate(c.per_minute)
-                ),
-                growth_style(c.delta),
-            ));
-        }
-        if let Some(i) = d.fastest_own() {
-            let path = r.path(i);
-            let shown = path.strip_prefix(&r.root).unwrap_or(&path);
-            let own = d.get(i).map_or(0, |c| c.own_delta);
-            let minutes = d.interval.as_secs_f64() / 60.0;
-            let per_min = if minutes > 0.0 {
-                own as f64 / minutes
-            } else {
-                0.0
-            };
-            spans.push(Span::styled(
-                format!(
-                    "; filling fastest: {} {}",
-                    if shown.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        shown
-                    }
-                    .display(),
-                    rate(per_min)
-                ),
-                growth_style(own).add_modifier(Modifier::BOLD),
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
-    lines
-}
-
-fn signed(n: i64) -> String {
-    let abs = count(n.unsigned_abs());
-    match n {
-        0 => "=".into(),
-        n if n > 0 => format!("+{abs}"),
-        _ => format!("-{abs}"),
-    }
-}
-
-fn rate(per_minute: f64) -> String {
-    let r = per_minute.round();
-    if r == 0.0 {
-        return "=".into();
-    }
-    let abs = count(r.abs() as u64);
-    format!("{}{abs}/m", if r > 0.0 { "+" } else { "-" })
-}
-
-fn growth_style(delta: i64) -> Style {
-    if delta > 0 {
-        Style::new().fg(theme::WARNING)
-    } else {
-        Style::new()
-    }
+    Table::new(fs_columns(), state.filesystems.iter().map(fs_row).collect())
+        .header_style(theme::header())
+        .select(Some(state.fs_selected), highlight)
+        .render(area, buf);
 }
 
 fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
@@ -305,24 +191,24 @@ fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
             label.to_string()
         }
     };
-    let mut header = vec![sort_mark(SortKey::Entries, "entries"), "own".into()];
-    let mut widths = vec![Constraint::Length(8), Constraint::Length(6)];
+    // On a narrow screen the rate leaves first, then the change, the bytes, the own count.
+    let mut columns = vec![
+        Column::number(sort_mark(SortKey::Entries, "entries"), 0),
+        Column::number("own", 2),
+    ];
     if with_bytes {
-        header.push(sort_mark(SortKey::Bytes, "bytes"));
-        widths.push(Constraint::Length(9));
+        columns.push(Column::number(sort_mark(SortKey::Bytes, "bytes"), 3));
     }
     if with_diff {
-        header.extend(["Δ".to_string(), "rate".to_string()]);
-        widths.extend([Constraint::Length(7), Constraint::Length(8)]);
+        columns.extend([Column::number("Δ", 4), Column::number("rate", 5)]);
     }
-    header.push(sort_mark(SortKey::Name, "directory"));
-    widths.push(Constraint::Fill(1));
+    columns.push(Column::text(sort_mark(SortKey::Name, "directory"), 8, 0));
 
     let rows = v.rows.iter().map(|row| {
         let Some(n) = r.tree.get(row.node) else {
-            return Row::new(Vec::<Cell>::new());
+            return Row::default();
         };
-        let right = |s: String| Cell::from(Line::from(s).right_aligned());
+        let right = Line::from;
         let mut cells = vec![right(count(n.entries)), right(count(n.own_entries))];
         if with_bytes {
             cells.push(right(size(n.bytes)));
@@ -368,7 +254,7 @@ fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
                 Style::new().fg(theme::WARNING),
             )),
         }
-        cells.push(Cell::from(Line::from(spans)));
+        cells.push(Line::from(spans));
         Row::new(cells).style(style)
     });
     let highlight = if state.focus == Focus::Tree {
@@ -376,32 +262,8 @@ fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
     } else {
         Style::new()
     };
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme::header()))
-        .row_highlight_style(highlight)
-        .column_spacing(1);
-    let mut ts = TableState::default().with_selected(Some(v.selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
-}
-
-fn key_line(state: &InodesState, area: Rect, buf: &mut Buffer) {
-    let keys: &[(&str, &str)] = if state.is_running() {
-        &[("Esc", "cancel")]
-    } else {
-        &[
-            ("s", "scan fs"),
-            ("/", "scan path"),
-            ("r", "rescan"),
-            ("b", "bytes"),
-            ("c/n", "sort"),
-            ("←→", "tree"),
-            ("f", "focus"),
-        ]
-    };
-    let mut spans = Vec::new();
-    for (k, what) in keys {
-        spans.push(Span::styled(*k, theme::key()));
-        spans.push(Span::raw(format!(" {what}  ")));
-    }
-    Line::from(spans).render(area, buf);
+    Table::new(columns, rows.collect())
+        .header_style(theme::header())
+        .select(Some(v.selected), highlight)
+        .render(area, buf);
 }

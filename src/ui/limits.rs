@@ -10,44 +10,86 @@
 //! ```
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::AppState;
-use crate::derive::{LimitView, Severity};
-use crate::ui::format::{self, quantity};
+use crate::app::action::Spot;
+use crate::app::limits::{LimitsState, TABLE};
+use crate::derive::{Derived, LimitView, Severity};
+use crate::format;
 use crate::ui::theme;
+use crate::ui::widgets::table::{self, Column, Row, Table};
 
-pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let d = &state.derived;
-    let width = area.width.max(1) as usize;
-    let wrapped: usize = d
-        .findings
-        .iter()
-        .map(|f| (f.text.chars().count() + 2).div_ceil(width))
-        .sum();
-    let findings_h = (wrapped.clamp(1, 6) as u16)
-        .min(area.height / 3)
-        .max(1.min(area.height));
-    let detail_h = match area.height {
-        0..12 => 0,
-        12..20 => 3,
-        _ => 4,
-    };
-    let [top, table, detail] = Layout::vertical([
-        Constraint::Length(findings_h),
-        Constraint::Min(1),
-        Constraint::Length(detail_h),
-    ])
-    .areas(area);
-    findings(state, top, buf);
-    limits_table(state, table, buf);
-    details(state, detail, buf);
+/// The Limits pane, borrowed from the state it draws.
+pub struct LimitsPane<'a> {
+    pub derived: &'a Derived,
+    pub state: &'a LimitsState,
+    /// A first sample has arrived.
+    pub started: bool,
 }
 
-fn findings(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let d = &state.derived;
+impl<'a> LimitsPane<'a> {
+    pub fn new(state: &'a AppState) -> Self {
+        Self {
+            derived: &state.derived,
+            state: &state.limits,
+            started: state.snapshot.is_some(),
+        }
+    }
+
+    /// The findings, the table, the details.
+    fn areas(&self, area: Rect) -> [Rect; 3] {
+        let width = area.width.max(1) as usize;
+        let wrapped: usize = self
+            .derived
+            .findings
+            .iter()
+            .map(|f| (f.text.chars().count() + 2).div_ceil(width))
+            .sum();
+        let findings_h = (wrapped.clamp(1, 6) as u16)
+            .min(area.height / 3)
+            .max(1.min(area.height));
+        let detail_h = match area.height {
+            0..12 => 0,
+            12..20 => 3,
+            _ => 4,
+        };
+        Layout::vertical([
+            Constraint::Length(findings_h),
+            Constraint::Min(1),
+            Constraint::Length(detail_h),
+        ])
+        .areas(area)
+    }
+
+    /// The table row under the mouse.
+    pub fn spot(&self, area: Rect, at: Position) -> Option<Spot> {
+        let [_, t, _] = self.areas(area);
+        t.contains(at).then(|| Spot {
+            table: TABLE,
+            row: table::row_at(
+                t,
+                self.derived.limits.len(),
+                Some(self.state.selected()),
+                at.y,
+            ),
+        })
+    }
+}
+
+impl Widget for LimitsPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [top, table, detail] = self.areas(area);
+        findings(&self, top, buf);
+        limits_table(&self, table, buf);
+        details(&self, detail, buf);
+    }
+}
+
+fn findings(p: &LimitsPane, area: Rect, buf: &mut Buffer) {
+    let d = p.derived;
     let mut lines: Vec<Line> = d
         .findings
         .iter()
@@ -71,7 +113,7 @@ fn findings(state: &AppState, area: Rect, buf: &mut Buffer) {
         ));
     }
     if lines.is_empty() {
-        let text = if state.snapshot.is_some() {
+        let text = if p.started {
             "No limit is near: nothing above 80% and no failures."
         } else {
             "Reading the first sample…"
@@ -86,7 +128,7 @@ fn findings(state: &AppState, area: Rect, buf: &mut Buffer) {
 fn trend(v: &LimitView) -> String {
     match v.trend_per_min {
         Some(t) if t.abs() >= 0.5 => {
-            let n = quantity(t.abs().round() as u64, v.limit.unit);
+            let n = v.limit.quantity(t.abs().round() as u64);
             format!("{}{n}/m", if t > 0.0 { "+" } else { "-" })
         }
         Some(_) => "=".into(),
@@ -95,78 +137,68 @@ fn trend(v: &LimitView) -> String {
 }
 
 fn row(v: &LimitView) -> Row<'_> {
-    let q = |n: Option<u64>, none: &str| {
-        n.map_or_else(|| none.to_string(), |n| quantity(n, v.limit.unit))
+    let q =
+        |n: Option<u64>, none: &str| n.map_or_else(|| none.to_string(), |n| v.limit.quantity(n));
+    let fails = Line::from(v.limit.failures.map_or_else(String::new, |f| f.to_string()));
+    // Failures within the last minute keep the cell lit after the interval's delta is back to 0.
+    let fails = if v.failures_recent.is_some_and(|(n, _)| n > 0) {
+        fails.style(theme::fresh_failure())
+    } else {
+        fails
     };
-    let fails =
-        Line::from(v.limit.failures.map_or_else(String::new, |f| f.to_string())).right_aligned();
     let delta = match v.failures_delta {
-        Some(d) if d > 0 => {
-            Cell::from(Line::from(format!("+{d}")).right_aligned()).style(theme::fresh_failure())
-        }
-        Some(_) => Cell::from(Line::from("0").right_aligned()),
-        None => Cell::from(""),
+        Some(d) if d > 0 => Line::from(format!("+{d}")).style(theme::fresh_failure()),
+        Some(_) => Line::from("0"),
+        None => Line::default(),
     };
     let usage = if v.limit.no_info {
-        "no info".to_string()
+        format!("{:<w$}", "no info", w = usize::from(format::BAR_WIDTH))
     } else {
         format::bar(v.pct)
     };
     Row::new(vec![
-        Cell::from(v.limit.name.as_str()),
-        Cell::from(Line::from(q(v.limit.used, "?")).right_aligned()),
-        Cell::from(Line::from(q(v.limit.max, "∞")).right_aligned()),
-        Cell::from(usage),
-        Cell::from(Line::from(trend(v)).right_aligned()),
-        // Failures within the last minute keep the cell lit after the interval's delta is back to 0.
-        if v.failures_recent.is_some_and(|(n, _)| n > 0) {
-            Cell::from(fails).style(theme::fresh_failure())
-        } else {
-            Cell::from(fails)
-        },
+        Line::from(v.limit.name.as_str()),
+        Line::from(q(v.limit.used, "?")),
+        Line::from(q(v.limit.max, "∞")),
+        Line::from(usage),
+        Line::from(trend(v)),
+        fails,
         delta,
-        Cell::from(v.limit.note.as_deref().unwrap_or(&v.hint)),
+        Line::from(v.limit.note.as_deref().unwrap_or(&v.hint)),
     ])
     .style(theme::limit_row(v))
 }
 
-fn limits_table(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let widths = [
-        Constraint::Min(18),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(format::BAR_WIDTH),
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Length(5),
-        Constraint::Fill(if area.width >= 120 { 3 } else { 0 }),
-    ];
-    let header = Row::new([
-        "limit",
-        "used",
-        "max",
-        "use",
-        "trend",
-        "fails",
-        "Δ",
-        "what breaks; how to raise",
-    ])
-    .style(theme::header());
-    let table = Table::new(state.derived.limits.iter().map(row), widths)
-        .header(header)
-        .row_highlight_style(theme::selected())
-        .column_spacing(1);
-    let mut ts = TableState::default().with_selected(Some(state.limits.selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
+/// Columns, and which leave first on a narrow screen: the hint (too short to read below 24
+/// columns; the details below the table say it in full), then the total failures, the trend,
+/// the maximum, the usage, the bar; the name and the fresh failures stay.
+fn columns() -> Vec<Column<'static>> {
+    vec![
+        Column::name("limit", 12, 32),
+        Column::number("used", 3),
+        Column::number("max", 4),
+        Column::fixed("use", 1),
+        Column::number("trend", 5),
+        Column::number("fails", 6),
+        Column::number("Δ", 0),
+        Column::text("what breaks; how to raise", 24, 7),
+    ]
 }
 
-fn details(state: &AppState, area: Rect, buf: &mut Buffer) {
+fn limits_table(p: &LimitsPane, area: Rect, buf: &mut Buffer) {
+    Table::new(columns(), p.derived.limits.iter().map(row).collect())
+        .header_style(theme::header())
+        .select(Some(p.state.selected()), theme::selected())
+        .render(area, buf);
+}
+
+fn details(p: &LimitsPane, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let d = &state.derived;
+    let d = p.derived;
     let mut lines = Vec::new();
-    if let Some(v) = d.limits.get(state.limits.selected) {
+    if let Some(v) = d.limits.get(p.state.selected()) {
         if !v.limit.consumers.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled("Held most by: ", theme::title()),

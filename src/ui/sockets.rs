@@ -15,25 +15,116 @@
 //! 2001 php-fpm  100                         10.0.0.7:11211  1300  4.6%
 //! ```
 
+mod tables;
+
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, LineGauge, Paragraph, Row, StatefulWidget, Table, TableState, Widget,
-    Wrap,
-};
+use ratatui::widgets::{LineGauge, Paragraph, Widget, Wrap};
 
 use crate::app::AppState;
-use crate::app::sockets::{Focus, PeerColumn, PeerRow};
-use crate::collect::tcp::port_range;
-use crate::model::counter;
-use crate::model::tcp::{Listener, SocketOwner, TcpState, TcpTable};
-use crate::ui::format::{PAGE_SIZE, count, size};
+use crate::app::action::Spot;
+use crate::app::sockets::{Focus, SocketsState};
+use crate::derive::Derived;
+use crate::derive::tcp::Gauge;
+use crate::format::count;
+use crate::model::Snapshot;
+use crate::model::tcp::{TcpState, TcpTable};
 use crate::ui::theme;
+use tables::{ephemeral, listener_table, owner_list, peer_table};
 
-pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let Some(snap) = &state.snapshot else {
+/// The Sockets pane, borrowed from the state it draws.
+pub struct SocketsPane<'a> {
+    pub snapshot: &'a Option<Snapshot>,
+    pub derived: &'a Derived,
+    pub sockets: &'a SocketsState,
+}
+
+/// Where the parts of the pane go.
+struct Areas {
+    status: Rect,
+    states: Rect,
+    memory: Rect,
+    peers: Rect,
+    listeners: Rect,
+    owners: Rect,
+    ports: Rect,
+}
+
+impl<'a> SocketsPane<'a> {
+    pub fn new(state: &'a AppState) -> Self {
+        Self {
+            snapshot: &state.snapshot,
+            derived: &state.derived,
+            sockets: &state.sockets,
+        }
+    }
+
+    /// The layout for a dump, or None when the area is too small for the tables.
+    fn areas(area: Rect, table: &TcpTable) -> Option<Areas> {
+        if area.width < 40 || area.height < 10 {
+            return None;
+        }
+        let wide = area.width >= 120;
+        let tall = area.height >= 30;
+        let listeners_h = (table.listeners.len() as u16 + 2).clamp(3, if tall { 10 } else { 5 });
+        let bottom_h = if tall { 8 } else { 4 };
+        let [status, states, memory, peers, listeners, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(if wide { 1 } else { 2 }),
+            Constraint::Length(if wide { 1 } else { 2 }),
+            Constraint::Min(3),
+            Constraint::Length(listeners_h),
+            Constraint::Length(bottom_h),
+        ])
+        .areas(area);
+        let [owners, ports] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        Some(Areas {
+            status,
+            states,
+            memory,
+            peers,
+            listeners,
+            owners,
+            ports,
+        })
+    }
+
+    /// The peer or listener row under the mouse.
+    pub fn spot(&self, area: Rect, at: Position) -> Option<Spot> {
+        let t = self.snapshot.as_ref()?.tcp.table.as_ref().ok()?;
+        let a = Self::areas(area, t)?;
+        let s = self.sockets;
+        let (focus, rows, selected, area) = if a.peers.contains(at) {
+            (Focus::Peers, s.rows.len(), s.peer_selected(), a.peers)
+        } else if a.listeners.contains(at) {
+            (
+                Focus::Listeners,
+                t.listeners.len(),
+                s.listener_selected(),
+                a.listeners,
+            )
+        } else {
+            return None;
+        };
+        Some(Spot {
+            table: focus as u8,
+            row: tables::row_at(area, rows, selected, at.y),
+        })
+    }
+}
+
+impl Widget for SocketsPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render(&self, area, buf);
+    }
+}
+
+fn render(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
+    let Some(snap) = state.snapshot else {
         Paragraph::new("Reading the first sample…")
             .style(theme::dim())
             .render(area, buf);
@@ -51,7 +142,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
             return;
         }
     };
-    if area.width < 40 || area.height < 10 {
+    let Some(a) = SocketsPane::areas(area, table) else {
         Paragraph::new(format!(
             "TCP {} via {}: enlarge the terminal for the Sockets pane",
             count(table.total),
@@ -60,29 +151,14 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(area, buf);
         return;
-    }
-    let wide = area.width >= 120;
-    let tall = area.height >= 30;
-    let listeners_h = (table.listeners.len() as u16 + 2).clamp(3, if tall { 10 } else { 5 });
-    let bottom_h = if tall { 8 } else { 4 };
-    let [status, states, memory, peers, listeners, bottom] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(if wide { 1 } else { 2 }),
-        Constraint::Length(if wide { 1 } else { 2 }),
-        Constraint::Min(3),
-        Constraint::Length(listeners_h),
-        Constraint::Length(bottom_h),
-    ])
-    .areas(area);
-    status_line(state, table, status, buf);
-    states_line(state, table, states, buf);
-    memory_gauges(state, memory, buf);
-    peer_table(state, peers, buf);
-    listener_table(state, table, listeners, buf);
-    let [owners, ports] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    owner_list(state, table, owners, buf);
-    ephemeral(table, ports, buf);
+    };
+    status_line(state, table, a.status, buf);
+    states_line(state, table, a.states, buf);
+    memory_gauges(state, a.memory, buf);
+    peer_table(state.sockets, a.peers, buf);
+    listener_table(state, table, a.listeners, buf);
+    owner_list(state.sockets, table, a.owners, buf);
+    ephemeral(state, table, a.ports, buf);
 }
 
 fn age(ms: u64) -> String {
@@ -94,7 +170,7 @@ fn age(ms: u64) -> String {
 }
 
 /// How the sockets were read, and how old the dump and owner map are when they lag.
-fn status_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn status_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let snap_ms = state.snapshot.as_ref().map_or(t.time_ms, |s| s.time_ms);
     let mut spans = vec![
         Span::styled(format!("TCP {} ", count(t.total)), theme::title()),
@@ -129,7 +205,7 @@ fn status_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-fn states_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
+fn states_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for s in TcpState::ALL {
         let n = t.states.get(s);
@@ -160,35 +236,27 @@ fn states_line(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn ratio_style(r: f64) -> Style {
-    if r >= 1.0 {
-        Style::new().fg(theme::CRITICAL)
-    } else if r >= 0.8 {
-        Style::new().fg(theme::WARNING)
-    } else {
-        Style::new().fg(theme::OK)
+fn gauge(g: &Gauge, area: Rect, buf: &mut Buffer) {
+    match g.ratio {
+        Some(r) => LineGauge::default()
+            .label(g.label.clone())
+            .ratio(r.clamp(0.0, 1.0))
+            .filled_style(theme::gauge(g.severity))
+            .unfilled_style(theme::dim())
+            .render(area, buf),
+        None => Paragraph::new(g.label.clone())
+            .style(if g.severity.is_some() {
+                Style::new()
+            } else {
+                theme::dim()
+            })
+            .render(area, buf),
     }
 }
 
-fn gauge(label: String, used: u64, max: u64, area: Rect, buf: &mut Buffer) {
-    let r = if max == 0 {
-        0.0
-    } else {
-        used as f64 / max as f64
-    };
-    LineGauge::default()
-        .label(label)
-        .ratio(r.clamp(0.0, 1.0))
-        .filled_style(ratio_style(r))
-        .unfilled_style(theme::dim())
-        .render(area, buf);
-}
-
 /// tcp_mem, orphans and TIME_WAIT buckets against their limits, then socket counts.
-fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let Some(snap) = &state.snapshot else { return };
-    let sockstat = crate::headless::sockets::sockstat(snap);
-    let tcp = |name: &str| counter(&sockstat, "TCP", name);
+fn memory_gauges(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
+    let v = &state.derived.tcp;
     // One line of four cells when wide, two lines of two when narrow.
     let cells: Vec<Rect> = if area.height >= 2 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50); 2])
@@ -210,329 +278,20 @@ fn memory_gauges(state: &AppState, area: Rect, buf: &mut Buffer) {
     };
     let mut cells = cells.into_iter();
     let mut next = || cells.next().unwrap_or_default();
-    match (tcp("mem"), snap.net.tcp_mem.as_ref().ok()) {
-        (Some(mem), Some([_, pressure, max])) => {
-            let tag = if mem >= *max {
-                "AT MAX "
-            } else if mem >= *pressure {
-                "PRESSURE "
-            } else {
-                ""
-            };
-            gauge(
-                format!(
-                    "tcp_mem {tag}{}/{} pages {}",
-                    count(mem),
-                    count(*max),
-                    size(mem * PAGE_SIZE)
-                ),
-                mem,
-                *max,
-                next(),
-                buf,
-            );
-        }
-        (Some(mem), None) => {
-            Paragraph::new(format!("tcp_mem {} (limit unknown)", size(mem * PAGE_SIZE)))
-                .render(next(), buf)
-        }
-        _ => Paragraph::new("tcp_mem unknown")
-            .style(theme::dim())
-            .render(next(), buf),
+    for g in &v.gauges {
+        gauge(g, next(), buf);
     }
-    match (tcp("orphan"), snap.net.tcp_max_orphans.as_ref().ok()) {
-        (Some(o), Some(max)) => gauge(
-            format!("orphans {}/{}", count(o), count(*max)),
-            o,
-            *max,
-            next(),
-            buf,
-        ),
-        _ => Paragraph::new("orphans unknown")
-            .style(theme::dim())
-            .render(next(), buf),
-    }
-    match (tcp("tw"), snap.net.tcp_max_tw_buckets.as_ref().ok()) {
-        (Some(tw), Some(max)) => gauge(
-            format!("tw {}/{}", count(tw), count(*max)),
-            tw,
-            *max,
-            next(),
-            buf,
-        ),
-        _ => Paragraph::new("tw unknown")
-            .style(theme::dim())
-            .render(next(), buf),
-    }
+    let c = &v.counts;
     let mut counts = Vec::new();
-    if let Some(n) = counter(&sockstat, "sockets", "used") {
+    if let Some(n) = c.sockets {
         counts.push(format!("sockets {}", count(n)));
     }
-    // TCP sockets in use / allocated (orphans and TIME_WAIT included in the latter).
-    if let (Some(inuse), Some(alloc)) = (tcp("inuse"), tcp("alloc")) {
+    if let Some((inuse, alloc)) = c.tcp {
         counts.push(format!("tcp {}/{}", count(inuse), count(alloc)));
     }
-    let udp = counter(&sockstat, "UDP", "inuse").unwrap_or(0)
-        + counter(&sockstat, "UDP6", "inuse").unwrap_or(0);
-    counts.push(format!("udp {}", count(udp)));
-    if let Ok(n) = &snap.tcp.unix_sockets {
-        counts.push(format!("unix {}", count(*n)));
+    counts.push(format!("udp {}", count(c.udp)));
+    if let Some(n) = c.unix {
+        counts.push(format!("unix {}", count(n)));
     }
     Paragraph::new(counts.join(" ")).render(next(), buf);
-}
-
-fn section(title: String, focused: bool) -> Block<'static> {
-    let style = if focused { theme::key() } else { theme::dim() };
-    Block::new()
-        .borders(Borders::TOP)
-        .title(Span::styled(title, style))
-        .border_style(theme::dim())
-}
-
-fn num(n: u64) -> Cell<'static> {
-    Cell::from(Line::from(count(n)).right_aligned())
-}
-
-fn trend(t: Option<f64>) -> Cell<'static> {
-    let text = match t {
-        Some(t) if t.abs() >= 0.5 => format!("{t:+.0}"),
-        Some(_) => "=".into(),
-        None => String::new(),
-    };
-    Cell::from(Line::from(text).right_aligned())
-}
-
-fn peer_row(r: &PeerRow) -> Row<'static> {
-    let label = if r.members > 1 {
-        format!("{} ({})", r.label, r.members)
-    } else {
-        r.label.clone()
-    };
-    let style = if r.states.get(TcpState::CloseWait) > 0 {
-        Style::new().fg(theme::WARNING)
-    } else {
-        Style::new()
-    };
-    Row::new(vec![
-        Cell::from(label),
-        Cell::from(r.service.clone().unwrap_or_default()),
-        num(r.states.get(TcpState::Established)),
-        num(r.states.get(TcpState::TimeWait)),
-        num(r.states.get(TcpState::CloseWait)),
-        num(r.states.other()),
-        num(r.total),
-        trend(r.trend),
-        num(r.ephemeral),
-    ])
-    .style(style)
-}
-
-fn peer_table(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let s = &state.sockets;
-    let arrow = if s.descending { "▼" } else { "▲" };
-    let title = format!(
-        " peers ({}) by {} · sort {} {arrow} · s sort  r reverse  b group  f focus ",
-        s.rows.len(),
-        s.group.label(),
-        s.sort.title()
-    );
-    let header = Row::new(PeerColumn::ALL.map(|c| {
-        let text = if c == s.sort {
-            format!("{}{arrow}", c.title())
-        } else {
-            c.title().to_string()
-        };
-        match c {
-            PeerColumn::Remote | PeerColumn::Service => Cell::from(text),
-            _ => Cell::from(Line::from(text).right_aligned()),
-        }
-    }))
-    .style(theme::header());
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(5),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(5),
-    ];
-    let focused = s.focus == Focus::Peers;
-    let mut table = Table::new(s.rows.iter().map(peer_row), widths)
-        .header(header)
-        .block(section(title, focused))
-        .column_spacing(1);
-    if focused {
-        table = table.row_highlight_style(theme::selected());
-    }
-    if s.rows.is_empty() {
-        Paragraph::new("No connections to remote peers.")
-            .style(theme::dim())
-            .block(section(" peers ".into(), focused))
-            .render(area, buf);
-        return;
-    }
-    let mut ts = TableState::default().with_selected(Some(s.peer_selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
-}
-
-fn listener_row(l: &Listener) -> Row<'static> {
-    let queue = match l.backlog {
-        Some(b) => format!("{}/{}", l.accept_queue, b),
-        None => format!("{}/?", l.accept_queue),
-    };
-    let full = l.queue_full();
-    let queue_cell = if full {
-        Cell::from(Line::from(format!("{queue} FULL")).right_aligned())
-            .style(theme::fresh_failure())
-    } else {
-        Cell::from(Line::from(queue).right_aligned())
-    };
-    let label = if l.sockets > 1 {
-        format!("{} ×{}", l.local, l.sockets)
-    } else {
-        l.local.to_string()
-    };
-    Row::new(vec![
-        Cell::from(label),
-        Cell::from(l.service.clone().unwrap_or_default()),
-        num(l.states.get(TcpState::Established)),
-        num(l.states.get(TcpState::TimeWait)),
-        num(l.states.get(TcpState::CloseWait)),
-        num(l.states.other()),
-        queue_cell,
-    ])
-    .style(if full {
-        Style::new().fg(theme::CRITICAL)
-    } else {
-        Style::new()
-    })
-}
-
-fn listener_table(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let v = &state.derived.tcp;
-    let delta = |name: &str, d: Option<u64>| match d {
-        Some(d) if d > 0 => Span::styled(format!(" {name} +{d} "), theme::fresh_failure()),
-        Some(_) => Span::styled(format!(" {name} +0 "), theme::dim()),
-        None => Span::styled(format!(" {name} - "), theme::dim()),
-    };
-    let focused = state.sockets.focus == Focus::Listeners;
-    let title = Line::from(vec![
-        Span::styled(
-            format!(" listeners ({}) ·", t.listeners.len()),
-            if focused { theme::key() } else { theme::dim() },
-        ),
-        delta("ListenOverflows", v.listen_overflows),
-        delta("ListenDrops", v.listen_drops),
-    ]);
-    let header = Row::new(vec![
-        Cell::from("local"),
-        Cell::from("service"),
-        Cell::from(Line::from("ESTAB").right_aligned()),
-        Cell::from(Line::from("TIME_W").right_aligned()),
-        Cell::from(Line::from("CLOSE_W").right_aligned()),
-        Cell::from(Line::from("other").right_aligned()),
-        Cell::from(Line::from("queue/backlog").right_aligned()),
-    ])
-    .style(theme::header());
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(5),
-        Constraint::Length(15),
-    ];
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .title(title)
-        .border_style(theme::dim());
-    let mut table = Table::new(t.listeners.iter().map(listener_row), widths)
-        .header(header)
-        .block(block)
-        .column_spacing(1);
-    if focused {
-        table = table.row_highlight_style(theme::selected());
-    }
-    let mut ts = TableState::default().with_selected(Some(state.sockets.listener_selected));
-    StatefulWidget::render(table, area, buf, &mut ts);
-}
-
-/// The processes holding the selected row's sockets.
-fn owner_list(state: &AppState, t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let s = &state.sockets;
-    let (what, owners): (String, &[SocketOwner]) = match s.focus {
-        Focus::Peers => match s.rows.get(s.peer_selected) {
-            Some(r) => (r.label.clone(), &r.processes),
-            None => (String::new(), &[]),
-        },
-        Focus::Listeners => match t.listeners.get(s.listener_selected) {
-            Some(l) => (l.local.to_string(), &l.processes),
-            None => (String::new(), &[]),
-        },
-    };
-    let block = section(format!(" owners of {what} "), false);
-    let mut lines: Vec<Line> = owners
-        .iter()
-        .map(|o| {
-            Line::from(format!(
-                "{:>7} {:<15} {:>6}",
-                o.pid,
-                o.comm,
-                count(o.sockets)
-            ))
-        })
-        .collect();
-    if lines.is_empty() {
-        let why = match &t.owners {
-            None => "owner map not taken",
-            Some(o) if o.unreadable > 0 => "no visible process holds these (root sees all)",
-            Some(_) => "no process holds these (TIME_WAIT has no owner)",
-        };
-        lines.push(Line::styled(why, theme::dim()));
-    }
-    Paragraph::new(lines).block(block).render(area, buf);
-}
-
-/// Local ports in the ephemeral range per destination, against the range's size.
-fn ephemeral(t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let Some(range) = t.local_port_range else {
-        Paragraph::new("ip_local_port_range unknown")
-            .style(theme::dim())
-            .block(section(" ephemeral ports ".into(), false))
-            .render(area, buf);
-        return;
-    };
-    let total = port_range::size(range);
-    let block = section(
-        format!(
-            " ephemeral ports {}–{} ({}) ",
-            range.0,
-            range.1,
-            count(total)
-        ),
-        false,
-    );
-    let mut rows: Vec<&crate::model::tcp::Peer> =
-        t.peers.iter().filter(|p| p.ephemeral > 0).collect();
-    rows.sort_by(|a, b| b.ephemeral.cmp(&a.ephemeral).then(a.remote.cmp(&b.remote)));
-    let lines: Vec<Line> = rows
-        .iter()
-        .take(area.height.saturating_sub(1) as usize)
-        .map(|p| {
-            let r = p.ephemeral as f64 / total as f64;
-            Line::from(vec![
-                Span::raw(format!(
-                    "{:<24} {:>6} ",
-                    p.remote.to_string(),
-                    count(p.ephemeral)
-                )),
-                Span::styled(format!("{:>5.1}%", r * 100.0), ratio_style(r)),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines).block(block).render(area, buf);
 }

@@ -28,6 +28,8 @@ pub fn key() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
 
+/// The one mapping from severity to colour: red when critical, yellow when a warning. Every
+/// pane styles what `derive` judged through this (or [`level`]), never from its own thresholds.
 pub fn severity(s: Severity) -> Style {
     match s {
         Severity::Critical => Style::new().fg(CRITICAL).add_modifier(Modifier::BOLD),
@@ -35,19 +37,28 @@ pub fn severity(s: Severity) -> Style {
     }
 }
 
+/// [`severity`], plain when there is none.
+pub fn level(s: Option<Severity>) -> Style {
+    s.map_or_else(Style::new, severity)
+}
+
+/// The filled part of a gauge: [`severity`], green when there is none.
+pub fn gauge(s: Option<Severity>) -> Style {
+    s.map_or_else(|| Style::new().fg(OK), severity)
+}
+
+/// A share of some limit (a usage bar, ephemeral ports), styled by [`Severity::of_pct`].
+pub fn usage(pct: Option<f64>) -> Style {
+    level(pct.and_then(Severity::of_pct))
+}
+
 /// A limits row: red once it has failed or sits at its limit (and it stays so), yellow above 80%.
 pub fn limit_row(v: &LimitView) -> Style {
     if v.limit.no_info {
         return dim();
     }
-    let pct = v.pct.unwrap_or(0.0);
-    if v.ever_failed() || pct >= 100.0 {
-        Style::new().fg(CRITICAL)
-    } else if pct >= 80.0 || v.limit.peak_hit {
-        Style::new().fg(WARNING)
-    } else {
-        Style::new()
-    }
+    let failed = v.ever_failed().then_some(Severity::Critical);
+    level(v.severity.max(failed))
 }
 
 /// The failures-in-the-last-interval cell when it is not zero.

@@ -107,9 +107,22 @@ impl Tmux {
         assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
     }
 
+    /// A tmux format of the pane, e.g. `#{cursor_flag}`.
+    pub fn format(&self, format: &str) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "t", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     pub fn alternate_on(&self) -> bool {
         let out = self.cmd(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
         String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// The program in the pane asked for click reports in SGR encoding.
+    pub fn mouse_on(&self) -> bool {
+        let flags = "#{mouse_standard_flag}#{mouse_sgr_flag}";
+        let out = self.cmd(&["display-message", "-p", "-t", "t", flags]);
+        String::from_utf8_lossy(&out.stdout).trim() == "11"
     }
 
     /// The headroom process: the child of the pane's shell.

@@ -141,7 +141,7 @@ impl Summary {
                 .consumers
                 .iter()
                 .take(3)
-                .map(|c| format!("{} (pid {}): {}", c.comm, c.pid, c.amount))
+                .map(|c| c.text(&c.amount().to_string()))
                 .collect();
         }
     }

@@ -1,0 +1,78 @@
+//! Cost of the process pass with 2,000 and 5,000 processes: real sleeping children spawned in
+//! the setup (`cargo bench --bench procs`). `steady` is the dashboard's case (descriptor counts
+//! unchanged, no links read); `cold` reads every process's links (the first pass, or a host
+//! where every count moved); `derive` is the derivation of one snapshot.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Child, Command, Stdio};
+
+use headroom::collect::procs::{self, ProcCache};
+use headroom::collect::{Collector, Roots};
+use headroom::derive::Deriver;
+
+fn main() {
+    divan::main();
+}
+
+/// Sleeping children, killed when dropped.
+struct Sleepers(Vec<Child>);
+
+impl Sleepers {
+    /// Enough children that the machine runs about `total` processes.
+    fn up_to(total: usize) -> Self {
+        let running = procs::read(&Roots::default(), &mut ProcCache::default())
+            .unwrap()
+            .procs
+            .len();
+        Self(
+            (running..total)
+                .map(|_| {
+                    Command::new("sleep")
+                        .arg("600")
+                        .stdin(Stdio::null())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for Sleepers {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+        }
+        for c in &mut self.0 {
+            let _ = c.wait();
+        }
+    }
+}
+
+const SIZES: [usize; 2] = [2000, 5000];
+
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn steady(b: divan::Bencher, n: usize) {
+    let _kids = Sleepers::up_to(n);
+    let roots = Roots::default();
+    let mut cache = ProcCache::default();
+    procs::read(&roots, &mut cache).unwrap();
+    b.bench_local(|| procs::read(&roots, &mut cache).unwrap());
+}
+
+#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
+fn cold(b: divan::Bencher, n: usize) {
+    let _kids = Sleepers::up_to(n);
+    let roots = Roots::default();
+    b.bench_local(|| procs::read(&roots, &mut ProcCache::default()).unwrap());
+}
+
+/// Rows, growth, groups and consumers from one snapshot (the pass itself excluded).
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn derive(b: divan::Bencher, n: usize) {
+    let _kids = Sleepers::up_to(n);
+    let snap = Collector::new(Roots::default()).sample();
+    let mut d = Deriver::default();
+    b.bench_local(|| d.update(&snap));
+}

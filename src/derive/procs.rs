@@ -1,0 +1,568 @@
+//! Processes derived over time: fd and RSS growth per minute, a leak verdict with the time to
+//! the limit, I/O rates, groups by command, and bounded sparkline histories per process.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Serialize};
+
+use super::slope::{self, duration_words, grouped, rate_words};
+use crate::model::Snapshot;
+use crate::model::procs::{ProcDetail, Process, ProcessTable};
+
+/// Points kept per process for growth: the trend window at a 2 s pass (16 bytes each).
+const POINTS: usize = 32;
+/// Processes with a sparkline history: the largest by fds, and the selected one.
+const SPARK_TOP: usize = 20;
+/// Points of a sparkline history: 10 minutes at a 2 s pass.
+pub const SPARK_POINTS: usize = 300;
+
+/// One process as the Processes pane and `snapshot --json` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcRow {
+    pub pid: u32,
+    pub ppid: u32,
+    pub comm: String,
+    pub cmdline: String,
+    pub user: String,
+    pub state: char,
+    pub threads: u64,
+    pub fds: Option<u64>,
+    /// RLIMIT_NOFILE soft limit; None when unlimited or unknown.
+    pub fd_limit: Option<u64>,
+    pub sockets: Option<u64>,
+    pub tcp: Option<u64>,
+    pub udp: Option<u64>,
+    pub unix: Option<u64>,
+    pub rss_bytes: Option<u64>,
+    /// None with one reading.
+    pub fd_growth_per_min: Option<f64>,
+    pub rss_growth_per_min: Option<f64>,
+    pub read_bytes_per_s: Option<f64>,
+    pub write_bytes_per_s: Option<f64>,
+    pub cgroup: Option<String>,
+    /// The systemd unit or container the cgroup names.
+    pub unit: Option<String>,
+    /// Steady fd growth: the slope and the time to the limit.
+    pub leak: Option<Leak>,
+}
+
+/// Steady growth of a process's descriptors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leak {
+    pub per_min: f64,
+    pub used: u64,
+    pub limit: Option<u64>,
+    /// Seconds until the limit at this rate.
+    pub full_in_s: Option<f64>,
+    /// "fds +600/min, 1,420 of 2,048: full in about 1 min".
+    pub text: String,
+}
+
+/// Processes folded by command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcGroup {
+    pub comm: String,
+    pub count: u64,
+    pub fds: u64,
+    pub sockets: u64,
+    pub tcp: u64,
+    pub udp: u64,
+    pub unix: u64,
+    pub threads: u64,
+    pub rss_bytes: u64,
+    /// The one parent all of them share, when there are several: (pid, comm).
+    pub parent: Option<(u32, String)>,
+    /// The TCP peer most of their sockets go to, and how many.
+    pub top_peer: Option<(SocketAddr, u64)>,
+    /// "cleanup ×87 · 348 unix sockets".
+    pub label: String,
+}
+
+/// A process's recent fds, sockets, RSS and threads, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProcSeries {
+    pub time_ms: Vec<u64>,
+    pub fds: Vec<u64>,
+    pub sockets: Vec<u64>,
+    pub rss_bytes: Vec<u64>,
+    pub threads: Vec<u64>,
+}
+
+/// The drill-down: the collector's reading, and what time adds to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetailView {
+    pub detail: ProcDetail,
+    pub leak: Option<Leak>,
+    pub history: ProcSeries,
+}
+
+/// Everything the Processes pane shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProcsView {
+    /// Most fds first.
+    pub rows: Vec<ProcRow>,
+    /// Most fds first.
+    pub groups: Vec<ProcGroup>,
+    pub hidden: u64,
+    /// "312 processes hidden: run as root to see their fds".
+    pub hidden_note: Option<String>,
+    /// Why there are no rows, when the pass failed.
+    pub error: Option<String>,
+    /// The drill-down, when a process is selected and still there.
+    pub detail: Option<DetailView>,
+    /// Why the drill-down is empty (the process exited, …).
+    pub detail_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    time_ms: u64,
+    fds: u32,
+    rss_kb: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct SparkPoint {
+    time_ms: u64,
+    fds: u32,
+    sockets: u32,
+    rss_kb: u32,
+    threads: u32,
+}
+
+/// What one process keeps between passes.
+#[derive(Debug, Default)]
+struct Track {
+    comm: String,
+    points: VecDeque<Point>,
+    /// (time_ms, read_bytes, write_bytes) of the previous pass.
+    io: Option<(u64, u64, u64)>,
+    rates: (Option<f64>, Option<f64>),
+}
+
+/// Keeps per-process history between snapshots.
+#[derive(Debug, Default)]
+pub struct ProcDeriver {
+    last_pass_ms: Option<u64>,
+    tracks: HashMap<u32, Track>,
+    sparks: HashMap<u32, VecDeque<SparkPoint>>,
+}
+
+fn kb(bytes: Option<u64>) -> u32 {
+    u32::try_from(bytes.unwrap_or(0) / 1024).unwrap_or(u32::MAX)
+}
+
+fn small(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl ProcDeriver {
+    pub fn update(&mut self, snap: &Snapshot) -> ProcsView {
+        let table = match &snap.processes {
+            Ok(t) => t,
+            Err(e) => {
+                return ProcsView {
+                    error: Some(e.to_string()),
+                    ..ProcsView::default()
+                };
+            }
+        };
+        let selected = snap.process_detail.as_ref().map(|d| match d {
+            Ok(d) => d.pid,
+            Err(_) => 0,
+        });
+        if self.last_pass_ms != Some(table.time_ms) {
+            self.last_pass_ms = Some(table.time_ms);
+            self.record(table, selected);
+        }
+        let mut rows: Vec<ProcRow> = table.procs.iter().map(|p| self.row(p)).collect();
+        rows.sort_by(|a, b| b.fds.cmp(&a.fds).then(a.pid.cmp(&b.pid)));
+        let hidden_note = (table.hidden > 0).then(|| {
+            format!(
+                "{} processes hidden: run as root to see their fds",
+                grouped(table.hidden)
+            )
+        });
+        let (detail, detail_error) = match &snap.process_detail {
+            None => (None, None),
+            Some(Err(e)) => (None, Some(e.to_string())),
+            Some(Ok(d)) => (
+                Some(DetailView {
+                    leak: rows
+                        .iter()
+                        .find(|r| r.pid == d.pid)
+                        .and_then(|r| r.leak.clone()),
+                    history: self.history(d.pid),
+                    detail: d.clone(),
+                }),
+                None,
+            ),
+        };
+        ProcsView {
+            groups: groups(table, snap),
+            rows,
+            hidden: table.hidden,
+            hidden_note,
+            error: None,
+            detail,
+            detail_error,
+        }
+    }
+
+    /// Adds one pass to every process's history and forgets processes that are gone.
+    fn record(&mut self, table: &ProcessTable, selected: Option<u32>) {
+        let mut tracks = HashMap::with_capacity(table.procs.len());
+        for p in &table.procs {
+            let mut t = match self.tracks.remove(&p.pid) {
+                Some(t) if t.comm == p.comm => t,
+                _ => Track {
+                    comm: p.comm.clone(),
+                    ..Track::default()
+                },
+            };
+            if t.points.len() == POINTS {
+                t.points.pop_front();
+            }
+            t.points.push_back(Point {
+                time_ms: table.time_ms,
+                fds: small(p.fds.unwrap_or(0)),
+                rss_kb: kb(p.rss_bytes),
+            });
+            if let (Some(r), Some(w)) = (p.read_bytes, p.write_bytes) {
+                t.rates = match t.io {
+                    Some((t0, r0, w0)) if table.time_ms > t0 => {
+                        let secs = (table.time_ms - t0) as f64 / 1000.0;
+                        let rate = |a: u64, b: u64| Some(a.saturating_sub(b) as f64 / secs);
+                        (rate(r, r0), rate(w, w0))
+                    }
+                    _ => (None, None),
+                };
+                t.io = Some((table.time_ms, r, w));
+            }
+            tracks.insert(p.pid, t);
+        }
+        self.tracks = tracks;
+        self.record_sparks(table, selected);
+    }
+
+    fn record_sparks(&mut self, table: &ProcessTable, selected: Option<u32>) {
+        let mut by_fds: Vec<&Process> = table.procs.iter().collect();
+        by_fds.sort_by_key(|p| std::cmp::Reverse(p.fds));
+        let keep: Vec<&Process> = by_fds
+            .iter()
+            .take(SPARK_TOP)
+            .copied()
+            .chain(table.procs.iter().filter(|p| Some(p.pid) == selected))
+            .collect();
+        self.sparks
+            .retain(|pid, _| keep.iter().any(|p| p.pid == *pid));
+        for p in keep {
+            let q = self.sparks.entry(p.pid).or_default();
+            if q.back().is_some_and(|b| b.time_ms == table.time_ms) {
+                continue;
+            }
+            if q.len() == SPARK_POINTS {
+                q.pop_front();
+            }
+            q.push_back(SparkPoint {
+                time_ms: table.time_ms,
+                fds: small(p.fds.unwrap_or(0)),
+                sockets: small(p.sockets.map_or(0, |s| s.total())),
+                rss_kb: kb(p.rss_bytes),
+                threads: small(p.threads),
+            });
+        }
+    }
+
+    /// The sparkline history of one process (empty when it is not tracked).
+    pub fn history(&self, pid: u32) -> ProcSeries {
+        let mut s = ProcSeries::default();
+        for p in self.sparks.get(&pid).into_iter().flatten() {
+            s.time_ms.push(p.time_ms);
+            s.fds.push(u64::from(p.fds));
+            s.sockets.push(u64::from(p.sockets));
+            s.rss_bytes.push(u64::from(p.rss_kb) * 1024);
+            s.threads.push(u64::from(p.threads));
+        }
+        s
+    }
+
+    fn row(&self, p: &Process) -> ProcRow {
+        let track = self.tracks.get(&p.pid);
+        let series = |f: fn(&Point) -> f64| -> Vec<(u64, f64)> {
+            track
+                .map(|t| t.points.iter().map(|pt| (pt.time_ms, f(pt))).collect())
+                .unwrap_or_default()
+        };
+        let fd_trend = slope::trend(&series(|pt| f64::from(pt.fds)));
+        let rss_trend = slope::trend(&series(|pt| f64::from(pt.rss_kb) * 1024.0));
+        let leak = match (fd_trend, p.fds) {
+            (Some(t), Some(used)) if t.steady && t.per_min > 0.0 => {
+                Some(leak(t.per_min, used, p.fd_soft))
+            }
+            _ => None,
+        };
+        let (read_rate, write_rate) = track.map_or((None, None), |t| t.rates);
+        ProcRow {
+            pid: p.pid,
+            ppid: p.ppid,
+            comm: p.comm.clone(),
+            cmdline: p.cmdline.clone(),
+            user: p.user.clone(),
+            state: p.state,
+            threads: p.threads,
+            fds: p.fds,
+            fd_limit: p.fd_soft,
+            sockets: p.sockets.map(|s| s.total()),
+            tcp: p.sockets.map(|s| s.tcp),
+            udp: p.sockets.map(|s| s.udp),
+            unix: p.sockets.map(|s| s.unix),
+            rss_bytes: p.rss_bytes,
+            fd_growth_per_min: fd_trend.map(|t| t.per_min),
+            rss_growth_per_min: rss_trend.map(|t| t.per_min),
+            read_bytes_per_s: read_rate,
+            write_bytes_per_s: write_rate,
+            unit: p
+                .cgroup
+                .as_deref()
+                .and_then(crate::collect::procs::cgroup::owner),
+            cgroup: p.cgroup.clone(),
+            leak,
+        }
+    }
+}
+
+/// The verdict for a steady rise of `per_min` at `used` against `limit`.
+pub fn leak(per_min: f64, used: u64, limit: Option<u64>) -> Leak {
+    let full_in_s = slope::time_to_full(used, limit, per_min);
+    let text = match (limit, full_in_s) {
+        (Some(max), Some(s)) => format!(
+            "fds {}, {} of {}: full in {}",
+            rate_words(per_min),
+            grouped(used),
+            grouped(max),
+            duration_words(s)
+        ),
+        _ => format!("fds {}, {} (no limit)", rate_words(per_min), grouped(used)),
+    };
+    Leak {
+        per_min,
+        used,
+        limit,
+        full_in_s,
+        text,
+    }
+}
+
+/// Processes folded by command, most fds first (then most processes).
+pub fn groups(table: &ProcessTable, snap: &Snapshot) -> Vec<ProcGroup> {
+    let comm_of: HashMap<u32, &str> = table
+        .procs
+        .iter()
+        .map(|p| (p.pid, p.comm.as_str()))
+        .collect();
+    let mut by_comm: HashMap<&str, (ProcGroup, Option<Option<u32>>)> = HashMap::new();
+    for p in &table.procs {
+        let (g, parent) = by_comm.entry(p.comm.as_str()).or_insert_with(|| {
+            (
+                ProcGroup {
+                    comm: p.comm.clone(),
+                    count: 0,
+                    fds: 0,
+                    sockets: 0,
+                    tcp: 0,
+                    udp: 0,
+                    unix: 0,
+                    threads: 0,
+                    rss_bytes: 0,
+                    parent: None,
+                    top_peer: None,
+                    label: String::new(),
+                },
+                None,
+            )
+        });
+        g.count += 1;
+        g.fds += p.fds.unwrap_or(0);
+        let s = p.sockets.unwrap_or_default();
+        g.sockets += s.total();
+        g.tcp += s.tcp;
+        g.udp += s.udp;
+        g.unix += s.unix;
+        g.threads += p.threads;
+        g.rss_bytes += p.rss_bytes.unwrap_or(0);
+        *parent = match *parent {
+            None => Some(Some(p.ppid)),
+            Some(Some(pp)) if pp == p.ppid => Some(Some(pp)),
+            _ => Some(None),
+        };
+    }
+    let peers = top_peers(table, snap);
+    let mut out: Vec<ProcGroup> = by_comm
+        .into_values()
+        .map(|(mut g, parent)| {
+            g.parent = parent
+                .flatten()
+                .filter(|pp| g.count > 1 && *pp > 0)
+                .map(|pp| (pp, comm_of.get(&pp).map_or("?", |c| c).to_string()));
+            g.top_peer = peers.get(g.comm.as_str()).copied();
+            g.label = label(&g);
+            g
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.fds
+            .cmp(&a.fds)
+            .then(b.count.cmp(&a.count))
+            .then_with(|| a.comm.cmp(&b.comm))
+    });
+    out
+}
+
+/// Per command, the TCP peer its processes hold the most sockets to (from the owner map).
+fn top_peers<'a>(table: &'a ProcessTable, snap: &Snapshot) -> HashMap<&'a str, (SocketAddr, u64)> {
+    let Ok(tcp) = &snap.tcp.table else {
+        return HashMap::new();
+    };
+    let comm_of: HashMap<u32, &str> = table
+        .procs
+        .iter()
+        .map(|p| (p.pid, p.comm.as_str()))
+        .collect();
+    let mut best: HashMap<&str, (SocketAddr, u64)> = HashMap::new();
+    for peer in &tcp.peers {
+        let mut per_comm: HashMap<&str, u64> = HashMap::new();
+        for o in &peer.processes {
+            if let Some(c) = comm_of.get(&o.pid) {
+                *per_comm.entry(c).or_default() += o.sockets;
+            }
+        }
+        for (c, n) in per_comm {
+            let e = best.entry(c).or_insert((peer.remote, 0));
+            if n > e.1 {
+                *e = (peer.remote, n);
+            }
+        }
+    }
+    best
+}
+
+/// "php-fpm ×10 · 993 TCP to 127.0.0.1:11211": what most describes a group.
+pub fn label(g: &ProcGroup) -> String {
+    let head = format!("{} ×{}", g.comm, grouped(g.count));
+    let kinds = [(g.tcp, "TCP"), (g.unix, "unix"), (g.udp, "UDP")];
+    let (most, kind) = kinds.into_iter().max_by_key(|(n, _)| *n).unwrap_or((0, ""));
+    let what = match (&g.top_peer, &g.parent) {
+        (Some((peer, n)), _) if kind == "TCP" && most > 0 => {
+            format!("{} TCP to {peer}", grouped(*n))
+        }
+        _ if most > 0 => format!("{} {kind} sockets", grouped(most)),
+        (_, Some((pid, comm))) => format!("children of {comm}[{pid}]"),
+        _ => format!("{} fds", grouped(g.fds)),
+    };
+    format!("{head} · {what}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::collect::{Collector, Roots};
+    use crate::model::procs::SocketCounts;
+
+    fn base() -> Snapshot {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/procs");
+        Collector::new(Roots::fixture(dir)).sample()
+    }
+
+    fn proc(pid: u32, ppid: u32, comm: &str, fds: u64, sockets: SocketCounts) -> Process {
+        Process {
+            pid,
+            ppid,
+            comm: comm.into(),
+            fds: Some(fds),
+            fd_soft: Some(2048),
+            sockets: Some(sockets),
+            threads: 1,
+            rss_bytes: Some(1 << 20),
+            ..Process::default()
+        }
+    }
+
+    fn at(mut snap: Snapshot, t: u64, procs: Vec<Process>) -> Snapshot {
+        snap.processes = Ok(ProcessTable {
+            time_ms: t,
+            procs,
+            ..ProcessTable::default()
+        });
+        snap
+    }
+
+    #[test]
+    fn a_steady_leak_has_a_slope_and_a_time_to_its_limit() {
+        let mut d = ProcDeriver::default();
+        let mut view = ProcsView::default();
+        for i in 0..31u64 {
+            let procs = vec![
+                proc(10, 1, "leaky", 800 + 20 * i, SocketCounts::default()),
+                proc(11, 1, "calm", 900, SocketCounts::default()),
+            ];
+            view = d.update(&at(base(), i * 2000, procs));
+        }
+        let first = &view.rows[0];
+        assert_eq!(first.pid, 10);
+        assert!((first.fd_growth_per_min.unwrap() - 600.0).abs() < 1e-6);
+        let leak = first.leak.as_ref().unwrap();
+        assert_eq!(
+            leak.text,
+            "fds +600/min, 1,400 of 2,048: full in about 1 min"
+        );
+        assert_eq!(view.rows[1].fd_growth_per_min, Some(0.0));
+        assert!(view.rows[1].leak.is_none());
+        assert_eq!(d.history(10).fds.len(), 31);
+    }
+
+    #[test]
+    fn one_reading_has_no_growth_and_a_reused_pass_is_not_counted_twice() {
+        let mut d = ProcDeriver::default();
+        let procs = vec![proc(10, 1, "a", 5, SocketCounts::default())];
+        let v = d.update(&at(base(), 1000, procs.clone()));
+        assert_eq!(v.rows[0].fd_growth_per_min, None);
+        let v = d.update(&at(base(), 1000, procs));
+        assert_eq!(v.rows[0].fd_growth_per_min, None);
+        assert_eq!(d.history(10).fds.len(), 1);
+    }
+
+    #[test]
+    fn groups_name_what_they_hold() {
+        let unix = SocketCounts {
+            unix: 4,
+            ..SocketCounts::default()
+        };
+        let mut procs: Vec<Process> = (0..30)
+            .map(|i| proc(100 + i, 1, "cleanup", 6, unix))
+            .collect();
+        procs.push(proc(4242, 1, "bash", 4, SocketCounts::default()));
+        procs.extend((0..1500).map(|i| proc(5000 + i, 4242, "sleep", 3, SocketCounts::default())));
+        let v = ProcDeriver::default().update(&at(base(), 0, procs));
+        let label = |c: &str| v.groups.iter().find(|g| g.comm == c).unwrap().label.clone();
+        assert_eq!(label("cleanup"), "cleanup ×30 · 120 unix sockets");
+        assert_eq!(label("sleep"), "sleep ×1,500 · children of bash[4242]");
+        assert_eq!(label("bash"), "bash ×1 · 4 fds");
+        assert_eq!(v.groups[0].comm, "sleep", "most fds first");
+    }
+
+    #[test]
+    fn hidden_processes_are_said() {
+        let mut snap = at(base(), 0, vec![]);
+        if let Ok(t) = &mut snap.processes {
+            t.hidden = 312;
+        }
+        let v = ProcDeriver::default().update(&snap);
+        assert_eq!(
+            v.hidden_note.as_deref(),
+            Some("312 processes hidden: run as root to see their fds")
+        );
+    }
+}

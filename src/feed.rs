@@ -1,0 +1,251 @@
+//! The feed: the one place snapshots come from. A [`Source`] (the live [`Collector`] or a
+//! recording) is started with [`Feed::start`], read with [`Feed::next`] and stopped by dropping
+//! the [`Feed`]; every mode (the dashboard, `record`, `export`, `snapshot`, `replay`) consumes
+//! it the same way, and [`signals::Signals`] is the one signal set-up they share.
+//!
+//! ```text
+//!   Source ──(feed thread: sample or play back, wait, obey Control)──▶ bounded queue ──▶ consumer
+//!                 ▲                                                                        │
+//!                 └──────────────────────── Control (pause, sockets, stop) ◀──────────────┘
+//! ```
+//!
+//! Delivery is bounded: the queue holds at most [`QUEUE`] snapshots and the feed thread waits
+//! for room rather than piling up readings, so a consumer that stalls costs a fixed amount of
+//! memory. Nothing in the queue is ever dropped: every consumer (the dashboard's history and
+//! derived rates included) sees every sample. The dashboard keeps the queue drained because
+//! its loop never waits on the terminal (see `term`: the screen takes only the newest frame).
+//!
+//! Stopping never waits for the feed thread: a sample may be stuck in the kernel (a hung
+//! mount), and the thread ends on its own at its next wait or when it finds the queue closed.
+//!
+//! Adding a source: a variant of [`Source`] and a `run` function for its thread, written like
+//! [`live`] or `replay::play`: send each snapshot with `tx.blocking_send`, wait between them
+//! with a function that takes [`Control`] messages and returns `false` on [`Control::Stop`].
+//! Adding a control message (a `Seek(time)` or a single step for replay): a variant of
+//! [`Control`], a method on [`Feed`] that sends it, and its handling in each source's wait
+//! function (`wait_live`, `replay::Clock::wait`); a source it means nothing to ignores it.
+
+pub mod replay;
+pub mod signals;
+
+use std::sync::mpsc as std_mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::collect::Collector;
+use crate::model::Snapshot;
+
+/// Snapshots that may wait for a consumer before the feed thread waits for it.
+pub const QUEUE: usize = 4;
+
+/// The runtime a mode's loop runs on: one thread and timers. No I/O driver, so no tokio signal
+/// driver either, whose set-up panics when file descriptors run short (see [`signals`]); the
+/// exporter, which serves HTTP, builds its own.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+}
+
+/// File descriptors this process may still open: its limit less those open now. `None` when
+/// unlimited or unknown (no /proc).
+pub fn spare_fds() -> Option<u64> {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current?;
+    // The listing itself holds one.
+    let open = std::fs::read_dir("/proc/self/fd").ok()?.count() as u64;
+    Some(limit.saturating_sub(open.saturating_sub(1)))
+}
+
+/// Where snapshots come from.
+pub enum Source {
+    /// The collector, sampling every interval.
+    Live(Box<Collector>),
+    /// A recording played back on its own schedule, `speed` times faster.
+    Recording {
+        snapshots: Vec<Snapshot>,
+        speed: f64,
+    },
+}
+
+/// What a consumer tells the feed thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Control {
+    Stop,
+    /// A live feed keeps sampling while paused (history must keep counting); a recording holds
+    /// its place.
+    Pause(bool),
+    /// Whether per-socket data is only in the background (the Sockets pane is not shown), so
+    /// the full socket dump may run less often. Bringing it to the foreground samples at once.
+    SocketsInBackground(bool),
+}
+
+/// A running feed: its snapshots, and the line to its thread. Dropping it stops the thread.
+pub struct Feed {
+    control: std_mpsc::Sender<Control>,
+    rx: mpsc::Receiver<Snapshot>,
+}
+
+impl Feed {
+    /// Starts the feed's thread: a live source samples now and then every `interval`; a
+    /// recording plays its snapshots with their recorded gaps.
+    pub fn start(source: Source, interval: Duration) -> std::io::Result<Feed> {
+        let (control, controls) = std_mpsc::channel();
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let builder = thread::Builder::new();
+        match source {
+            Source::Live(collector) => builder
+                .name("collector".into())
+                .spawn(move || live(*collector, interval, &tx, &controls)),
+            Source::Recording { snapshots, speed } => builder
+                .name("replay".into())
+                .spawn(move || replay::play(snapshots, speed, &tx, &controls)),
+        }?;
+        Ok(Feed { control, rx })
+    }
+
+    /// The next snapshot; `None` once the source has ended (a recording played to its end).
+    pub async fn next(&mut self) -> Option<Snapshot> {
+        self.rx.recv().await
+    }
+
+    /// A snapshot already waiting, without waiting for one.
+    pub fn try_next(&mut self) -> Option<Snapshot> {
+        self.rx.try_recv().ok()
+    }
+
+    pub fn pause(&self, paused: bool) {
+        self.send(Control::Pause(paused));
+    }
+
+    pub fn sockets_in_background(&self, background: bool) {
+        self.send(Control::SocketsInBackground(background));
+    }
+
+    fn send(&self, c: Control) {
+        // The thread is gone only when the source ended; nothing is left to tell it.
+        let _ = self.control.send(c);
+    }
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        self.send(Control::Stop);
+        self.rx.close();
+    }
+}
+
+/// The live source's thread: sample, hand over, wait for the next due time.
+fn live(
+    mut collector: Collector,
+    interval: Duration,
+    tx: &mpsc::Sender<Snapshot>,
+    controls: &std_mpsc::Receiver<Control>,
+) {
+    loop {
+        let due = Instant::now() + interval;
+        if tx.blocking_send(collector.sample()).is_err() {
+            return;
+        }
+        if !wait_live(controls, due, &mut collector) {
+            return;
+        }
+    }
+}
+
+/// Sleeps until `due`, taking messages meanwhile; false when told to stop.
+fn wait_live(controls: &std_mpsc::Receiver<Control>, due: Instant, c: &mut Collector) -> bool {
+    loop {
+        let left = due.saturating_duration_since(Instant::now());
+        match controls.recv_timeout(left) {
+            Err(std_mpsc::RecvTimeoutError::Timeout) => return true,
+            Ok(Control::SocketsInBackground(b)) => {
+                let foreground_now = c.tcp.background && !b;
+                c.tcp.background = b;
+                if foreground_now {
+                    return true;
+                }
+            }
+            Ok(Control::Pause(_)) => {}
+            Ok(Control::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::collect::Roots;
+
+    fn fixture() -> Collector {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/openvz-container");
+        Collector::new(Roots::fixture(dir))
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_consumer_that_stops_reading_holds_the_feed_at_the_queue_size() {
+        let rt = runtime();
+        let mut feed = Feed::start(
+            Source::Live(Box::new(fixture())),
+            Duration::from_millis(100),
+        )
+        .unwrap();
+        // Twice as long as the queue takes to fill: the feed thread waits instead of piling up.
+        std::thread::sleep(Duration::from_millis(100 * 2 * QUEUE as u64 + 200));
+        let mut waiting = 0;
+        while feed.try_next().is_some() {
+            waiting += 1;
+        }
+        assert!(waiting <= QUEUE + 1, "{waiting} snapshots queued");
+        assert!(waiting >= QUEUE, "the queue never filled: {waiting}");
+        // Reading again, the feed carries on with no sample lost between.
+        let next = rt.block_on(feed.next()).unwrap();
+        assert!(next.time_ms > 0);
+    }
+
+    #[test]
+    fn a_recording_ends_the_feed_and_pause_holds_it() {
+        let rt = runtime();
+        let mut c = fixture();
+        let snaps: Vec<Snapshot> = (0..3)
+            .map(|i| {
+                let mut s = c.sample();
+                s.time_ms = 1_000 + i * 200;
+                s
+            })
+            .collect();
+        let recording = |speed| Source::Recording {
+            snapshots: snaps.clone(),
+            speed,
+        };
+        let mut feed = Feed::start(recording(1.0), Duration::from_secs(1)).unwrap();
+        let times: Vec<u64> = rt.block_on(async {
+            let mut t = Vec::new();
+            while let Some(s) = feed.next().await {
+                t.push(s.time_ms);
+            }
+            t
+        });
+        assert_eq!(times, [1_000, 1_200, 1_400]);
+
+        let mut feed = Feed::start(recording(1.0), Duration::from_secs(1)).unwrap();
+        let first = rt.block_on(feed.next()).unwrap();
+        assert_eq!(first.time_ms, 1_000);
+        feed.pause(true);
+        std::thread::sleep(Duration::from_millis(600));
+        assert!(feed.try_next().is_none(), "a paused recording moved on");
+        feed.pause(false);
+        let second = rt.block_on(feed.next()).unwrap();
+        assert_eq!(second.time_ms, 1_200);
+    }
+}

@@ -1,0 +1,220 @@
+//! Real processes through the process pass, the drill-down and the derived view: a leaking
+//! child, a fork of 200 children, and 30 `cleanup` processes holding unix socketpairs.
+//!
+//! Children are this test binary run again with `HEADROOM_CHILD` set (see [`child_main`]), or
+//! `sleep`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use headroom::collect::{Collector, Roots};
+use headroom::derive::Deriver;
+use headroom::limits::{Consumer, Parent};
+
+/// Runs one child role and never returns, when asked to by the environment; else nothing.
+#[test]
+fn child_main() {
+    let Ok(role) = std::env::var("HEADROOM_CHILD") else {
+        return;
+    };
+    // The parent closing our stdin (or dying) ends us.
+    std::thread::spawn(|| {
+        let _ = std::io::stdin().read(&mut [0u8; 1]);
+        std::process::exit(0);
+    });
+    match role.as_str() {
+        "leak" => leak(),
+        "cleanup" => cleanup(),
+        _ => panic!("unknown role {role}"),
+    }
+}
+
+/// Opens a file and a loopback connection every 50 ms, up to 1,800 descriptors, soft limit 2,048.
+fn leak() -> ! {
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(2048),
+            maximum: Some(4096),
+        },
+    )
+    .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    loop {
+        if held.len() < 600 {
+            let f = std::fs::File::open("/dev/null").unwrap();
+            let c = std::net::TcpStream::connect(addr).unwrap();
+            let (s, _) = listener.accept().unwrap();
+            held.push((f, c, s));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Renamed `cleanup`, holds two unix socketpairs.
+fn cleanup() -> ! {
+    std::fs::write("/proc/self/comm", "cleanup").unwrap();
+    let _pairs: Vec<_> = (0..2)
+        .map(|_| std::os::unix::net::UnixStream::pair().unwrap())
+        .collect();
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Children killed when the test ends, however it ends.
+struct Children(Vec<Child>);
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn spawn_role(role: &str) -> Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["child_main", "--exact", "--nocapture", "--test-threads=1"])
+        .env("HEADROOM_CHILD", role)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn a_leaking_child_is_ranked_first_by_fd_growth_with_its_time_to_limit() {
+    let kids = Children(vec![spawn_role("leak")]);
+    let pid = kids.0[0].id();
+    let mut collector = Collector::new(Roots::default());
+    collector.selected_pid = Some(pid);
+    let mut deriver = Deriver::default();
+    let start = Instant::now();
+    let mut d = deriver.update(&collector.sample());
+    while start.elapsed() < Duration::from_secs(13) {
+        std::thread::sleep(Duration::from_millis(500));
+        d = deriver.update(&collector.sample());
+    }
+    let mut rows = d.procs.rows.clone();
+    rows.sort_by(|a, b| {
+        b.fd_growth_per_min
+            .unwrap_or(0.0)
+            .total_cmp(&a.fd_growth_per_min.unwrap_or(0.0))
+    });
+    let first = &rows[0];
+    assert_eq!(first.pid, pid, "{first:?}");
+    assert!(first.fd_growth_per_min.unwrap() > 1000.0, "{first:?}");
+    assert_eq!(first.fd_limit, Some(2048));
+    let leak = first.leak.as_ref().expect("a steady rise is a leak");
+    assert!(
+        leak.full_in_s.is_some_and(|s| s > 0.0 && s < 600.0),
+        "{leak:?}"
+    );
+    assert!(
+        leak.text.contains("of 2,048: full in about"),
+        "{}",
+        leak.text
+    );
+
+    let detail = d
+        .procs
+        .detail
+        .as_ref()
+        .expect("drill-down of the selected pid");
+    assert_eq!(detail.detail.pid, pid);
+    assert_eq!(detail.leak.as_ref(), Some(leak));
+    assert!(detail.history.fds.len() >= 5);
+    let peer = detail
+        .detail
+        .tcp_peers
+        .iter()
+        .find(|p| p.remote.ip().is_loopback())
+        .expect("its connections by peer");
+    assert!(
+        peer.states
+            .iter()
+            .any(|(s, n)| s.name() == "ESTABLISHED" && n > 10)
+    );
+    assert_eq!(detail.detail.tcp_listeners.len(), 1, "its listener");
+    let kinds: Vec<&str> = detail.detail.fds.iter().map(|k| k.kind.as_str()).collect();
+    assert!(kinds.contains(&"socket TCP ESTABLISHED"), "{kinds:?}");
+    assert!(kinds.contains(&"device"), "/dev/null: {kinds:?}");
+    let open = &detail.detail.limits[0];
+    assert_eq!((open.name.as_str(), open.soft), ("open files", Some(2048)));
+}
+
+#[test]
+fn a_fork_of_200_children_is_named_as_the_tasks_consumer() {
+    let kids = Children(
+        (0..200)
+            .map(|_| {
+                Command::new("sleep")
+                    .arg("60")
+                    .stdin(Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect(),
+    );
+    let d = Deriver::default().update(&Collector::new(Roots::default()).sample());
+    let tasks = d
+        .limits
+        .iter()
+        .find(|l| l.limit.id == "kernel.tasks")
+        .unwrap();
+    let me = std::process::id();
+    let sleeps = tasks
+        .limit
+        .consumers
+        .iter()
+        .find(|c| c.comm() == "sleep")
+        .unwrap_or_else(|| panic!("{:?}", tasks.limit.consumers));
+    assert!(sleeps.amount() >= 200);
+    if let Consumer::Group { parent, count, .. } = sleeps {
+        assert!(*count >= 200);
+        if let Some(Parent { pid, .. }) = parent {
+            assert_eq!(*pid, me);
+        }
+    } else {
+        panic!("a group: {sleeps:?}");
+    }
+    drop(kids);
+}
+
+#[test]
+fn thirty_cleanup_processes_with_socketpairs_are_one_group() {
+    let kids = Children((0..30).map(|_| spawn_role("cleanup")).collect());
+    let pids: Vec<u32> = kids.0.iter().map(Child::id).collect();
+    let renamed = |pid: &u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "cleanup")
+    };
+    let start = Instant::now();
+    while !pids.iter().all(renamed) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "children never renamed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Let each create its pairs.
+    std::thread::sleep(Duration::from_millis(300));
+    let d = Deriver::default().update(&Collector::new(Roots::default()).sample());
+    let g = d
+        .procs
+        .groups
+        .iter()
+        .find(|g| g.comm == "cleanup")
+        .expect("a cleanup group");
+    assert_eq!(g.count, 30);
+    assert_eq!(g.unix, 120);
+    assert_eq!(g.label, "cleanup ×30 · 120 unix sockets");
+    drop(kids);
+}
