@@ -89,20 +89,15 @@ fn dashboard(source: Source, title: String, interval: std::time::Duration) -> an
 }
 
 fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> anyhow::Result<()> {
-    let rec = record::read(file)?;
-    if let Some(d) = &rec.damaged {
-        eprintln!(
-            "headroom: {}: {d}; replaying the {} whole snapshots before it",
-            file.display(),
-            rec.snapshots.len()
-        );
-    }
+    // Streamed: only the frame on screen is in memory. Damage is said when the dashboard ends,
+    // once playback has met it.
+    let reader = record::open(file)?;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let source = Source::Recording {
-        snapshots: rec.snapshots,
+        reader: Box::new(reader),
         speed,
     };
     dashboard(source, format!("replay {name}"), interval)
