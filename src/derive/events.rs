@@ -21,6 +21,8 @@ pub enum Source {
     Counter,
     /// A limit passed [`THRESHOLD_PCT`].
     Threshold,
+    /// A process's descriptors grow steadily toward its limit.
+    Leak,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +52,8 @@ pub struct EventDeriver {
     pct: HashMap<String, f64>,
     /// The newest kernel record seen, so a record read twice is one event.
     last_seq: Option<u64>,
+    /// Processes with a leak verdict at the previous reading: a verdict is an event once.
+    leaking: std::collections::HashSet<u32>,
 }
 
 impl EventDeriver {
@@ -92,6 +96,31 @@ impl EventDeriver {
             }
         }
         out.sort_by_key(|e| e.time_ms);
+        out
+    }
+
+    /// A leak verdict that is new since the previous reading, one event a process, linked to
+    /// the process's own fd limit row.
+    pub fn leaks(&mut self, time_ms: u64, rows: &[super::procs::ProcRow]) -> Vec<Event> {
+        let mut now = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for r in rows {
+            let Some(leak) = &r.leak else { continue };
+            now.insert(r.pid);
+            if self.leaking.contains(&r.pid) {
+                continue;
+            }
+            let full = leak.full_in_s.is_some_and(|s| s < 600.0);
+            let severity = if full {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            let limit = format!("proc.nofile:{}", r.pid);
+            let text = format!("{}[{}] leaks: {}", r.comm, r.pid, leak.text);
+            out.push(event(time_ms, Source::Leak, Some(&limit), severity, text));
+        }
+        self.leaking = now;
         out
     }
 
