@@ -13,6 +13,9 @@ pub struct Args {
     pub command: Option<Command>,
     #[command(flatten)]
     pub common: Common,
+    /// The dashboard records what it shows to this file from the start (`R` toggles it).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 /// Options every mode shares.

@@ -140,6 +140,11 @@ impl Feed {
         self.send(Control::Speed(speed));
     }
 
+    /// Sends any control message (the dashboard's replay keys).
+    pub fn control(&self, c: Control) {
+        self.send(c);
+    }
+
     pub fn sockets_in_background(&self, background: bool) {
         self.send(Control::SocketsInBackground(background));
     }

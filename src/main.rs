@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let interval = args.common.interval;
     let collector = || args.common.collector();
+    let record = args.record.clone();
     let result = match args.command {
         Some(Command::Snapshot { json, samples }) => {
             let out = &mut io::stdout().lock();
@@ -57,7 +58,7 @@ fn main() -> ExitCode {
         None => {
             let c = collector();
             let title = c.roots().proc.display().to_string();
-            dashboard(Source::Live(Box::new(c)), title, interval)
+            dashboard(Source::Live(Box::new(c)), title, interval, record)
         }
     };
     let code = match result {
@@ -78,19 +79,23 @@ fn exit(code: i32) -> ! {
     std::process::exit(code)
 }
 
-fn dashboard(source: Source, title: String, interval: std::time::Duration) -> anyhow::Result<()> {
+fn dashboard(
+    source: Source,
+    title: String,
+    interval: std::time::Duration,
+    record: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     if !(io::stdout().is_terminal() && io::stdin().is_terminal()) {
         eprintln!(
             "headroom: no terminal here. For a report without one, run `headroom snapshot` (or `headroom snapshot --json`)."
         );
         exit(2);
     }
-    headroom::app::run(source, title, interval)
+    headroom::app::run(source, title, interval, record)
 }
 
 fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> anyhow::Result<()> {
-    // Streamed: only the frame on screen is in memory. Damage is said when the dashboard ends,
-    // once playback has met it.
+    // Streamed: only the frame at hand is in memory; damaged frames are skipped as met.
     let reader = record::open(file)?;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -100,7 +105,7 @@ fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> 
         reader: Box::new(reader),
         speed,
     };
-    dashboard(source, format!("replay {name}"), interval)
+    dashboard(source, format!("replay {name}"), interval, None)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -8,6 +8,7 @@
 //! q quit  ? help  Tab pane  ↑↓ select  p pause
 //! ```
 
+pub mod events;
 pub mod graphs;
 pub mod help;
 pub mod inodes;
@@ -43,7 +44,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     (state.pane().render)(state, body, buf);
     Paragraph::new(footer).render(foot, buf);
     if state.show_help {
-        help::render(state.tab, area, buf);
+        help::render(state.tab, state.replay.is_some(), area, buf);
     }
 }
 
@@ -91,6 +92,8 @@ fn title_spans(state: &AppState) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
             theme::severity(crate::derive::Severity::Warning),
         ));
     }
+    spans.extend(replay_spans(state));
+    spans.extend(recorder_spans(state));
     let tabs = Tab::all()
         .enumerate()
         .map(|(i, t)| {
@@ -104,6 +107,35 @@ fn title_spans(state: &AppState) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
         })
         .collect();
     (spans, tabs)
+}
+
+/// The replay's speed and the time being typed, or what could not be read.
+fn replay_spans(state: &AppState) -> Vec<Span<'static>> {
+    let Some(r) = &state.replay else {
+        return Vec::new();
+    };
+    let warn = theme::severity(crate::derive::Severity::Warning);
+    let mut spans = vec![Span::raw(format!("×{} ", r.speed))];
+    if let Some(p) = &r.prompt {
+        spans.push(Span::styled(format!("go to (HH:MM[:SS]): {p}▏ "), warn));
+    } else if let Some(e) = &r.error {
+        spans.push(Span::styled(format!("{e} "), warn));
+    }
+    spans
+}
+
+/// That the dashboard records, where, and how much; or why it stopped.
+fn recorder_spans(state: &AppState) -> Vec<Span<'static>> {
+    let r = &state.recorder;
+    let critical = theme::severity(crate::derive::Severity::Critical);
+    match (&r.path, r.on, &r.error) {
+        (Some(path), true, _) => vec![Span::styled(
+            format!("● REC {} ({}) ", path.display(), r.frames),
+            critical,
+        )],
+        (_, false, Some(e)) => vec![Span::styled(format!("{e} "), critical)],
+        _ => Vec::new(),
+    }
 }
 
 fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
@@ -145,7 +177,15 @@ fn footer_lines(state: &AppState, area: Rect) -> Vec<Line<'static>> {
         global.partition(|b| b.action == Action::TogglePause);
     let max_lines = if area.height >= 20 { 2 } else { 1 };
     let mut lines = vec![Line::default()];
-    for b in global.into_iter().chain(pane.keys).chain(pause) {
+    let replay: &[Binding] = if state.replay.is_some() {
+        crate::app::keymap::REPLAY_BINDINGS
+    } else {
+        &[]
+    };
+    let global = global
+        .into_iter()
+        .filter(|b| state.live || b.action != Action::ToggleRecord);
+    for b in replay.iter().chain(global).chain(pane.keys).chain(pause) {
         let Some((key, what)) = b.footer else {
             continue;
         };

@@ -57,6 +57,7 @@ pub enum Tab {
     Inodes,
     Sockets,
     Graphs,
+    Events,
 }
 
 /// One pane, as the rest of the dashboard sees it.
@@ -145,6 +146,21 @@ pub const PANES: &[Pane] = &[
         render: ui::graphs::render,
         spot: no_spot,
     },
+    Pane {
+        tab: Tab::Events,
+        title: "Events",
+        keys: keymap::EVENTS_BINDINGS,
+        rows: true,
+        sockets: false,
+        refresh: |_| {},
+        apply: |s, a| match a {
+            Action::OpenEvent => s.open_event(),
+            _ => s.events.apply(a),
+        },
+        typing: no_typing,
+        render: |s, area, buf| ui::events::EventsPane::new(s).render(area, buf),
+        spot: |s, area, at| ui::events::EventsPane::new(s).spot(area, at),
+    },
 ];
 
 /// The first pane: shown at start.
@@ -200,12 +216,18 @@ mod tests {
             assert_eq!(tab.index(), i, "{tab:?} registered twice");
             assert_eq!(tab.pane().tab, tab);
         }
-        assert_eq!(Tab::Limits.prev(), Tab::Graphs);
-        assert_eq!(Tab::Graphs.next(), Tab::Limits);
+        assert_eq!(Tab::Limits.prev(), Tab::Events);
+        assert_eq!(Tab::Events.next(), Tab::Limits);
         assert_eq!(Tab::at(2), Some(Tab::Sockets));
         assert_eq!(Tab::at(PANES.len()), None);
         // A variant missing from the registry would fall back to the first pane.
-        for tab in [Tab::Limits, Tab::Inodes, Tab::Sockets, Tab::Graphs] {
+        for tab in [
+            Tab::Limits,
+            Tab::Inodes,
+            Tab::Sockets,
+            Tab::Graphs,
+            Tab::Events,
+        ] {
             assert_eq!(tab.pane().tab, tab, "{tab:?} is not registered");
         }
         assert!(Tab::Sockets.pane().sockets);
