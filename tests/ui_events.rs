@@ -28,8 +28,8 @@ fn ingest(state: &mut AppState, c: &mut Collector, time_ms: u64) {
 fn night() -> AppState {
     let mut state = AppState::new("fixture".into(), 1000);
     let kmsg = fixtures().join("kmsg/limits.kmsg");
-    let mut first = Collector::new(Roots::fixture(fixtures().join("openvz-container")))
-        .with_kmsg(&kmsg);
+    let mut first =
+        Collector::new(Roots::fixture(fixtures().join("openvz-container"))).with_kmsg(&kmsg);
     ingest(&mut state, &mut first, 1_700_000_000_000);
     let mut later =
         Collector::new(Roots::fixture(fixtures().join("openvz-container-later"))).with_kmsg(&kmsg);

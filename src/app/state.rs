@@ -104,6 +104,9 @@ impl AppState {
     /// A replay that moved back starts derivation afresh from the new place (rates over a
     /// backward gap mean nothing); a paused replay still shows the frames a step or seek brings.
     pub fn ingest(&mut self, snap: Snapshot) {
+        // Derivation started afresh has no earlier reading: what it would call a crossing is
+        // only where the replay landed, not an event.
+        let mut fresh = false;
         if self.live {
             self.now_ms = self.now_ms.max(snap.time_ms);
             self.recorder.write(&snap);
@@ -115,10 +118,13 @@ impl AppState {
                 .is_some_and(|s| snap.time_ms < s.time_ms)
             {
                 self.deriver = Deriver::default();
+                fresh = true;
             }
         }
         let derived = self.deriver.update(&snap);
-        self.events.take(&derived.events);
+        if !fresh {
+            self.events.take(&derived.events);
+        }
         if self.paused && self.live {
             return;
         }
