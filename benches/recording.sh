@@ -52,4 +52,23 @@ if [ "$what" = replay ] || [ "$what" = both ]; then
   echo "first frame after a seek 12 h in: $(first_ms --from 2025-11-30T11:00:00Z) ms (goal < 1000)"
   /usr/bin/time -f "replay of the last hour (a seek 23 h in): %e s, peak RSS %M KB" \
     "$bin/headroom" replay --json "$work/night.hr" --from 2025-11-30T22:00:00Z >/dev/null
+  # The dashboard on the same file, in a detached tmux: the first frame on screen, then peak RSS
+  # after a minute of play at x600 with the time cursor jumping about.
+  if command -v tmux >/dev/null; then
+    sock="$work/tmux"
+    s=$(date +%s%N)
+    tmux -S "$sock" new-session -d -x 120 -y 40 \
+      "/usr/bin/time -f 'dashboard replay: peak RSS %M KB (goal <= 65536)' -o $work/dash.txt \
+       $bin/headroom replay $work/night.hr --speed 600"
+    until tmux -S "$sock" capture-pane -p | grep -q 'replay night.hr'; do sleep 0.02; done
+    e=$(date +%s%N)
+    echo "dashboard: first frame on screen in $(( (e - s) / 1000000 )) ms (goal < 1000)"
+    for k in ] ] ] '{' g 1 2 : 0 0 Enter '}' + + +; do
+      tmux -S "$sock" send-keys "$k"; sleep 0.5
+    done
+    sleep 30
+    tmux -S "$sock" send-keys q
+    while tmux -S "$sock" has-session 2>/dev/null; do sleep 0.1; done
+    cat "$work/dash.txt"
+  fi
 fi

@@ -150,7 +150,11 @@ fn replay_shows_what_was_recorded() {
         full_every_ms: 600_000,
         writer: "test".into(),
     };
-    let mut rec = headroom::recording::Writer::open(&file, header, Default::default()).unwrap();
+    let opts = headroom::recording::Options {
+        min_free_pct: 0.0,
+        ..Default::default()
+    };
+    let mut rec = headroom::recording::Writer::open(&file, header, opts).unwrap();
     for (i, mut s) in snaps.into_iter().enumerate() {
         s.time_ms = 1_700_000_000_000 + i as u64 * 30_000;
         rec.write(&s).unwrap();

@@ -142,6 +142,10 @@ impl AppState {
         let (before, after) = around.unwrap_or_default();
         if let Some(r) = self.replay.as_mut() {
             r.apply(action, now, before, after);
+            // A step holds the playback where it lands, as the feed does.
+            if matches!(action, ReplayAction::StepBack | ReplayAction::StepForward) {
+                self.paused = true;
+            }
         }
     }
 
