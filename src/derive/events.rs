@@ -60,6 +60,10 @@ impl EventDeriver {
     /// The events between the previous snapshot and this one, in time order.
     pub fn update(&mut self, snap: &Snapshot, views: &[LimitView]) -> Vec<Event> {
         let mut out = self.kernel(snap, views);
+        // Rows come and go (a process's own limits): keep only the shares of rows still here.
+        let here: std::collections::HashSet<&str> =
+            views.iter().map(|v| v.limit.id.as_str()).collect();
+        self.pct.retain(|id, _| here.contains(id.as_str()));
         for v in views {
             let id = &v.limit.id;
             if let Some(d) = v.failures_delta.filter(|d| *d > 0) {
