@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (tmux, memcached, prometheus with promtool)
-# when missing, then cargo test.
+# Runs every test: installs what the tests need (tmux, memcached, prometheus with promtool,
+# chromium) when missing, then cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,8 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v memcached >/dev/null 2>&1 || need+=(memcached)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+# The HTML report is checked in a headless browser (the test says so and skips without it).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

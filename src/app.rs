@@ -3,12 +3,15 @@
 //! all writing.
 
 pub mod action;
+pub mod events;
 pub mod graphs;
 pub mod inodes;
 pub mod keymap;
 pub mod limits;
 pub mod panes;
 pub mod procs;
+pub mod recorder;
+pub mod replay;
 pub mod selection;
 pub mod sockets;
 pub mod state;
@@ -44,7 +47,13 @@ pub enum AppEvent {
 }
 
 /// Starts the dashboard on a feed of snapshots from `source`; `title` says where they come from.
-pub fn run(source: Source, title: String, interval: Duration) -> anyhow::Result<()> {
+/// Live, `record` names a file to record to from the start (`--record`).
+pub fn run(
+    source: Source,
+    title: String,
+    interval: Duration,
+    record: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     if crate::feed::spare_fds().is_some_and(|n| n < FDS_NEEDED) {
         return Err(short_of_fds(&rustix::io::Errno::MFILE.into()));
     }
@@ -53,13 +62,29 @@ pub fn run(source: Source, title: String, interval: Duration) -> anyhow::Result<
     crossterm::event::poll(Duration::ZERO).map_err(|e| short_of_fds(&e))?;
     let rt = crate::feed::runtime().map_err(|e| short_of_fds(&e))?;
     let live = matches!(source, Source::Live(_));
+    let replay = match &source {
+        Source::Recording { reader, speed } => Some(replay::ReplayState::new(
+            reader.path().file_name().map_or_else(
+                || reader.path().display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            *speed,
+        )),
+        Source::Live(_) => None,
+    };
     rt.block_on(async {
         let mut feed = Feed::start(source, interval).map_err(|e| short_of_fds(&e))?;
         let mut signals = Signals::listen(JobControl::Handle).map_err(|e| short_of_fds(&e))?;
         let mut state = AppState::new(title, interval.as_millis() as u64);
         state.live = live;
+        state.replay = replay;
+        state.recorder = recorder::RecorderState::new(record.filter(|_| live), interval);
         let mut guard = TerminalGuard::new()?;
-        event_loop(&mut guard, &mut state, &mut feed, &mut signals).await
+        let ended = event_loop(&mut guard, &mut state, &mut feed, &mut signals).await;
+        state
+            .recorder
+            .stop(crate::collect::now_ms(), "the dashboard ended");
+        ended
     })
 }
 
@@ -121,6 +146,11 @@ async fn event_loop(
         if paused != state.paused {
             paused = state.paused;
             feed.pause(paused);
+        }
+        if let Some(r) = state.replay.as_mut() {
+            for c in r.requests.drain(..) {
+                feed.control(c);
+            }
         }
         if redraw {
             guard.draw(state)?;
@@ -214,7 +244,20 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
             if key.kind == KeyEventKind::Release {
                 return;
             }
+            if let Some(r) = state.replay.as_mut().filter(|r| r.prompt.is_some()) {
+                let now = state.snapshot.as_ref().map(|s| s.time_ms);
+                r.typing(key.code, now);
+                return;
+            }
             if !state.show_help && (state.pane().typing)(state, key) {
+                return;
+            }
+            // Replaying, the time cursor's keys come first: ←/→, g and +/- are its own there.
+            if state.replay.is_some()
+                && !state.show_help
+                && let Some(a) = keymap::replay_action(key)
+            {
+                action::apply(state, a);
                 return;
             }
             if let Some(a) = keymap::action_in(key, state.tab, state.show_help) {

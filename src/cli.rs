@@ -13,6 +13,9 @@ pub struct Args {
     pub command: Option<Command>,
     #[command(flatten)]
     pub common: Common,
+    /// The dashboard records what it shows to this file from the start (`R` toggles it).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 /// Options every mode shares.
@@ -31,6 +34,10 @@ pub struct Common {
     /// (auto), or only one of them.
     #[arg(long, global = true, value_enum, default_value_t = SocketsVia::Auto)]
     pub sockets_via: SocketsVia,
+    /// Read kernel messages from this capture (the /dev/kmsg format, `prio,seq,usec,flags;text`)
+    /// instead of /dev/kmsg.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kmsg: Option<PathBuf>,
 }
 
 /// The `--sockets-via` choices.
@@ -54,7 +61,8 @@ impl SocketsVia {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Record raw snapshots to FILE (zstd-compressed JSON lines) until stopped or the span ends.
+    /// Record raw snapshots to FILE (see docs/recording.md) until stopped or the span ends.
+    /// An existing recording of this host is appended to; any other file is refused.
     Record {
         file: PathBuf,
         /// Stop after N snapshots.
@@ -63,6 +71,15 @@ pub enum Command {
         /// Stop after this long, e.g. 2h, 30m.
         #[arg(long, value_parser = humantime::parse_duration)]
         duration: Option<Duration>,
+        /// Rotate the file (FILE.1, FILE.2…) before it grows past this size, e.g. 50M, 1G.
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_size: Option<u64>,
+        /// Rotated files kept with --max-size; 0 stops recording at the size instead.
+        #[arg(long, default_value_t = 9, value_name = "N")]
+        keep: u32,
+        /// Overwrite FILE even when it is not a recording of this host.
+        #[arg(long)]
+        force: bool,
     },
     /// Serve every limit as Prometheus metrics over HTTP (on loopback unless told otherwise).
     Export {
@@ -76,6 +93,22 @@ pub enum Command {
         /// Times faster than recorded, e.g. 10 to watch an hour in six minutes.
         #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
         speed: f64,
+        /// Print one JSON object a frame (the `snapshot --json` form) instead of the dashboard.
+        #[arg(long)]
+        json: bool,
+        /// With --json: start here (HH:MM[:SS] UTC on the recording's days, or RFC 3339).
+        #[arg(long, value_name = "TIME", requires = "json")]
+        from: Option<String>,
+        /// With --json: stop after this time.
+        #[arg(long, value_name = "TIME", requires = "json")]
+        to: Option<String>,
+    },
+    /// What a recording saw: the limits that failed or came near, events, peaks and who caused them.
+    Report {
+        file: PathBuf,
+        /// Also write the report as one self-contained HTML file with charts.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Print the limits report once and exit (plain text, or JSON with --json).
     Snapshot {
@@ -115,6 +148,26 @@ pub fn parse_speed(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A size like "600", "64K", "50M" or "2G" (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()));
+    let mult: u64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => return Err(format!("{s:?}: the unit is not one of K, M, G, T")),
+    };
+    match num.trim().parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(mult)
+            .ok_or_else(|| format!("{s:?} is too large")),
+        _ => Err(format!("{s:?} is not a size like 50M")),
+    }
+}
+
 /// A duration like "1s", "250ms" or a plain number of seconds; at least 100 ms.
 pub fn parse_interval(s: &str) -> Result<Duration, String> {
     let d = match s.parse::<f64>() {
@@ -135,7 +188,12 @@ impl Common {
 
     /// A collector reading these roots the way these options say.
     pub fn collector(&self) -> crate::collect::Collector {
-        crate::collect::Collector::new(self.roots()).with_tcp_method(self.sockets_via.method())
+        let c =
+            crate::collect::Collector::new(self.roots()).with_tcp_method(self.sockets_via.method());
+        match &self.kmsg {
+            Some(path) => c.with_kmsg(path),
+            None => c,
+        }
     }
 }
 
@@ -206,6 +264,7 @@ mod tests {
             file,
             samples,
             duration,
+            ..
         }) = a.command
         else {
             panic!("not record")
@@ -222,6 +281,32 @@ mod tests {
         assert!(matches!(b.command, Some(Command::Replay { speed, .. }) if speed == 60.0));
         assert!(parse(&["replay", "x.zst", "--speed", "0"]).is_err());
         assert!(parse(&["record"]).is_err());
+        let c = parse(&["record", "n.hr", "--max-size", "50M", "--keep", "0"]).unwrap();
+        assert!(matches!(
+            c.command,
+            Some(Command::Record { max_size: Some(m), keep: 0, force: false, .. }) if m == 50 << 20
+        ));
+        let d = parse(&["replay", "n.hr", "--json", "--from", "05:20"]).unwrap();
+        assert!(matches!(
+            d.command,
+            Some(Command::Replay {
+                json: true,
+                from: Some(_),
+                ..
+            })
+        ));
+        assert!(parse(&["replay", "n.hr", "--from", "05:20"]).is_err());
+        assert!(parse(&["report", "n.hr", "--html", "o.html"]).is_ok());
+    }
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("600"), Ok(600));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("5X").is_err());
+        assert!(parse_size("huge").is_err());
     }
 
     #[test]

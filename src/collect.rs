@@ -17,6 +17,7 @@ pub mod hidepid;
 pub mod hwmon;
 pub mod inotify;
 pub mod kernel;
+pub mod kmsg;
 pub mod loadavg;
 pub mod maps;
 pub mod meminfo;
@@ -200,6 +201,8 @@ pub struct Collector {
     pub statvfs_budget: std::time::Duration,
     /// The last socket dump and owner map, and how sockets are enumerated.
     pub tcp: tcp::TcpCollector,
+    /// The kernel log: /dev/kmsg, or a capture given with `--kmsg`.
+    pub kmsg: kmsg::KmsgReader,
 }
 
 impl Collector {
@@ -211,6 +214,7 @@ impl Collector {
             .and_then(Result::ok);
         Self {
             distro,
+            kmsg: kmsg::KmsgReader::for_roots(&roots),
             roots,
             statvfs: mounts::LiveStat::default(),
             procs: procs::ProcCache::default(),
@@ -226,6 +230,12 @@ impl Collector {
     /// Enumerates TCP sockets this way (netlink with fallback by default).
     pub fn with_tcp_method(mut self, method: tcp::Method) -> Self {
         self.tcp = tcp::TcpCollector::new(method);
+        self
+    }
+
+    /// Reads the kernel log from this file (a capture in the /dev/kmsg format) instead.
+    pub fn with_kmsg(mut self, path: impl Into<PathBuf>) -> Self {
+        self.kmsg = kmsg::KmsgReader::new(path, None);
         self
     }
 
@@ -299,6 +309,12 @@ impl Collector {
         let roots = &self.roots;
         let loadavg = loadavg::read(roots);
         let mountinfo = mountinfo::read(roots);
+        let stat = stat::read(roots);
+        if let Ok(btime) = &stat {
+            self.kmsg.boot_ms = btime.btime.map(|s| s * 1000);
+        }
+        let kmsg = self.kmsg.read();
+        let roots = &self.roots;
         crate::model::Snapshot {
             time_ms: now_ms(),
             hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
@@ -323,11 +339,9 @@ impl Collector {
             },
             disks: diskstats::read(roots),
             pressure: pressure::read(roots),
-            load: crate::model::graphs::LoadReadings {
-                loadavg,
-                stat: stat::read(roots),
-            },
+            load: crate::model::graphs::LoadReadings { loadavg, stat },
             tcp: self.tcp.sample(roots),
+            kmsg,
             processes,
             process_detail,
             sample_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),

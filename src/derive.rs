@@ -1,6 +1,7 @@
 //! Derived state, computed in one place: from the previous and current snapshot (and the recent
 //! history of limits) to the sorted limits table with deltas, trends, severities and findings.
 
+pub mod events;
 pub mod failures;
 pub mod graphs;
 pub mod procs;
@@ -114,6 +115,9 @@ pub struct Derived {
     pub graphs: graphs::GraphsView,
     /// Socket state rates, peer trends and listen-queue failures.
     pub tcp: tcp::TcpView,
+    /// What happened since the previous snapshot: kernel messages, failures, crossings.
+    #[serde(default)]
+    pub events: Vec<events::Event>,
     /// Every process with its growth, groups by command, and the drill-down.
     #[serde(default)]
     pub procs: procs::ProcsView,
@@ -128,6 +132,7 @@ pub struct Deriver {
     failures: failures::FailureWatch,
     series: SeriesHistory,
     tcp: tcp::TcpDeriver,
+    events: events::EventDeriver,
     procs: procs::ProcDeriver,
 }
 
@@ -138,18 +143,31 @@ impl Deriver {
     }
 
     /// Derives the Graphs pane's values and adds them (and failed limits as marks) to its history.
-    fn update_graphs(&mut self, snap: &Snapshot, views: &[LimitView]) -> graphs::GraphsView {
+    fn update_graphs(&mut self, snap: &Snapshot) -> graphs::GraphsView {
         let prev = self.prev_disks.as_ref().map(|(d, t)| (d.as_slice(), *t));
         let view = graphs::view(snap, prev);
         self.prev_disks = snap.disks.as_ref().ok().map(|d| (d.clone(), snap.time_ms));
         self.series.push(snap.time_ms, graphs::series(&view));
-        for v in views
-            .iter()
-            .filter(|v| v.failures_delta.is_some_and(|d| d > 0))
-        {
-            self.series.mark(snap.time_ms, v.limit.name.clone());
-        }
         view
+    }
+
+    /// Every event goes on the Graphs pane's time axis, named by its Limits row, so the two
+    /// panes tell the same story (a failure counter, a crossing of 90%, a kernel message, a leak).
+    fn mark_events(&mut self, time_ms: u64, events: &[events::Event], views: &[LimitView]) {
+        let mut names: Vec<String> = Vec::new();
+        for e in events {
+            let name = e
+                .limit
+                .as_ref()
+                .and_then(|id| views.iter().find(|v| &v.limit.id == id))
+                .map_or_else(|| e.text.clone(), |v| v.limit.name.clone());
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        for name in names {
+            self.series.mark(time_ms, name);
+        }
     }
 
     pub fn update(&mut self, snap: &Snapshot) -> Derived {
@@ -194,13 +212,20 @@ impl Deriver {
                 .filter_map(|v| Some((v.limit.id.clone(), v.limit.failures?)))
                 .collect(),
         ));
-        let limits::Notes { absent, errors } = limits::source_notes(snap);
-        let graphs = self.update_graphs(snap, &views);
+        let limits::Notes { absent, mut errors } = limits::source_notes(snap);
+        errors.extend(events::kmsg_note(snap));
+        let graphs = self.update_graphs(snap);
+        let events = self.events.update(snap, &views);
         let tcp = tcp::TcpView {
             gauges: tcp::gauges(snap, &views),
             ..self.tcp.update(snap)
         };
+        let procs = self.procs.update(snap);
+        let mut events = events;
+        events.extend(self.events.leaks(snap.time_ms, &procs.rows));
+        self.mark_events(snap.time_ms, &events, &views);
         Derived {
+            events,
             graphs,
             time_ms: snap.time_ms,
             interval_ms: prev.map(|(t, _)| snap.time_ms.saturating_sub(t)),
@@ -209,7 +234,7 @@ impl Deriver {
             absent,
             errors,
             tcp,
-            procs: self.procs.update(snap),
+            procs,
         }
     }
 }

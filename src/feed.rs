@@ -21,7 +21,7 @@
 //! Adding a source: a variant of [`Source`] and a `run` function for its thread, written like
 //! [`live`] or `replay::play`: send each snapshot with `tx.blocking_send`, wait between them
 //! with a function that takes [`Control`] messages and returns `false` on [`Control::Stop`].
-//! Adding a control message (a `Seek(time)` or a single step for replay): a variant of
+//! Adding a control message (as `Seek`, `Step` and `Speed` for replay): a variant of
 //! [`Control`], a method on [`Feed`] that sends it, and its handling in each source's wait
 //! function (`wait_live`, `replay::Clock::wait`); a source it means nothing to ignores it.
 
@@ -62,9 +62,10 @@ pub fn spare_fds() -> Option<u64> {
 pub enum Source {
     /// The collector, sampling every interval.
     Live(Box<Collector>),
-    /// A recording played back on its own schedule, `speed` times faster.
+    /// A recording streamed from its file on its own schedule, `speed` times faster; only the
+    /// frame being played is in memory.
     Recording {
-        snapshots: Vec<Snapshot>,
+        reader: Box<crate::recording::Reader>,
         speed: f64,
     },
 }
@@ -82,6 +83,12 @@ pub enum Control {
     /// The process to read in full each pass (the drill-down), or none. A new one samples at
     /// once, so the drill-down fills without waiting for the next interval.
     Select(Option<u32>),
+    /// A recording goes to the last frame at or before this time (ms since the epoch).
+    Seek(u64),
+    /// A recording moves this many frames forward (or back, when negative) and pauses.
+    Step(i64),
+    /// A recording plays this many times faster than it was recorded.
+    Speed(f64),
 }
 
 /// A running feed: its snapshots, and the line to its thread. Dropping it stops the thread.
@@ -101,9 +108,9 @@ impl Feed {
             Source::Live(collector) => builder
                 .name("collector".into())
                 .spawn(move || live(*collector, interval, &tx, &controls)),
-            Source::Recording { snapshots, speed } => builder
+            Source::Recording { reader, speed } => builder
                 .name("replay".into())
-                .spawn(move || replay::play(snapshots, speed, &tx, &controls)),
+                .spawn(move || replay::play(*reader, speed, &tx, &controls)),
         }?;
         Ok(Feed { control, rx })
     }
@@ -120,6 +127,25 @@ impl Feed {
 
     pub fn pause(&self, paused: bool) {
         self.send(Control::Pause(paused));
+    }
+
+    /// A recording jumps to a time (see [`Control::Seek`]).
+    pub fn seek(&self, time_ms: u64) {
+        self.send(Control::Seek(time_ms));
+    }
+
+    /// A recording steps `n` frames and holds there (see [`Control::Step`]).
+    pub fn step(&self, n: i64) {
+        self.send(Control::Step(n));
+    }
+
+    pub fn speed(&self, speed: f64) {
+        self.send(Control::Speed(speed));
+    }
+
+    /// Sends any control message (the dashboard's replay keys).
+    pub fn control(&self, c: Control) {
+        self.send(c);
     }
 
     pub fn sockets_in_background(&self, background: bool) {
@@ -181,7 +207,7 @@ fn wait_live(controls: &std_mpsc::Receiver<Control>, due: Instant, c: &mut Colle
                     return true;
                 }
             }
-            Ok(Control::Pause(_)) => {}
+            Ok(Control::Pause(_) | Control::Seek(_) | Control::Step(_) | Control::Speed(_)) => {}
             Ok(Control::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => return false,
         }
     }
@@ -246,38 +272,53 @@ mod tests {
     }
 
     #[test]
-    fn a_recording_ends_the_feed_and_pause_holds_it() {
+    fn a_recording_plays_in_order_pauses_seeks_and_steps() {
         let rt = runtime();
         let mut c = fixture();
-        let snaps: Vec<Snapshot> = (0..3)
-            .map(|i| {
-                let mut s = c.sample();
-                s.time_ms = 1_000 + i * 200;
-                s
-            })
-            .collect();
-        let recording = |speed| Source::Recording {
-            snapshots: snaps.clone(),
-            speed,
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.hr");
+        let mut first = c.sample();
+        first.time_ms = 1_000;
+        // The machine's free space is not what this test is about.
+        let opts = crate::recording::Options {
+            min_free_pct: 0.0,
+            ..Default::default()
         };
-        let mut feed = Feed::start(recording(1.0), Duration::from_secs(1)).unwrap();
-        let times: Vec<u64> = rt.block_on(async {
-            let mut t = Vec::new();
-            while let Some(s) = feed.next().await {
-                t.push(s.time_ms);
-            }
-            t
-        });
-        assert_eq!(times, [1_000, 1_200, 1_400]);
+        let header = crate::headless::record::header(&first, Duration::from_millis(200), &opts);
+        let mut w = crate::recording::Writer::open(&path, header, opts).unwrap();
+        for i in 0..5 {
+            let mut s = c.sample();
+            s.time_ms = 1_000 + i * 200;
+            w.write(&s).unwrap();
+        }
+        w.finish(2_000, "done").unwrap();
+        let recording = || Source::Recording {
+            reader: Box::new(crate::recording::Reader::open(&path).unwrap()),
+            speed: 1.0,
+        };
+        let mut feed = Feed::start(recording(), Duration::from_secs(1)).unwrap();
+        let mut next = || rt.block_on(feed.next()).unwrap().time_ms;
+        let times: Vec<u64> = (0..5).map(|_| next()).collect();
+        assert_eq!(times, [1_000, 1_200, 1_400, 1_600, 1_800]);
 
-        let mut feed = Feed::start(recording(1.0), Duration::from_secs(1)).unwrap();
-        let first = rt.block_on(feed.next()).unwrap();
-        assert_eq!(first.time_ms, 1_000);
+        let mut feed = Feed::start(recording(), Duration::from_secs(1)).unwrap();
+        assert_eq!(rt.block_on(feed.next()).unwrap().time_ms, 1_000);
         feed.pause(true);
         std::thread::sleep(Duration::from_millis(600));
         assert!(feed.try_next().is_none(), "a paused recording moved on");
+        feed.seek(1_650);
+        assert_eq!(rt.block_on(feed.next()).unwrap().time_ms, 1_600);
+        feed.step(-2);
+        assert_eq!(rt.block_on(feed.next()).unwrap().time_ms, 1_200);
+        feed.step(1);
+        assert_eq!(rt.block_on(feed.next()).unwrap().time_ms, 1_400);
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(
+            feed.try_next().is_none(),
+            "a step left the playback running"
+        );
+        feed.speed(600.0);
         feed.pause(false);
-        let second = rt.block_on(feed.next()).unwrap();
-        assert_eq!(second.time_ms, 1_200);
+        assert_eq!(rt.block_on(feed.next()).unwrap().time_ms, 1_600);
     }
 }

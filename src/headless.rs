@@ -2,8 +2,10 @@
 
 pub mod check;
 pub mod export;
+pub mod frames;
 pub mod procs;
 pub mod record;
+pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod sockets;

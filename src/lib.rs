@@ -10,6 +10,7 @@ pub mod headless;
 pub mod history;
 pub mod limits;
 pub mod model;
+pub mod recording;
 pub mod scan;
 pub mod term;
 pub mod ui;

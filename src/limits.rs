@@ -22,6 +22,7 @@ pub mod consumers;
 pub mod fs;
 pub mod hints;
 pub mod kernel;
+pub mod kernel_messages;
 pub mod messages;
 pub mod net;
 pub mod netlimits;

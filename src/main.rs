@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     };
     let interval = args.common.interval;
     let collector = || args.common.collector();
+    let record = args.record.clone();
     let result = match args.command {
         Some(Command::Snapshot {
             json,
@@ -49,19 +50,44 @@ fn main() -> ExitCode {
             file,
             samples,
             duration,
+            max_size,
+            keep,
+            force,
         }) => record::run(
             collector(),
             &file,
             interval,
             record::Span { samples, duration },
+            headroom::recording::Options {
+                max_size,
+                keep,
+                force,
+                ..Default::default()
+            },
         )
         .map(|_| ()),
-        Some(Command::Replay { file, speed }) => replay(&file, speed, interval),
+        Some(Command::Replay {
+            file,
+            json: true,
+            from,
+            to,
+            ..
+        }) => headless::frames::run(
+            &file,
+            from.as_deref(),
+            to.as_deref(),
+            &mut io::stdout().lock(),
+        )
+        .map(drop),
+        Some(Command::Replay { file, speed, .. }) => replay(&file, speed, interval),
+        Some(Command::Report { file, html }) => {
+            headless::report::run(&file, html.as_deref(), &mut io::stdout().lock())
+        }
         Some(Command::Export { listen }) => headless::export::run(collector(), interval, listen),
         None => {
             let c = collector();
             let title = c.roots().proc.display().to_string();
-            dashboard(Source::Live(Box::new(c)), title, interval)
+            dashboard(Source::Live(Box::new(c)), title, interval, record)
         }
     };
     let code = match result {
@@ -99,34 +125,33 @@ fn exit(code: i32) -> ! {
     std::process::exit(code)
 }
 
-fn dashboard(source: Source, title: String, interval: std::time::Duration) -> anyhow::Result<()> {
+fn dashboard(
+    source: Source,
+    title: String,
+    interval: std::time::Duration,
+    record: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     if !(io::stdout().is_terminal() && io::stdin().is_terminal()) {
         eprintln!(
             "headroom: no terminal here. For a report without one, run `headroom snapshot` (or `headroom snapshot --json`)."
         );
         exit(2);
     }
-    headroom::app::run(source, title, interval)
+    headroom::app::run(source, title, interval, record)
 }
 
 fn replay(file: &std::path::Path, speed: f64, interval: std::time::Duration) -> anyhow::Result<()> {
-    let rec = record::read(file)?;
-    if let Some(d) = &rec.damaged {
-        eprintln!(
-            "headroom: {}: {d}; replaying the {} whole snapshots before it",
-            file.display(),
-            rec.snapshots.len()
-        );
-    }
+    // Streamed: only the frame at hand is in memory; damaged frames are skipped as met.
+    let reader = record::open(file)?;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let source = Source::Recording {
-        snapshots: rec.snapshots,
+        reader: Box::new(reader),
         speed,
     };
-    dashboard(source, format!("replay {name}"), interval)
+    dashboard(source, format!("replay {name}"), interval, None)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -5,6 +5,7 @@
 
 pub mod cgroup_more;
 pub mod error;
+pub mod events;
 pub mod graphs;
 pub mod netlimits;
 pub mod overcommit;
@@ -75,6 +76,9 @@ pub struct Snapshot {
     pub load: graphs::LoadReadings,
     #[serde(default)]
     pub tcp: tcp::TcpSample,
+    /// Kernel log records about limits that arrived since the previous reading.
+    #[serde(default = "not_recorded")]
+    pub kmsg: Reading<Vec<events::KernelMessage>>,
     /// Every process: fds, sockets, memory, I/O (read every few samples).
     #[serde(default = "not_recorded")]
     pub processes: Reading<procs::ProcessTable>,

@@ -8,6 +8,7 @@
 //! q quit  ? help  Tab pane  ↑↓ select  p pause
 //! ```
 
+pub mod events;
 pub mod graphs;
 pub mod help;
 pub mod inodes;
@@ -44,7 +45,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     (state.pane().render)(state, body, buf);
     Paragraph::new(footer).render(foot, buf);
     if state.show_help {
-        help::render(state.tab, area, buf);
+        help::render(state.tab, state.replay.is_some(), area, buf);
     }
 }
 
@@ -61,7 +62,7 @@ pub enum Pointed {
 pub fn point(state: &AppState, area: Rect, at: Position) -> Pointed {
     let [top, body, _] = areas(footer_lines(state, area).len(), area);
     if top.contains(at) {
-        return tab_at(state, at.x - top.x).map_or(Pointed::Nothing, Pointed::Tab);
+        return tab_at(state, top.width, at.x - top.x).map_or(Pointed::Nothing, Pointed::Tab);
     }
     if body.contains(at) {
         return (state.pane().spot)(state, body, at).map_or(Pointed::Nothing, Pointed::Pane);
@@ -70,7 +71,9 @@ pub fn point(state: &AppState, area: Rect, at: Position) -> Pointed {
 }
 
 /// The text before the tabs, then one span per tab.
-fn title_spans(state: &AppState) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+/// The title bar's text and its tabs; where all titles do not fit in `width`, the tabs other
+/// than the shown one are their number alone.
+fn title_spans(state: &AppState, width: u16) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
     let (host, time) = match &state.snapshot {
         Some(s) => (s.hostname.as_str(), clock(s.time_ms)),
         None => ("", String::from("--:--:--")),
@@ -92,10 +95,22 @@ fn title_spans(state: &AppState) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
             theme::severity(crate::derive::Severity::Warning),
         ));
     }
+    spans.extend(replay_spans(state));
+    spans.extend(recorder_spans(state));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let full: usize = Tab::all()
+        .enumerate()
+        .map(|(i, t)| format!(" {} {} ", i + 1, t.title()).chars().count())
+        .sum();
+    let compact = used + full > usize::from(width);
     let tabs = Tab::all()
         .enumerate()
         .map(|(i, t)| {
-            let label = format!(" {} {} ", i + 1, t.title());
+            let label = if compact && t != state.tab {
+                format!(" {} ", i + 1)
+            } else {
+                format!(" {} {} ", i + 1, t.title())
+            };
             let style = if t == state.tab {
                 theme::selected()
             } else {
@@ -107,15 +122,44 @@ fn title_spans(state: &AppState) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
     (spans, tabs)
 }
 
+/// The replay's speed and the time being typed, or what could not be read.
+fn replay_spans(state: &AppState) -> Vec<Span<'static>> {
+    let Some(r) = &state.replay else {
+        return Vec::new();
+    };
+    let warn = theme::severity(crate::derive::Severity::Warning);
+    let mut spans = vec![Span::raw(format!("×{} ", r.speed))];
+    if let Some(p) = &r.prompt {
+        spans.push(Span::styled(format!("go to (HH:MM[:SS]): {p}▏ "), warn));
+    } else if let Some(e) = &r.error {
+        spans.push(Span::styled(format!("{e} "), warn));
+    }
+    spans
+}
+
+/// That the dashboard records, where, and how much; or why it stopped.
+fn recorder_spans(state: &AppState) -> Vec<Span<'static>> {
+    let r = &state.recorder;
+    let critical = theme::severity(crate::derive::Severity::Critical);
+    match (&r.path, r.on, &r.error) {
+        (Some(path), true, _) => vec![Span::styled(
+            format!("● REC {} ({}) ", path.display(), r.frames),
+            critical,
+        )],
+        (_, false, Some(e)) => vec![Span::styled(format!("{e} "), critical)],
+        _ => Vec::new(),
+    }
+}
+
 fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
-    let (mut spans, tabs) = title_spans(state);
+    let (mut spans, tabs) = title_spans(state, area.width);
     spans.extend(tabs);
     Line::from(spans).render(area, buf);
 }
 
 /// The tab drawn at column `x` of the title bar.
-fn tab_at(state: &AppState, x: u16) -> Option<Tab> {
-    let (before, tabs) = title_spans(state);
+fn tab_at(state: &AppState, width: u16, x: u16) -> Option<Tab> {
+    let (before, tabs) = title_spans(state, width);
     let mut left = before.iter().map(Span::width).sum::<usize>();
     let x = usize::from(x);
     for (i, t) in tabs.iter().enumerate() {
@@ -146,7 +190,15 @@ fn footer_lines(state: &AppState, area: Rect) -> Vec<Line<'static>> {
         global.partition(|b| b.action == Action::TogglePause);
     let max_lines = if area.height >= 20 { 2 } else { 1 };
     let mut lines = vec![Line::default()];
-    for b in global.into_iter().chain(pane.keys).chain(pause) {
+    let replay: &[Binding] = if state.replay.is_some() {
+        crate::app::keymap::REPLAY_BINDINGS
+    } else {
+        &[]
+    };
+    let global = global
+        .into_iter()
+        .filter(|b| state.live || b.action != Action::ToggleRecord);
+    for b in replay.iter().chain(global).chain(pane.keys).chain(pause) {
         let Some((key, what)) = b.footer else {
             continue;
         };

@@ -143,12 +143,23 @@ fn replay_shows_what_was_recorded() {
         ));
         c.sample()
     });
-    let mut rec = headroom::headless::record::Recorder::create(&file).unwrap();
+    let header = headroom::recording::Header {
+        host: snaps[0].hostname.clone(),
+        start_ms: 1_700_000_000_000,
+        interval_ms: 30_000,
+        full_every_ms: 600_000,
+        writer: "test".into(),
+    };
+    let opts = headroom::recording::Options {
+        min_free_pct: 0.0,
+        ..Default::default()
+    };
+    let mut rec = headroom::recording::Writer::open(&file, header, opts).unwrap();
     for (i, mut s) in snaps.into_iter().enumerate() {
         s.time_ms = 1_700_000_000_000 + i as u64 * 30_000;
         rec.write(&s).unwrap();
     }
-    rec.finish().unwrap();
+    rec.finish(1_700_000_000_000, "done").unwrap();
     let t = Tmux::start(
         &pane_command("", &format!("replay {} --speed 100", file.display())),
         100,

@@ -34,6 +34,9 @@ _headroom() {
             headroom,replay)
                 cmd="headroom__subcmd__replay"
                 ;;
+            headroom,report)
+                cmd="headroom__subcmd__report"
+                ;;
             headroom,scan)
                 cmd="headroom__subcmd__scan"
                 ;;
@@ -61,6 +64,9 @@ _headroom() {
             headroom__subcmd__help,replay)
                 cmd="headroom__subcmd__help__subcmd__replay"
                 ;;
+            headroom__subcmd__help,report)
+                cmd="headroom__subcmd__help__subcmd__report"
+                ;;
             headroom__subcmd__help,scan)
                 cmd="headroom__subcmd__help__subcmd__scan"
                 ;;
@@ -77,7 +83,7 @@ _headroom() {
 
     case "${cmd}" in
         headroom)
-            opts="-h -V --proc-root --sys-root --interval --sockets-via --help --version record export replay snapshot check completions scan why help"
+            opts="-h -V --proc-root --sys-root --interval --sockets-via --kmsg --record --help --version record export replay report snapshot check completions scan why help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -99,6 +105,14 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -107,7 +121,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__check)
-            opts="-h --warn --crit --samples --sysctl --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --warn --crit --samples --sysctl --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,6 +159,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -153,7 +171,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__completions)
-            opts="-h --proc-root --sys-root --interval --sockets-via --help bash elvish fish powershell zsh"
+            opts="-h --proc-root --sys-root --interval --sockets-via --kmsg --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +193,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -183,7 +205,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__export)
-            opts="-h --listen --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --listen --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +231,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -217,7 +243,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__help)
-            opts="record export replay snapshot check completions scan why help"
+            opts="record export replay report snapshot check completions scan why help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +340,20 @@ _headroom() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        headroom__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         headroom__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -357,7 +397,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__record)
-            opts="-h --samples --duration --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --samples --duration --max-size --keep --force --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +411,14 @@ _headroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --proc-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -385,6 +433,10 @@ _headroom() {
                     ;;
                 --sockets-via)
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -395,13 +447,21 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__replay)
-            opts="-h --speed --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --speed --json --from --to --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -421,6 +481,48 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        headroom__subcmd__report)
+            opts="-h --html --proc-root --sys-root --interval --sockets-via --kmsg --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sys-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sockets-via)
+                    COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -429,7 +531,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__scan)
-            opts="-h --json --top --bytes --all-fs --threads --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --json --top --bytes --all-fs --threads --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,6 +561,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -467,7 +573,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__snapshot)
-            opts="-h --json --samples --sysctl --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --json --samples --sysctl --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +603,10 @@ _headroom() {
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
                     return 0
                     ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -505,7 +615,7 @@ _headroom() {
             return 0
             ;;
         headroom__subcmd__why)
-            opts="-h --samples --proc-root --sys-root --interval --sockets-via --help"
+            opts="-h --samples --proc-root --sys-root --interval --sockets-via --kmsg --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +639,10 @@ _headroom() {
                     ;;
                 --sockets-via)
                     COMPREPLY=($(compgen -W "auto netlink procfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --kmsg)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

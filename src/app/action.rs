@@ -29,6 +29,11 @@ pub enum Action {
         table: u8,
         down: bool,
     },
+    /// Record what the dashboard sees, or stop.
+    ToggleRecord,
+    /// Show the selected event's Limits row.
+    OpenEvent,
+    Replay(super::replay::ReplayAction),
     Inodes(InodesAction),
     Graphs(GraphsAction),
     Sockets(SocketsAction),
@@ -163,6 +168,8 @@ pub fn apply(state: &mut AppState, action: Action) {
         Action::Go(tab) => state.tab = tab,
         Action::ToggleHelp => state.show_help = true,
         Action::TogglePause => state.paused = !state.paused,
+        Action::ToggleRecord if state.live => state.recorder.toggle(state.now_ms),
+        Action::Replay(a) => state.replay_key(a),
         _ => (state.tab.pane().apply)(state, action),
     }
 }

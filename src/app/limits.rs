@@ -33,6 +33,13 @@ impl LimitsState {
         self.selected.follow(ids(rows));
     }
 
+    /// Selects the limit with this id, when it has a row.
+    pub fn select_id(&mut self, id: &str, rows: &[LimitView]) {
+        if let Some(i) = rows.iter().position(|v| v.limit.id == id) {
+            self.selected.set(i, ids(rows));
+        }
+    }
+
     pub fn apply(&mut self, action: Action, rows: &[LimitView]) {
         if let Action::Click(spot) = action {
             if let Some(row) = spot.row {

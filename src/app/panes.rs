@@ -58,6 +58,7 @@ pub enum Tab {
     Sockets,
     Graphs,
     Processes,
+    Events,
 }
 
 /// One pane, as the rest of the dashboard sees it.
@@ -164,6 +165,21 @@ pub const PANES: &[Pane] = &[
         render: |s, area, buf| ui::procs::ProcsPane::new(s).render(area, buf),
         spot: |s, area, at| ui::procs::ProcsPane::new(s).spot(area, at),
     },
+    Pane {
+        tab: Tab::Events,
+        title: "Events",
+        keys: keymap::EVENTS_BINDINGS,
+        rows: true,
+        sockets: false,
+        refresh: |_| {},
+        apply: |s, a| match a {
+            Action::OpenEvent => s.open_event(),
+            _ => s.events.apply(a),
+        },
+        typing: no_typing,
+        render: |s, area, buf| ui::events::EventsPane::new(s).render(area, buf),
+        spot: |s, area, at| ui::events::EventsPane::new(s).spot(area, at),
+    },
 ];
 
 /// The first pane: shown at start.
@@ -219,8 +235,8 @@ mod tests {
             assert_eq!(tab.index(), i, "{tab:?} registered twice");
             assert_eq!(tab.pane().tab, tab);
         }
-        assert_eq!(Tab::Limits.prev(), Tab::Processes);
-        assert_eq!(Tab::Processes.next(), Tab::Limits);
+        assert_eq!(Tab::Limits.prev(), Tab::Events);
+        assert_eq!(Tab::Events.next(), Tab::Limits);
         assert_eq!(Tab::at(2), Some(Tab::Sockets));
         assert_eq!(Tab::at(PANES.len()), None);
         // A variant missing from the registry would fall back to the first pane.
@@ -230,6 +246,7 @@ mod tests {
             Tab::Sockets,
             Tab::Graphs,
             Tab::Processes,
+            Tab::Events,
         ] {
             assert_eq!(tab.pane().tab, tab, "{tab:?} is not registered");
         }

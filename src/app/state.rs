@@ -5,11 +5,14 @@ use ratatui::layout::Rect;
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
+use super::events::EventsState;
 use super::graphs::GraphsState;
 use super::inodes::InodesState;
 use super::limits::LimitsState;
 use super::panes::{PANES, Pane};
 use super::procs::ProcsState;
+use super::recorder::RecorderState;
+use super::replay::{ReplayAction, ReplayState};
 use super::sockets::SocketsState;
 use crate::history::SeriesHistory;
 
@@ -37,6 +40,11 @@ pub struct AppState {
     pub graphs: GraphsState,
     pub sockets: SocketsState,
     pub procs: ProcsState,
+    pub events: EventsState,
+    /// The time cursor, when replaying a recording.
+    pub replay: Option<ReplayState>,
+    /// Recording what the live dashboard sees (`R`, `--record`).
+    pub recorder: RecorderState,
     deriver: Deriver,
 }
 
@@ -71,6 +79,9 @@ impl AppState {
             graphs: GraphsState::default(),
             sockets: SocketsState::new(),
             procs: ProcsState::new(),
+            events: EventsState::default(),
+            replay: None,
+            recorder: RecorderState::default(),
             deriver: Deriver::default(),
         }
     }
@@ -100,10 +111,32 @@ impl AppState {
 
     /// Takes in a new snapshot: derive once, keep it, bring every pane up to it. Paused, the
     /// view holds still but history keeps counting so deltas stay right.
+    ///
+    /// A replay that moved back starts derivation afresh from the new place (rates over a
+    /// backward gap mean nothing); a paused replay still shows the frames a step or seek brings.
     pub fn ingest(&mut self, snap: Snapshot) {
-        self.now_ms = self.now_ms.max(snap.time_ms);
+        // Derivation started afresh has no earlier reading: what it would call a crossing is
+        // only where the replay landed, not an event.
+        let mut fresh = false;
+        if self.live {
+            self.now_ms = self.now_ms.max(snap.time_ms);
+            self.recorder.write(&snap);
+        } else {
+            self.now_ms = snap.time_ms;
+            if self
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| snap.time_ms < s.time_ms)
+            {
+                self.deriver = Deriver::default();
+                fresh = true;
+            }
+        }
         let derived = self.deriver.update(&snap);
-        if self.paused {
+        if !fresh {
+            self.events.take(&derived.events);
+        }
+        if self.paused && self.live {
             return;
         }
         self.derived = derived;
@@ -111,6 +144,29 @@ impl AppState {
         for pane in PANES {
             (pane.refresh)(self);
         }
+    }
+
+    /// A key of the replay's time cursor, at the time on screen.
+    pub fn replay_key(&mut self, action: ReplayAction) {
+        let now = self.snapshot.as_ref().map(|s| s.time_ms);
+        let around = now.map(|t| (self.events.before(t), self.events.after(t)));
+        let (before, after) = around.unwrap_or_default();
+        if let Some(r) = self.replay.as_mut() {
+            r.apply(action, now, before, after);
+            // A step holds the playback where it lands, as the feed does.
+            if matches!(action, ReplayAction::StepBack | ReplayAction::StepForward) {
+                self.paused = true;
+            }
+        }
+    }
+
+    /// Enter on an event: its Limits row, selected.
+    pub fn open_event(&mut self) {
+        let Some(id) = self.events.selected_event().and_then(|e| e.limit.clone()) else {
+            return;
+        };
+        self.limits.select_id(&id, &self.derived.limits);
+        self.tab = Tab::Limits;
     }
 
     /// Rebuilds the Sockets pane's rows after new data or a new grouping or sort.

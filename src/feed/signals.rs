@@ -6,8 +6,15 @@
 //! action (a one-shot report stopped by Ctrl-Z) does not ask for it. signal-hook's handlers run
 //! on a thread of their own and pass each signal on to the mode's loop: its set-up reports a
 //! shortage of file descriptors as an error, where tokio's signal driver panics.
+//!
+//! A second stop signal ends the process at once, from the handler itself: whatever a stuck
+//! thread does (a sample hung on a mount), a user who asks twice is obeyed.
 
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use signal_hook::SigId;
 use signal_hook::iterator::Handle;
 use tokio::sync::mpsc;
 
@@ -35,12 +42,19 @@ pub enum JobControl {
 pub struct Signals {
     rx: mpsc::UnboundedReceiver<Signal>,
     handle: Handle,
+    /// The handlers that end the process on a second stop signal.
+    second: Vec<SigId>,
 }
+
+/// The exit status of a process ended by a second stop signal.
+const SECOND_SIGNAL_EXIT: i32 = 130;
 
 impl Signals {
     /// Installs the handlers and starts the thread that passes signals on.
     pub fn listen(job: JobControl) -> std::io::Result<Signals> {
-        let mut wanted = vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT];
+        let stops = [SIGINT, SIGTERM, SIGHUP, SIGQUIT];
+        let second = exit_on_second(&stops)?;
+        let mut wanted = stops.to_vec();
         if job == JobControl::Handle {
             wanted.extend([SIGTSTP, SIGCONT]);
         }
@@ -56,7 +70,7 @@ impl Signals {
                     }
                 }
             })?;
-        Ok(Signals { rx, handle })
+        Ok(Signals { rx, handle, second })
     }
 
     /// The next signal.
@@ -72,7 +86,26 @@ impl Signals {
 impl Drop for Signals {
     fn drop(&mut self) {
         self.handle.close();
+        for id in self.second.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
     }
+}
+
+/// Arms, on the first of `stops`, a handler that exits on the next one. The exiting handler is
+/// registered first so the first signal only arms it.
+fn exit_on_second(stops: &[i32]) -> std::io::Result<Vec<SigId>> {
+    let armed = Arc::new(AtomicBool::new(false));
+    let mut ids = Vec::new();
+    for &sig in stops {
+        ids.push(signal_hook::flag::register_conditional_shutdown(
+            sig,
+            SECOND_SIGNAL_EXIT,
+            Arc::clone(&armed),
+        )?);
+        ids.push(signal_hook::flag::register(sig, Arc::clone(&armed))?);
+    }
+    Ok(ids)
 }
 
 fn meaning(sig: i32) -> Signal {

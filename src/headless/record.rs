@@ -1,93 +1,37 @@
-//! `headroom record FILE`: raw snapshots, one JSON object per line, zstd-compressed. Rates are
-//! not stored; a replay derives them again, as the live dashboard does.
-//!
-//! Each snapshot is flushed as it is written, so a recording cut short (the machine froze, the
-//! process was killed) still replays up to its last whole snapshot.
+//! `headroom record FILE`: raw snapshots in the recording format (see `docs/recording.md`). Rates
+//! are not stored; a replay derives them again, as the live dashboard does.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-
 use crate::collect::Collector;
-use crate::feed::signals::{JobControl, Signals};
+use crate::feed::signals::{JobControl, Signal, Signals};
 use crate::feed::{Feed, Source};
 use crate::model::Snapshot;
+use crate::recording::{Header, Options, Reader, Writer, writer::Outcome};
 
-/// zstd level: cheap enough for a 1 s interval on a busy host.
-const LEVEL: i32 = 3;
-
-pub struct Recorder {
-    out: zstd::Encoder<'static, BufWriter<File>>,
-    pub written: u64,
-}
-
-impl Recorder {
-    pub fn create(path: &Path) -> anyhow::Result<Self> {
-        let file =
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(Self {
-            out: zstd::Encoder::new(BufWriter::new(file), LEVEL)?,
-            written: 0,
-        })
-    }
-
-    pub fn write(&mut self, snap: &Snapshot) -> anyhow::Result<()> {
-        serde_json::to_writer(&mut self.out, snap)?;
-        self.out.write_all(b"\n")?;
-        self.out.flush()?;
-        self.written += 1;
-        Ok(())
-    }
-
-    pub fn finish(self) -> anyhow::Result<()> {
-        self.out.finish()?.flush()?;
-        Ok(())
-    }
-}
-
-/// What reading a recording gave: the snapshots, and why it stopped early if it did.
+/// What reading a whole recording gave: the snapshots, and what was lost if anything.
 #[derive(Debug, Default)]
 pub struct Recording {
     pub snapshots: Vec<Snapshot>,
-    /// Set when the file ended inside a snapshot or held a line that is not one.
+    /// What was lost ("bytes 120..480: 3 frames lost: …"), when anything was.
     pub damaged: Option<String>,
 }
 
-/// Reads every whole snapshot of a recording.
+/// Reads every intact snapshot of a recording of any version into memory.
 pub fn read(path: &Path) -> anyhow::Result<Recording> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let decoder = zstd::Decoder::new(file)
-        .with_context(|| format!("{} is not a recording", path.display()))?;
-    let mut rec = Recording::default();
-    for (n, line) in BufReader::new(decoder).lines().enumerate() {
-        let parsed = line
-            .map_err(|e| format!("stopped at snapshot {}: {e}", n + 1))
-            .and_then(|l| {
-                serde_json::from_str::<Snapshot>(&l)
-                    .map_err(|e| format!("snapshot {} is damaged: {e}", n + 1))
-            });
-        match parsed {
-            Ok(s) => rec.snapshots.push(s),
-            Err(e) => {
-                rec.damaged = Some(e);
-                break;
-            }
-        }
-    }
-    if rec.snapshots.is_empty() {
-        anyhow::bail!(
-            "{} holds no snapshot{}",
-            path.display(),
-            rec.damaged
-                .as_deref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default()
-        );
-    }
-    Ok(rec)
+    let mut reader = open(path)?;
+    let snapshots: Vec<Snapshot> = reader.by_ref().map(|f| f.snapshot).collect();
+    let lost: Vec<String> = reader.lost().iter().map(ToString::to_string).collect();
+    Ok(Recording {
+        snapshots,
+        damaged: (!lost.is_empty()).then(|| lost.join("; ")),
+    })
+}
+
+/// Opens a recording, naming the file in any error.
+pub fn open(path: &Path) -> anyhow::Result<Reader> {
+    Reader::open(path).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))
 }
 
 /// How long to record: a number of samples, a duration, or until stopped.
@@ -97,44 +41,77 @@ pub struct Span {
     pub duration: Option<Duration>,
 }
 
+/// The header of a new recording from its first snapshot.
+pub fn header(first: &Snapshot, interval: Duration, opts: &Options) -> Header {
+    Header {
+        host: first.hostname.clone(),
+        start_ms: first.time_ms,
+        interval_ms: interval.as_millis() as u64,
+        full_every_ms: opts.full_every.as_millis() as u64,
+        writer: format!("headroom {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
 /// Records from the feed until the span is over or a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
-/// says stop; reports progress on stderr. A duration ends the recording on time even when a
-/// sample is stuck (a hung mount): the file is finished without it.
+/// says stop; the file is then closed with the reason. A duration ends the recording on time
+/// even when a sample is stuck (a hung mount): the file is finished without it. A second signal
+/// ends the process at once (see `feed::signals`).
 pub fn run(
     collector: Collector,
     path: &Path,
     interval: Duration,
     span: Span,
+    opts: Options,
 ) -> anyhow::Result<u64> {
-    let mut rec = Recorder::create(path)?;
     let rt = crate::feed::runtime()?;
-    rt.block_on(async {
-        let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
-        let mut signals = Signals::listen(JobControl::Default)?;
-        let start = Instant::now();
-        // The last sample due within the duration may arrive a little after it; wait that long.
-        let hard_stop = span.duration.map(|d| start + d + interval.min(GRACE));
-        loop {
+    let mut signals = Signals::listen(JobControl::Default)?;
+    let mut feed = Feed::start(Source::Live(Box::new(collector)), interval)?;
+    let start = Instant::now();
+    // The last sample due within the duration may arrive a little after it; wait that long.
+    let hard_stop = span.duration.map(|d| start + d + interval.min(GRACE));
+    let (rec, why) = rt.block_on(async {
+        let mut rec: Option<Writer> = None;
+        let why = loop {
             let snap = tokio::select! {
                 snap = feed.next() => snap,
                 () = sleep_until(hard_stop) => None,
-                _ = signals.recv() => None,
+                sig = signals.recv() => match sig {
+                    Signal::Stop(name) => break format!("stopped by {name}"),
+                    _ => continue,
+                },
             };
-            let Some(snap) = snap else { break };
-            rec.write(&snap)?;
-            let done = span.samples.is_some_and(|n| rec.written >= n)
+            let Some(snap) = snap else {
+                break "the requested span is over".to_string();
+            };
+            let w = match rec.as_mut() {
+                Some(w) => w,
+                None => rec.insert(Writer::open(
+                    path,
+                    header(&snap, interval, &opts),
+                    opts.clone(),
+                )?),
+            };
+            if w.write(&snap)? == Outcome::Capped {
+                break "stopped at the size cap".to_string();
+            }
+            let done = span.samples.is_some_and(|n| w.frames >= n)
                 || span
                     .duration
                     .is_some_and(|d| start.elapsed() + interval > d);
             if done {
-                break;
+                break "the requested span is over".to_string();
             }
-        }
-        anyhow::Ok(())
+        };
+        anyhow::Ok((rec, why))
     })?;
-    let n = rec.written;
-    rec.finish()?;
-    eprintln!("headroom: recorded {n} snapshots to {}", path.display());
+    let n = match rec {
+        Some(w) => w.finish(crate::collect::now_ms(), &why)?,
+        None => 0,
+    };
+    eprintln!(
+        "headroom: recorded {n} snapshots to {} ({why})",
+        path.display()
+    );
     Ok(n)
 }
 
@@ -149,36 +126,25 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
+/// The recording's header fields for a report: host, start, interval.
+pub fn describe(reader: &Reader) -> String {
+    match reader.header() {
+        Some(h) => format!(
+            "a recording of {} (version {}, every {} ms)",
+            h.host,
+            reader.version(),
+            h.interval_ms
+        ),
+        None => "a recording of version 0".to_string(),
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::collect::Roots;
-
-    #[test]
-    fn round_trip_and_a_cut_tail() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.zst");
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openvz-container");
-        let mut c = Collector::new(Roots::fixture(&fixture));
-        let snaps: Vec<Snapshot> = (0..3).map(|_| c.sample()).collect();
-        let mut rec = Recorder::create(&path).unwrap();
-        for s in &snaps {
-            rec.write(s).unwrap();
-        }
-        rec.finish().unwrap();
-        let back = read(&path).unwrap();
-        assert_eq!(back.snapshots, snaps);
-        assert!(back.damaged.is_none());
-
-        let bytes = std::fs::read(&path).unwrap();
-        std::fs::write(&path, &bytes[..bytes.len() - 20]).unwrap();
-        let cut = read(&path).unwrap();
-        assert!(!cut.snapshots.is_empty() && cut.snapshots.len() <= 3);
-        assert_eq!(cut.snapshots[0], snaps[0]);
-
-        std::fs::write(&path, b"not zstd at all").unwrap();
-        assert!(read(&path).is_err());
-    }
+    use std::fs::File;
+    use std::io::Write;
 
     #[test]
     fn older_recordings_lacking_a_source_still_load() {

@@ -31,6 +31,8 @@ pub struct Report<'a> {
     pub load: &'a graphs::LoadView,
     /// TCP sockets by state, peer and listener (see `headless::sockets`).
     pub tcp: super::sockets::TcpValue<'a>,
+    /// Kernel messages about limits, failures and crossings of 90% since the previous reading.
+    pub events: &'a [crate::derive::events::Event],
     /// The top processes by fds and every limit's consumers (see `headless::procs`).
     pub processes: Vec<super::procs::ProcessJson<'a>>,
     pub process_groups: Vec<super::procs::GroupJson<'a>>,
@@ -58,6 +60,7 @@ impl<'a> Report<'a> {
             pressure: &derived.graphs.pressure,
             load: &derived.graphs.load,
             tcp: super::sockets::report(snap, derived),
+            events: &derived.events,
             processes: super::procs::processes(derived),
             process_groups: super::procs::groups(derived),
             procs: &derived.procs,

@@ -8,7 +8,7 @@
 //! CPU 0.8–3.5GHz min … avg … max …              │ PSI cpu 0.5% mem 0.0% f 0.0% io 40% …
 //! cores ████                                    │ …
 //! Temp Package id 0 88°C …                      │ Load 2.10 run 2 blk 5
-//! Disk r 400.0KiB/s w 200.0MiB/s                │ Limit failures, last 5m
+//! Disk r 400.0KiB/s w 200.0MiB/s                │ Limit events, last 5m
 //! -5m        -2m30s        ▲    now             │ -5m        -2m30s        ▲    now
 //! ```
 //!

@@ -5,12 +5,13 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use crate::app::keymap::{BINDINGS, Binding};
+use crate::app::keymap::{BINDINGS, Binding, REPLAY_BINDINGS};
 use crate::app::panes::Tab;
 use crate::ui::theme;
 
-/// Every global key, the number key of each pane, then the keys of the pane shown (`tab`).
-pub fn render(tab: Tab, area: Rect, buf: &mut Buffer) {
+/// Every global key, the number key of each pane, then the keys of the pane shown (`tab`), and
+/// those of the time cursor when `replay`ing.
+pub fn render(tab: Tab, replay: bool, area: Rect, buf: &mut Buffer) {
     let entry = |label: &str, help: String| {
         Line::from(vec![
             Span::styled(format!("{label:>8}  "), theme::key()),
@@ -19,11 +20,11 @@ pub fn render(tab: Tab, area: Rect, buf: &mut Buffer) {
     };
     let line = |b: &Binding| entry(b.label, b.help.to_string());
     let mut lines: Vec<Line> = BINDINGS.iter().map(line).collect();
-    lines.extend(
-        Tab::all()
-            .enumerate()
-            .map(|(i, t)| entry(&(i + 1).to_string(), format!("{} pane", t.title()))),
-    );
+    // The number keys on one line (the tab bar names the panes): the help must fit 80x24.
+    lines.push(entry(
+        &format!("1-{}", Tab::all().count()),
+        "the panes, in the tab bar's order".into(),
+    ));
     lines.push(entry("mouse", "click a tab or a row; wheel scrolls".into()));
     let pane: &[Binding] = tab.pane().keys;
     if !pane.is_empty() {
@@ -32,6 +33,13 @@ pub fn render(tab: Tab, area: Rect, buf: &mut Buffer) {
             theme::header(),
         ));
         lines.extend(pane.iter().map(line));
+    }
+    if replay {
+        lines.push(Line::styled(
+            "Replay (before the keys above)",
+            theme::header(),
+        ));
+        lines.extend(REPLAY_BINDINGS.iter().map(line));
     }
     // Two columns when one does not fit the height.
     let columns: u16 = if lines.len() as u16 + 2 > area.height {

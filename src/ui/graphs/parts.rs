@@ -90,7 +90,7 @@ pub(super) fn failures(p: &GraphsPane, w: &Window, area: Rect, buf: &mut Buffer)
     let mut marks: Vec<_> = p.history.marks_between(w.from_ms, w.to_ms).collect();
     marks.sort_by_key(|m| std::cmp::Reverse(m.time_ms));
     let mut lines = vec![Line::styled(
-        format!("Limit failures, last {}", p.state.zoom.label()),
+        format!("Limit events, last {}", p.state.zoom.label()),
         theme::title(),
     )];
     if marks.is_empty() {

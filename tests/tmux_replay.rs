@@ -1,0 +1,166 @@
+//! Replay in a real terminal: the time cursor (pause, step, minute jumps, go to a time, event
+//! jumps) moves the time in the header; and `R` in the live dashboard writes a recording that
+//! replays.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::path::Path;
+use std::time::Duration;
+
+use headroom::collect::{Collector, Roots};
+use tmux::{Tmux, copy_fixture, pane_command};
+
+const WAIT: Duration = Duration::from_secs(10);
+const START: u64 = 1_700_000_000_000;
+const GAP: u64 = 30_000;
+
+fn collector(fixture: &str) -> Collector {
+    Collector::new(Roots::fixture(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture),
+    ))
+}
+
+/// Twenty frames 30 s apart from 22:13:20Z; the container is refused sockets from frame 10 on.
+fn night(file: &Path) {
+    let mut quiet = collector("openvz-container");
+    let mut failing = collector("openvz-container-later");
+    let first = quiet.sample();
+    // The machine's free space is not what this test is about.
+    let opts = headroom::recording::Options {
+        min_free_pct: 0.0,
+        ..Default::default()
+    };
+    let header = headroom::headless::record::header(&first, Duration::from_millis(GAP), &opts);
+    let mut rec = headroom::recording::Writer::open(file, header, opts).unwrap();
+    for i in 0..20 {
+        let mut s = if i < 10 {
+            quiet.sample()
+        } else {
+            failing.sample()
+        };
+        s.time_ms = START + i * GAP;
+        rec.write(&s).unwrap();
+    }
+    rec.finish(START + 20 * GAP, "done").unwrap();
+}
+
+/// Where a test may write a recording: /dev/shm when it has room, else the temporary directory.
+fn scratch() -> std::path::PathBuf {
+    let roomy = rustix::fs::statvfs("/dev/shm")
+        .is_ok_and(|s| s.f_bavail.saturating_mul(10) > s.f_blocks && s.f_blocks > 0);
+    if roomy {
+        "/dev/shm".into()
+    } else {
+        std::env::temp_dir()
+    }
+}
+
+/// Waits for the header to show `time` as the replayed time.
+fn at(t: &Tmux, time: &str) -> String {
+    t.wait_for(&format!("{time} replay night.hr"), WAIT)
+}
+
+#[test]
+fn the_time_cursor_pauses_steps_jumps_and_goes_to_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("night.hr");
+    night(&file);
+    let t = Tmux::start(
+        &pane_command("", &format!("replay {} --speed 1", file.display())),
+        120,
+        30,
+    );
+    at(&t, "22:13:20Z");
+    t.send(&["Space"]);
+    let screen = t.wait_for("PAUSED", WAIT);
+    assert!(
+        screen.contains("{} event"),
+        "replay keys in the footer:\n{screen}"
+    );
+    t.send(&["Right"]);
+    at(&t, "22:13:50Z");
+    t.send(&["]"]);
+    at(&t, "22:14:50Z");
+    t.send(&["["]);
+    at(&t, "22:13:50Z");
+    t.send(&["g"]);
+    t.wait_for("go to (HH:MM[:SS])", WAIT);
+    t.send(&["2", "2", ":", "1", "9", ":", "2", "0", "Enter"]);
+    at(&t, "22:19:20Z");
+    // The failures seen at 22:19:20 are an event; the first frame's crossing of 90% another.
+    t.send(&["6"]);
+    t.wait_for("new failures", WAIT);
+    t.send(&["{"]);
+    at(&t, "22:13:20Z");
+    t.send(&["}"]);
+    at(&t, "22:19:20Z");
+    t.send(&["Left"]);
+    at(&t, "22:18:50Z");
+    t.send(&["+"]);
+    t.wait_for("×2 ", WAIT);
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+}
+
+#[test]
+fn r_records_what_the_live_dashboard_sees_and_it_replays() {
+    let dir = copy_fixture("openvz-container");
+    // The recorder pauses on a filesystem under 5% free: record to a roomy tmpfs when there is one.
+    let out = tempfile::tempdir_in(scratch()).unwrap();
+    let file = out.path().join("seen.hr");
+    let roots = format!(
+        "--proc-root {0}/proc --sys-root {0}/sys --interval 200ms",
+        dir.path().display()
+    );
+    let t = Tmux::start(
+        &format!(
+            "cd {} && {}",
+            out.path().display(),
+            pane_command("", &roots)
+        ),
+        120,
+        30,
+    );
+    t.wait_for("1 Limits", WAIT);
+    t.send(&["R"]);
+    t.wait_for("● REC headroom-", WAIT);
+    std::thread::sleep(Duration::from_millis(1_000));
+    t.send(&["R"]);
+    t.wait_gone("● REC", WAIT);
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+    let recorded: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "hr"))
+        .collect();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    std::fs::rename(&recorded[0], &file).unwrap();
+    let frames = headroom::recording::Reader::open(&file).unwrap().count();
+    assert!(frames >= 3, "{frames} frames in a second at 200 ms");
+
+    // And with --record from the start: the header says so, and the file replays.
+    let named = out.path().join("night.hr");
+    let t = Tmux::start(
+        &pane_command("", &format!("{roots} --record {}", named.display())),
+        140,
+        30,
+    );
+    t.wait_for(&format!("● REC {}", named.display()), WAIT);
+    std::thread::sleep(Duration::from_millis(600));
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+    let t = Tmux::start(
+        &pane_command("", &format!("replay {} --speed 100", named.display())),
+        120,
+        30,
+    );
+    t.wait_for("replay night.hr", WAIT);
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+}
