@@ -152,12 +152,18 @@ pub const INODES_BINDINGS: &[Binding] = &[
         "c",
         "sort by entry count",
     )
-    .footer("c/n", "sort"),
+    .footer("c/n/d", "sort"),
     b(
         &[KeyCode::Char('n')],
         Action::Inodes(InodesAction::Sort(SortKey::Name)),
         "n",
         "sort by name",
+    ),
+    b(
+        &[KeyCode::Char('d')],
+        Action::Inodes(InodesAction::Sort(SortKey::Growth)),
+        "d",
+        "sort by growth",
     ),
     b(
         &[KeyCode::Right, KeyCode::Char('l')],
