@@ -3,7 +3,7 @@
 //! row's indentation is no wider than the pane.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
 use headroom::app::AppState;
@@ -35,25 +35,17 @@ fn chain(root: &Path) {
     }
 }
 
-/// Takes the chain down from the top, one level at a time (a recursive remover would run out
-/// of descriptors this deep).
+/// Takes the chain down from the bottom: down to the last level, then up through `..`,
+/// removing the level below each time (a recursive remover would run out of descriptors
+/// this deep, and renaming levels upwards is quadratic).
 fn remove_chain(root: &Path) {
-    let top = rustix::fs::openat(CWD, root, DIR, Mode::empty()).unwrap();
-    loop {
-        let d = open_dir(&top, "d");
-        let deeper = std::fs::read_dir(format!("/proc/self/fd/{}", d.as_raw_fd()))
-            .unwrap()
-            .next()
-            .is_some();
-        drop(d);
-        if deeper {
-            rustix::fs::renameat(&top, "d/d", &top, "up").unwrap();
-            rustix::fs::unlinkat(&top, "d", AtFlags::REMOVEDIR).unwrap();
-            rustix::fs::renameat(&top, "up", &top, "d").unwrap();
-        } else {
-            rustix::fs::unlinkat(&top, "d", AtFlags::REMOVEDIR).unwrap();
-            return;
-        }
+    let mut fd = rustix::fs::openat(CWD, root, DIR, Mode::empty()).unwrap();
+    for _ in 0..DEPTH {
+        fd = open_dir(&fd, "d");
+    }
+    for _ in 0..DEPTH {
+        fd = open_dir(&fd, "..");
+        rustix::fs::unlinkat(&fd, "d", AtFlags::REMOVEDIR).unwrap();
     }
 }
 
