@@ -234,3 +234,30 @@ fn the_mouse_selects_rows_scrolls_and_switches_tabs() {
     assert!(!state.show_help);
     assert_eq!(state.tab, Tab::Limits, "the click only closed help");
 }
+
+#[test]
+fn at_80x24_every_state_count_stays_beside_its_label() {
+    let s = screen(&draw(&busy_host(), 80, 24));
+    for state in TcpState::ALL {
+        let name = state.name();
+        let at = s
+            .find(&format!("{name} "))
+            .unwrap_or_else(|| panic!("{name}:\n{s}"));
+        let after = s[at + name.len() + 1..].chars().next();
+        assert!(after.is_some_and(|c| c.is_ascii_digit()), "{name}:\n{s}");
+    }
+}
+
+#[test]
+fn a_tree_without_proc_net_tcp_says_so() {
+    let mut snap = sample();
+    snap.tcp.table = Err(headroom::model::SourceError::Missing {
+        path: "/proc/net/tcp".into(),
+    });
+    let mut state = AppState::new("fixture".into(), 1000);
+    state.ingest(snap);
+    state.tab = Tab::Sockets;
+    let s = screen(&draw(&state, 80, 24));
+    assert!(s.contains("/proc/net/tcp is not present"), "{s}");
+    assert!(!s.contains("out of sockets"), "{s}");
+}
