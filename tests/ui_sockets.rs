@@ -170,7 +170,8 @@ fn help_lists_the_sockets_keys() {
     let t = draw(&state, 80, 24);
     let s = screen(&t);
     assert!(s.contains("Sockets pane"), "{s}");
-    assert!(s.contains("group peers by ip:port, ip, port"), "{s}");
+    assert!(s.contains("group peers by ip:port"), "{s}");
+    assert!(s.contains("fold stray ephemeral peers"), "{s}");
     insta::assert_snapshot!(t.backend());
 }
 

@@ -259,6 +259,12 @@ pub const SOCKETS_BINDINGS: &[Binding] = &[
         "arrows: peers / listeners",
     )
     .footer("f", "focus"),
+    b(
+        &[KeyCode::Char('e')],
+        Action::Sockets(SocketsAction::EphemeralPeers),
+        "e",
+        "fold stray ephemeral peers",
+    ),
 ];
 
 /// The action for a key press in a pane: the pane's own keys first, then the global ones.
