@@ -275,7 +275,7 @@ fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
     // A click on a tab shows its pane.
     let (x, y) = find(&screen, "3 Sockets");
     click(&t, x + 2, y);
-    t.wait_for("TCP sockets could not be read", WAIT);
+    t.wait_for("/proc/net/tcp is not present", WAIT);
     // F1 opens help on every pane and Esc closes it, on Graphs too.
     t.send(&["4"]);
     t.wait_for("←→ cursor", WAIT);
