@@ -219,7 +219,7 @@ fn sockets_pane_is_reached_by_its_key() {
     // Read in place: the fixture's fd links ("socket:[N]") do not survive a copy.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memcached-clients");
     let t = Tmux::start(&pane_command("", &roots(&dir)), 120, 40);
-    t.wait_for("3 Sockets", WAIT);
+    t.wait_for("1 Limits", WAIT);
     t.send(&["3"]);
     // The Limits pane names the same peer in its ports rows: wait for the Sockets pane itself.
     let screen = t.wait_for("owners of 10.0.0.7:11211", WAIT);
@@ -243,7 +243,7 @@ fn the_live_sockets_pane_uses_the_method_asked_for() {
         ("--interval 200ms --sockets-via procfs", "via procfs"),
     ] {
         let t = Tmux::start(&pane_command("", args), 160, 50);
-        t.wait_for("3 Sockets", WAIT);
+        t.wait_for("1 Limits", WAIT);
         t.send(&["3"]);
         t.wait_for(method, WAIT);
         // Read once the frame is whole: the first capture may catch it half written.
@@ -276,7 +276,8 @@ fn find(screen: &str, needle: &str) -> (usize, usize) {
 #[test]
 fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
     let dir = copy_fixture("openvz-container");
-    let t = Tmux::start(&pane_command("", &roots(dir.path())), 100, 30);
+    // Wide enough for every tab's title beside a temporary path.
+    let t = Tmux::start(&pane_command("", &roots(dir.path())), 130, 30);
     let screen = t.wait_for("numiptent (uid 101)", WAIT);
     assert!(t.mouse_on(), "headroom asks the terminal for clicks");
     // A click on a row selects it: the details below the table follow.
@@ -286,7 +287,7 @@ fn mouse_clicks_tabs_and_rows_f1_helps_esc_closes_f10_quits() {
     // A click on a tab shows its pane.
     let (x, y) = find(&screen, "3 Sockets");
     click(&t, x + 2, y);
-    t.wait_for("TCP sockets could not be read", WAIT);
+    t.wait_for("/proc/net/tcp is not present", WAIT);
     // F1 opens help on every pane and Esc closes it, on Graphs too.
     t.send(&["4"]);
     t.wait_for("←→ cursor", WAIT);

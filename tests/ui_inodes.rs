@@ -298,3 +298,85 @@ fn help_lists_the_pane_keys() {
     assert!(s.contains("sort by name"), "{s}");
     insta::assert_snapshot!(t.backend());
 }
+
+#[test]
+fn growth_key_sorts_a_rescan_by_growth_and_marks_the_change_column() {
+    let (mut state, dir) = rescanned();
+    key(&mut state, KeyCode::Char('d'));
+    assert_eq!(state.inodes.sort, SortKey::Growth);
+    // www grows most now; cache grew before but not since.
+    for i in 0..200 {
+        fs::write(dir.path().join(format!("www/html/new{i}")), b"").unwrap();
+    }
+    apply(&mut state, Action::Inodes(InodesAction::Rescan));
+    finish_scan(&mut state, dir.path(), 120);
+    let v = state.inodes.view.as_ref().unwrap();
+    let names: Vec<String> = v
+        .rows
+        .iter()
+        .map(|r| v.result.tree.name(r.node).to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["", "www", "cache", "a1", "a0", "a2", "a3", "logs"]);
+    // The selection stayed on cache through the rescan.
+    assert_eq!(names[v.selected], "cache");
+    let s = screen(&draw(&state, 80, 24));
+    assert!(s.contains("Δ▼"), "{s}");
+    assert!(s.contains("filling fastest: www/html +200/m"), "{s}");
+}
+
+#[test]
+fn tab_completes_the_path_prompt_from_the_disk() {
+    let dir = tree();
+    let mut state = app();
+    key(&mut state, KeyCode::Char('/'));
+    for _ in 0..64 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    for c in format!("{}/ca", dir.path().display()).chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    key(&mut state, KeyCode::Tab);
+    let want = format!("{}/cache/", dir.path().display());
+    assert_eq!(state.inodes.prompt.as_deref(), Some(want.as_str()));
+    // Four subdirectories share "a": Tab goes no further than what they share.
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(
+        state.inodes.prompt.as_deref(),
+        Some(format!("{want}a").as_str())
+    );
+    key(&mut state, KeyCode::Char('2'));
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(
+        state.inodes.prompt.as_deref(),
+        Some(format!("{want}a2/").as_str())
+    );
+    key(&mut state, KeyCode::Enter);
+    let pending = state
+        .inodes
+        .take_pending()
+        .expect("a scan of the completed path");
+    assert_eq!(pending.root, dir.path().join("cache/a2"));
+}
+
+#[test]
+fn out_of_fds_is_named_in_the_status_line() {
+    let dir = tree();
+    let mut state = app();
+    state.inodes.request_scan(PathBuf::from(SHOWN_ROOT));
+    let options = state.inodes.take_pending().unwrap();
+    let mut result = scan::scan(
+        &scan::ScanOptions {
+            root: dir.path().to_path_buf(),
+            ..options
+        },
+        &Progress::new(),
+    )
+    .unwrap();
+    result.root = PathBuf::from(SHOWN_ROOT);
+    result.errors.too_many_open_files = 1900;
+    state
+        .inodes
+        .on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
+    let s = screen(&draw(&state, 120, 24));
+    assert!(s.contains("too many open files: 1900 not read"), "{s}");
+}

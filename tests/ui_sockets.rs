@@ -170,7 +170,8 @@ fn help_lists_the_sockets_keys() {
     let t = draw(&state, 80, 24);
     let s = screen(&t);
     assert!(s.contains("Sockets pane"), "{s}");
-    assert!(s.contains("group peers by ip:port, ip"), "{s}");
+    assert!(s.contains("group peers by ip:port"), "{s}");
+    assert!(s.contains("fold stray ephemeral peers"), "{s}");
     insta::assert_snapshot!(t.backend());
 }
 
@@ -233,4 +234,31 @@ fn the_mouse_selects_rows_scrolls_and_switches_tabs() {
     mouse(&mut state, left, tx + 25, ty);
     assert!(!state.show_help);
     assert_eq!(state.tab, Tab::Limits, "the click only closed help");
+}
+
+#[test]
+fn at_80x24_every_state_count_stays_beside_its_label() {
+    let s = screen(&draw(&busy_host(), 80, 24));
+    for state in TcpState::ALL {
+        let name = state.name();
+        let at = s
+            .find(&format!("{name} "))
+            .unwrap_or_else(|| panic!("{name}:\n{s}"));
+        let after = s[at + name.len() + 1..].chars().next();
+        assert!(after.is_some_and(|c| c.is_ascii_digit()), "{name}:\n{s}");
+    }
+}
+
+#[test]
+fn a_tree_without_proc_net_tcp_says_so() {
+    let mut snap = sample();
+    snap.tcp.table = Err(headroom::model::SourceError::Missing {
+        path: "/proc/net/tcp".into(),
+    });
+    let mut state = AppState::new("fixture".into(), 1000);
+    state.ingest(snap);
+    state.tab = Tab::Sockets;
+    let s = screen(&draw(&state, 80, 24));
+    assert!(s.contains("/proc/net/tcp is not present"), "{s}");
+    assert!(!s.contains("out of sockets"), "{s}");
 }

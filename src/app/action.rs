@@ -115,6 +115,8 @@ pub enum SocketsAction {
     GroupNext,
     /// Switch the arrow keys between peers and listeners.
     Focus,
+    /// Show the stray ephemeral peers one row each, or folded into one row.
+    EphemeralPeers,
 }
 
 /// Keys of the Processes pane.

@@ -244,12 +244,18 @@ pub const INODES_BINDINGS: &[Binding] = &[
         "c",
         "sort by entry count",
     )
-    .footer("c/n", "sort"),
+    .footer("c/n/d", "sort"),
     b(
         &[KeyCode::Char('n')],
         Action::Inodes(InodesAction::Sort(SortKey::Name)),
         "n",
         "sort by name",
+    ),
+    b(
+        &[KeyCode::Char('d')],
+        Action::Inodes(InodesAction::Sort(SortKey::Growth)),
+        "d",
+        "sort by growth",
     ),
     b(
         &[KeyCode::Right, KeyCode::Char('l')],
@@ -345,6 +351,12 @@ pub const SOCKETS_BINDINGS: &[Binding] = &[
         "arrows: peers / listeners",
     )
     .footer("f", "focus"),
+    b(
+        &[KeyCode::Char('e')],
+        Action::Sockets(SocketsAction::EphemeralPeers),
+        "e",
+        "fold stray ephemeral peers",
+    ),
 ];
 
 /// Keys of the Limits pane.

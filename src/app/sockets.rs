@@ -152,6 +152,8 @@ pub struct SocketsState {
     pub rows: Vec<PeerRow>,
     /// The listeners' addresses, in the order shown.
     listeners: Vec<SocketAddr>,
+    /// Show stray ephemeral peers one row each instead of folded into one row.
+    pub ephemeral_peers_shown: bool,
 }
 
 impl SocketsState {
@@ -165,13 +167,20 @@ impl SocketsState {
     /// Rebuilds the rows from the newest dump; the selections stay on their rows.
     pub fn refresh(&mut self, table: Option<&TcpTable>, view: &TcpView) {
         self.rows = table.map_or_else(Vec::new, |t| {
-            peer_rows(
-                &t.peers,
+            let (strays, rest) = if self.ephemeral_peers_shown {
+                (Vec::new(), None)
+            } else {
+                stray_ephemeral(&t.peers, t.local_port_range)
+            };
+            let mut rows = peer_rows(
+                rest.as_deref().unwrap_or(&t.peers),
                 &view.peer_trends,
                 self.group,
                 self.sort,
                 self.descending,
-            )
+            );
+            rows.extend(fold(&strays));
+            rows
         });
         self.listeners =
             table.map_or_else(Vec::new, |t| t.listeners.iter().map(|l| l.local).collect());
@@ -235,6 +244,9 @@ impl SocketsState {
                 // The labels change with the grouping: start from the top.
                 self.peer = Selection::default();
             }
+            SocketsAction::EphemeralPeers => {
+                self.ephemeral_peers_shown = !self.ephemeral_peers_shown;
+            }
             SocketsAction::Focus => {
                 self.focus = match self.focus {
                     Focus::Peers => Focus::Listeners,
@@ -252,6 +264,58 @@ impl SocketsState {
             Focus::Listeners => self.listener.move_by(f, self.listeners.iter().copied()),
         }
     }
+}
+
+/// Splits off the stray peers: one socket each to an ephemeral remote port with no service
+/// (someone else's TIME_WAIT, a port scan) — when there are at least two of them. Returns
+/// (strays, the rest); no rest (all peers stay) when there is nothing to fold, so the common
+/// case copies nothing.
+pub fn stray_ephemeral(
+    peers: &[Peer],
+    range: Option<(u16, u16)>,
+) -> (Vec<Peer>, Option<Vec<Peer>>) {
+    // Linux's default ip_local_port_range when the host's is unknown.
+    let (lo, hi) = range.unwrap_or((32768, 60999));
+    let stray =
+        |p: &Peer| p.total == 1 && p.service.is_none() && (lo..=hi).contains(&p.remote.port());
+    if peers.iter().filter(|p| stray(p)).take(2).count() < 2 {
+        return (Vec::new(), None);
+    }
+    let (strays, rest) = peers.iter().cloned().partition(|p| stray(p));
+    (strays, Some(rest))
+}
+
+/// The stray peers as one row, "N ephemeral peers" (none for none), shown last.
+fn fold(strays: &[Peer]) -> Option<PeerRow> {
+    if strays.is_empty() {
+        return None;
+    }
+    let mut row = PeerRow {
+        label: format!("{} ephemeral peers", strays.len()),
+        service: None,
+        states: StateCounts::default(),
+        total: 0,
+        trend: None,
+        ephemeral: 0,
+        members: strays.len(),
+        processes: Vec::new(),
+    };
+    let mut owners: HashMap<(u32, String), u64> = HashMap::new();
+    for p in strays {
+        row.states.merge(&p.states);
+        row.total += p.total;
+        row.ephemeral += p.ephemeral;
+        for o in &p.processes {
+            *owners.entry((o.pid, o.comm.clone())).or_insert(0) += o.sockets;
+        }
+    }
+    row.processes = owners
+        .into_iter()
+        .map(|((pid, comm), sockets)| SocketOwner { pid, comm, sockets })
+        .collect();
+    row.processes
+        .sort_by(|a, b| b.sockets.cmp(&a.sockets).then(a.pid.cmp(&b.pid)));
+    Some(row)
 }
 
 /// Groups and sorts the peers.
@@ -466,5 +530,45 @@ mod tests {
             down: false,
         });
         assert_eq!(s.peer_selected(), 0);
+    }
+
+    #[test]
+    fn stray_ephemeral_peers_fold_into_one_row_until_expanded() {
+        let mut table = TcpTable {
+            peers: vec![peer("10.0.0.7:11211", 40, 2, 7)],
+            method: crate::model::tcp::TcpMethod::Procfs,
+            fallback: None,
+            time_ms: 0,
+            took_us: 0,
+            states: StateCounts::default(),
+            total: 0,
+            listeners: Vec::new(),
+            local_port_range: Some((32768, 60999)),
+            owners: None,
+        };
+        for port in 40000..40200 {
+            table
+                .peers
+                .push(peer(&format!("192.0.2.1:{port}"), 0, 1, 9));
+        }
+        // One socket to a low port is not stray.
+        table.peers.push(peer("192.0.2.1:5432", 0, 1, 9));
+        let mut s = SocketsState::new();
+        s.refresh(Some(&table), &TcpView::default());
+        let labels: Vec<&str> = s.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["10.0.0.7:11211", "192.0.2.1:5432", "200 ephemeral peers"]
+        );
+        let folded = &s.rows[2];
+        assert_eq!((folded.total, folded.members), (200, 200));
+        assert_eq!(folded.states.get(TcpState::TimeWait), 200);
+        s.apply(Action::Sockets(SocketsAction::EphemeralPeers));
+        s.refresh(Some(&table), &TcpView::default());
+        assert_eq!(s.rows.len(), 202);
+        // A single stray row is shown as it is.
+        let (strays, rest) = stray_ephemeral(&table.peers[..2], table.local_port_range);
+        assert!(strays.is_empty());
+        assert!(rest.is_none());
     }
 }

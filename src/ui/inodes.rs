@@ -177,6 +177,12 @@ fn filesystems(state: &InodesState, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+/// Two spaces a level, at most half the pane's width: a chain thousands deep would otherwise
+/// cost a line of thousands of spaces per row and push every name off the screen.
+fn indent(depth: u16, width: u16) -> String {
+    " ".repeat((usize::from(depth) * 2).min(usize::from(width / 2)))
+}
+
 fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
@@ -200,7 +206,10 @@ fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
         columns.push(Column::number(sort_mark(SortKey::Bytes, "bytes"), 3));
     }
     if with_diff {
-        columns.extend([Column::number("Δ", 4), Column::number("rate", 5)]);
+        columns.extend([
+            Column::number(sort_mark(SortKey::Growth, "Δ"), 4),
+            Column::number("rate", 5),
+        ]);
     }
     columns.push(Column::text(sort_mark(SortKey::Name, "directory"), 8, 0));
 
@@ -239,7 +248,7 @@ fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
             r.tree.name(row.node).to_string_lossy().into_owned()
         };
         let mut spans = vec![
-            Span::raw("  ".repeat(usize::from(row.depth))),
+            Span::raw(indent(row.depth, area.width)),
             Span::styled(marker, theme::dim()),
             Span::raw(name),
         ];

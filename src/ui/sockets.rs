@@ -29,8 +29,8 @@ use crate::app::sockets::{Focus, SocketsState};
 use crate::derive::Derived;
 use crate::derive::tcp::Gauge;
 use crate::format::count;
-use crate::model::Snapshot;
 use crate::model::tcp::{TcpState, TcpTable};
+use crate::model::{Snapshot, SourceError};
 use crate::ui::theme;
 use tables::{ephemeral, listener_table, owner_list, peer_table};
 
@@ -133,12 +133,9 @@ fn render(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
     let table = match &snap.tcp.table {
         Ok(t) => t,
         Err(e) => {
-            Paragraph::new(vec![
-                Line::styled(format!("TCP sockets could not be read: {e}"), theme::severity(crate::derive::Severity::Warning)),
-                Line::styled("Both netlink sock_diag and /proc/net/tcp failed (out of sockets or file descriptors?).", theme::dim()),
-            ])
-            .wrap(Wrap { trim: true })
-            .render(area, buf);
+            Paragraph::new(unreadable(e))
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
             return;
         }
     };
@@ -159,6 +156,31 @@ fn render(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
     listener_table(state, table, a.listeners, buf);
     owner_list(state.sockets, table, a.owners, buf);
     ephemeral(state, table, a.ports, buf);
+}
+
+/// Why there is no socket table: a file simply absent (a captured tree without it, an old
+/// recording) is said as such; only a failed read suggests exhaustion.
+fn unreadable(e: &SourceError) -> Vec<Line<'static>> {
+    let warning = theme::severity(crate::derive::Severity::Warning);
+    match e {
+        SourceError::Missing { path } => vec![
+            Line::styled(
+                format!("No TCP socket table here: {path} is not present."),
+                warning,
+            ),
+            Line::styled(
+                "A captured tree or recording without /proc/net/tcp has no sockets to show.",
+                theme::dim(),
+            ),
+        ],
+        _ => vec![
+            Line::styled(format!("TCP sockets could not be read: {e}"), warning),
+            Line::styled(
+                "Both netlink sock_diag and /proc/net/tcp failed (out of sockets or file descriptors?).",
+                theme::dim(),
+            ),
+        ],
+    }
 }
 
 fn age(ms: u64) -> String {
@@ -205,16 +227,16 @@ fn status_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) 
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
+/// The state histogram, one entry per state, wrapped between entries only: a count never
+/// lands on the next line away from its label.
 fn states_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) {
-    let mut spans = Vec::new();
-    for s in TcpState::ALL {
+    let entries = TcpState::ALL.iter().map(|&s| {
         let n = t.states.get(s);
         let style = if n == 0 { theme::dim() } else { Style::new() };
-        spans.push(Span::styled(format!("{} ", s.name()), theme::dim()));
-        spans.push(Span::styled(
-            count(n),
-            style.add_modifier(ratatui::style::Modifier::BOLD),
-        ));
+        let mut spans = vec![
+            Span::styled(format!("{} ", s.name()), theme::dim()),
+            Span::styled(count(n), style.add_modifier(ratatui::style::Modifier::BOLD)),
+        ];
         match state.derived.tcp.state_rate(s) {
             Some(r) if r.abs() >= 0.05 => {
                 let rate = if r.abs() >= 10.0 {
@@ -229,11 +251,34 @@ fn states_line(state: &SocketsPane, t: &TcpTable, area: Rect, buf: &mut Buffer) 
             }
             _ => {}
         }
-        spans.push(Span::raw("  "));
+        spans
+    });
+    Paragraph::new(pack(entries, area.width)).render(area, buf);
+}
+
+/// Puts entries two spaces apart, starting a new line where the next one does not fit.
+fn pack<'a>(entries: impl IntoIterator<Item = Vec<Span<'a>>>, width: u16) -> Vec<Line<'a>> {
+    const GAP: usize = 2;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut current: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    for entry in entries {
+        let w: usize = entry.iter().map(Span::width).sum();
+        if !current.is_empty() && used + GAP + w > usize::from(width) {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if !current.is_empty() {
+            current.push(Span::raw("  "));
+            used += GAP;
+        }
+        current.extend(entry);
+        used += w;
     }
-    Paragraph::new(Line::from(spans))
-        .wrap(Wrap { trim: true })
-        .render(area, buf);
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
 }
 
 fn gauge(g: &Gauge, area: Rect, buf: &mut Buffer) {
@@ -294,4 +339,31 @@ fn memory_gauges(state: &SocketsPane, area: Rect, buf: &mut Buffer) {
         counts.push(format!("unix {}", count(n)));
     }
     Paragraph::new(counts.join(" ")).render(next(), buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn pack_wraps_between_entries_never_inside_one() {
+        let entry = |label: &'static str, n: &'static str| {
+            vec![Span::raw(format!("{label} ")), Span::raw(n)]
+        };
+        let entries = vec![
+            entry("ESTABLISHED", "1130"),
+            entry("SYN_SENT", "1"),
+            entry("TIME_WAIT", "25100"),
+        ];
+        // "ESTABLISHED 1130  SYN_SENT 1" is 28 wide; TIME_WAIT 25100 would split at 30.
+        assert_eq!(
+            text(&pack(entries, 30)),
+            ["ESTABLISHED 1130  SYN_SENT 1", "TIME_WAIT 25100"]
+        );
+        assert_eq!(text(&pack(Vec::new(), 30)), Vec::<String>::new());
+    }
 }

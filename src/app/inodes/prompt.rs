@@ -1,11 +1,13 @@
 //! The path prompt of the Inodes pane: `/` opens it with the selected filesystem's mount
-//! point, typed keys are text until Enter scans or Esc closes.
+//! point, typed keys are text until Enter scans or Esc closes; Tab completes a directory name.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::InodesState;
+use crate::scan::complete;
 
 impl InodesState {
     /// Opens the prompt for a path, starting from the selected filesystem.
@@ -40,6 +42,10 @@ impl InodesState {
                 }
             }
             PromptInput::Cancel => self.prompt = None,
+            PromptInput::Complete => {
+                let list = |dir: &Path| complete::list_subdirs_within(dir, COMPLETE_WITHIN);
+                *text = complete::complete(text, list).text;
+            }
         }
     }
 
@@ -57,6 +63,7 @@ impl InodesState {
             KeyCode::Backspace => PromptInput::Backspace,
             KeyCode::Enter => PromptInput::Submit,
             KeyCode::Esc => PromptInput::Cancel,
+            KeyCode::Tab => PromptInput::Complete,
             // Other keys do nothing while typing.
             _ => return true,
         };
@@ -72,4 +79,9 @@ pub enum PromptInput {
     Backspace,
     Submit,
     Cancel,
+    /// Tab: completes the directory name being typed.
+    Complete,
 }
+
+/// How long Tab waits for a directory listing (a dead network mount never answers).
+const COMPLETE_WITHIN: Duration = Duration::from_millis(300);

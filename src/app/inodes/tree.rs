@@ -1,12 +1,10 @@
 //! The result tree of a finished scan as the Inodes pane shows it: which directories are
-//! open (by path, so they stay open across a rescan), the visible rows, and the selection,
-//! which follows its directory's path through re-sorts and rescans.
+//! open (a bit each, carried across a rescan by name), the visible rows, and the selection,
+//! which follows its directory through re-sorts and rescans.
 
-use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::scan::{ScanDiff, ScanResult, SortKey};
+use crate::scan::{Expanded, ScanDiff, ScanResult, SortKey, rows};
 
 /// A visible row of the result tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +21,8 @@ pub struct ScanView {
     pub diff: Option<ScanDiff>,
     pub rows: Vec<TreeRow>,
     pub selected: usize,
-    /// Expanded directories, by path (so they stay open across a rescan).
-    expanded: HashSet<PathBuf>,
+    /// Open directories, a bit each: memory stays linear in the tree whatever its depth.
+    expanded: Expanded,
 }
 
 impl ScanView {
@@ -34,10 +32,15 @@ impl ScanView {
         let result = Arc::new(result);
         let (diff, expanded, selected) = match prev {
             Some(prev) if prev.result.root == result.root => {
-                let sel = prev.selected_node().map(|n| prev.result.path(n));
-                (crate::scan::diff(&prev.result, &result), prev.expanded, sel)
+                let map = rows::match_nodes(&prev.result.tree, &result.tree);
+                let sel = prev.selected_node().and_then(|p| {
+                    let i = map.iter().position(|m| *m == Some(p))?;
+                    u32::try_from(i).ok()
+                });
+                let diff = crate::scan::diff(&prev.result, &result);
+                (diff, prev.expanded.carry(&map), sel)
             }
-            _ => (None, HashSet::new(), None),
+            _ => (None, Expanded::new(result.tree.len()), None),
         };
         let first = expanded.is_empty();
         let mut view = ScanView {
@@ -49,23 +52,19 @@ impl ScanView {
         };
         let mut select = selected;
         if first {
-            select = Some(expand_heaviest(&mut view, sort));
+            select = Some(view.expanded.open_heaviest(&view.result.tree, sort));
         }
         view.rebuild(sort);
-        if let Some(path) = select {
-            view.select_path(&path);
-        }
+        view.select(select);
         view
     }
 
-    fn select_path(&mut self, path: &std::path::Path) {
-        if let Some(i) = self
-            .rows
-            .iter()
-            .position(|r| self.result.path(r.node) == path)
-        {
+    /// Selects the row of `node` when it is shown; keeps the selection in range.
+    fn select(&mut self, node: Option<u32>) {
+        if let Some(i) = node.and_then(|n| self.rows.iter().position(|r| r.node == n)) {
             self.selected = i;
         }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
     /// Opens the selected directory, or steps into its first child when open.
@@ -76,11 +75,10 @@ impl ScanView {
         if self.result.tree.children(node).is_empty() {
             return;
         }
-        let path = self.result.path(node);
-        if self.expanded.contains(&path) {
+        if self.expanded.contains(node) {
             self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
         } else {
-            self.expanded.insert(path);
+            self.expanded.insert(node);
             self.rebuild(sort);
         }
     }
@@ -90,14 +88,11 @@ impl ScanView {
         let Some(node) = self.selected_node() else {
             return;
         };
-        let path = self.result.path(node);
-        if self.expanded.remove(&path) {
+        if self.expanded.remove(node) {
             self.rebuild(sort);
         } else if node != 0 {
             let parent = self.result.tree.get(node).map_or(0, |n| n.parent);
-            if let Some(i) = self.rows.iter().position(|r| r.node == parent) {
-                self.selected = i;
-            }
+            self.select(Some(parent));
         }
     }
 
@@ -106,60 +101,24 @@ impl ScanView {
     }
 
     pub fn is_expanded(&self, node: u32) -> bool {
-        self.expanded.contains(&self.result.path(node))
+        self.expanded.contains(node)
+    }
+
+    /// Bytes held by the open set and the visible rows (what the view adds to the scan).
+    pub fn heap_bytes(&self) -> usize {
+        self.expanded.heap_bytes() + self.rows.capacity() * std::mem::size_of::<TreeRow>()
     }
 
     pub fn rebuild(&mut self, sort: SortKey) {
-        let keep = self.selected_node().map(|n| self.result.path(n));
-        let tree = &self.result.tree;
-        self.rows.clear();
-        if tree.is_empty() {
-            self.selected = 0;
-            return;
-        }
-        // Depth first, children in sort order.
-        let mut stack = vec![TreeRow { node: 0, depth: 0 }];
-        while let Some(row) = stack.pop() {
-            self.rows.push(row);
-            if self.expanded.contains(&self.result.path(row.node)) {
-                let children = tree.sorted_children(row.node, sort);
-                for &c in children.iter().rev() {
-                    stack.push(TreeRow {
-                        node: c,
-                        depth: row.depth.saturating_add(1),
-                    });
-                }
-            }
-        }
-        if let Some(path) = keep {
-            self.select_path(&path);
-        }
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        let keep = self.selected_node();
+        let shown = rows::visible_rows(&self.result.tree, &self.expanded, sort, self.diff.as_ref());
+        self.rows = shown
+            .into_iter()
+            .map(|r| TreeRow {
+                node: r.node,
+                depth: u16::try_from(r.depth).unwrap_or(u16::MAX),
+            })
+            .collect();
+        self.select(keep);
     }
-}
-
-/// Opens the root and, while one child holds at least half of its parent's entries (and has
-/// subdirectories), that child too; returns the path of the last directory opened.
-fn expand_heaviest(view: &mut ScanView, sort: SortKey) -> PathBuf {
-    let tree = &view.result.tree;
-    let key = if sort == SortKey::Name {
-        SortKey::Entries
-    } else {
-        sort
-    };
-    let mut node = 0u32;
-    loop {
-        view.expanded.insert(view.result.path(node));
-        let Some(&heaviest) = tree.sorted_children(node, key).first() else {
-            break;
-        };
-        let (Some(p), Some(c)) = (tree.get(node), tree.get(heaviest)) else {
-            break;
-        };
-        if c.entries * 2 < p.entries || tree.children(heaviest).is_empty() {
-            break;
-        }
-        node = heaviest;
-    }
-    view.result.path(node)
 }

@@ -140,14 +140,17 @@ pub fn aggregate(socks: &[RawSocket], ctx: &Context<'_>) -> Aggregate {
 
     out.listeners = listen_rows
         .into_iter()
-        .map(|(local, row)| Listener {
-            local,
-            service: service_name(local.port()).map(str::to_string),
-            states: row.states,
-            accept_queue: row.accept_queue,
-            backlog: ctx.backlog_known.then_some(row.backlog),
-            sockets: row.sockets,
-            processes: row.processes(ctx.owners),
+        .map(|(local, row)| {
+            let processes = row.processes(ctx.owners);
+            Listener {
+                local,
+                service: listener_service(local.port(), &processes),
+                states: row.states,
+                accept_queue: row.accept_queue,
+                backlog: ctx.backlog_known.then_some(row.backlog),
+                sockets: row.sockets,
+                processes,
+            }
         })
         .collect();
     out.listeners.sort_by(|a, b| {
@@ -161,6 +164,15 @@ pub fn aggregate(socks: &[RawSocket], ctx: &Context<'_>) -> Aggregate {
 
 /// The listener that accepted a connection with this local address, if any: an exact
 /// address first, then a wildcard of the same family, then any wildcard on the port.
+/// The well-known name of a listening port, or else the command of the process that owns it
+/// (memcached on 11411 is still memcached).
+fn listener_service(port: u16, processes: &[SocketOwner]) -> Option<String> {
+    service_name(port)
+        .map(str::to_string)
+        .or_else(|| processes.first().map(|p| p.comm.clone()))
+        .filter(|s| !s.is_empty())
+}
+
 fn listener_of(
     local: SocketAddr,
     exact: &HashMap<SocketAddr, usize>,
@@ -300,5 +312,36 @@ mod tests {
     fn empty_dump_is_empty() {
         let agg = aggregate(&[], &Context::default());
         assert_eq!(agg, Aggregate::default());
+    }
+
+    #[test]
+    fn a_listener_without_a_well_known_port_is_named_by_its_owner() {
+        let socks = vec![
+            sock(TcpState::Listen, "127.0.0.1:11411", "0.0.0.0:0", 1),
+            sock(TcpState::Listen, "127.0.0.1:11211", "0.0.0.0:0", 2),
+            sock(TcpState::Listen, "127.0.0.1:40404", "0.0.0.0:0", 3),
+        ];
+        let mut owners = OwnerMap::default();
+        owners.insert(1, 700);
+        owners.insert(2, 700);
+        owners.set_comm(700, "memcached-alt");
+        let agg = aggregate(
+            &socks,
+            &Context {
+                owners: Some(&owners),
+                ..Context::default()
+            },
+        );
+        let service = |port: u16| {
+            agg.listeners
+                .iter()
+                .find(|l| l.local.port() == port)
+                .and_then(|l| l.service.clone())
+        };
+        assert_eq!(service(11411).as_deref(), Some("memcached-alt"));
+        // A well-known name wins over the owner's.
+        assert_eq!(service(11211).as_deref(), Some("memcached"));
+        // No name and no owner: no service.
+        assert_eq!(service(40404), None);
     }
 }

@@ -9,16 +9,26 @@ use ratatui::text::{Line, Span};
 
 use crate::app::inodes::{InodesState, ScanStatus, ScanView};
 use crate::format::{count, size};
+use crate::scan::ScanErrors;
 use crate::ui::theme;
 
-/// Unreadable directories, or nothing when there are none.
-fn errors_text(denied: u64, other: u64) -> String {
-    match (denied, other) {
-        (0, 0) => String::new(),
-        (d, 0) => format!(", {d} denied"),
-        (0, o) => format!(", {o} unreadable"),
-        (d, o) => format!(", {d} denied, {o} unreadable"),
+/// Unreadable directories by cause, or nothing when there are none. Running out of file
+/// descriptors is named: the count is then incomplete, not the tree unreadable.
+fn errors_text(e: &ScanErrors) -> String {
+    let mut text = String::new();
+    if e.permission_denied > 0 {
+        text.push_str(&format!(", {} denied", count(e.permission_denied)));
     }
+    if e.too_many_open_files > 0 {
+        text.push_str(&format!(
+            ", too many open files: {} not read",
+            count(e.too_many_open_files)
+        ));
+    }
+    if e.other > 0 {
+        text.push_str(&format!(", {} unreadable", count(e.other)));
+    }
+    text
 }
 
 /// What the scanner is doing, or the result: one line, two for a rescan.
@@ -42,7 +52,7 @@ pub(super) fn status_lines(state: &InodesState) -> Vec<Line<'_>> {
                 count(p.entries_per_sec.round() as u64),
                 count(p.dirs),
                 p.elapsed.as_secs_f64(),
-                errors_text(p.errors.permission_denied, p.errors.other),
+                errors_text(&p.errors),
             )),
         ]),
         ScanStatus::Failed { root, message } => Line::styled(
@@ -75,7 +85,7 @@ fn summary(v: &ScanView) -> Vec<Line<'_>> {
     text.push_str(&format!(
         ", {:.2} s{}",
         r.elapsed.as_secs_f64(),
-        errors_text(r.errors.permission_denied, r.errors.other)
+        errors_text(&r.errors)
     ));
     if r.other_mounts > 0 {
         text.push_str(&format!(", {} mounts not entered", r.other_mounts));
@@ -94,16 +104,12 @@ fn summary(v: &ScanView) -> Vec<Line<'_>> {
                 growth_style(c.delta),
             ));
         }
-        if let Some(i) = d.fastest_own() {
+        // The subtree growing fastest in all (not the folder with the most new files of its
+        // own): a tree filling through many small folders is named by its top.
+        if let Some(&i) = d.fastest_subtrees(&r.tree, 1).first() {
             let path = r.path(i);
             let shown = path.strip_prefix(&r.root).unwrap_or(&path);
-            let own = d.get(i).map_or(0, |c| c.own_delta);
-            let minutes = d.interval.as_secs_f64() / 60.0;
-            let per_min = if minutes > 0.0 {
-                own as f64 / minutes
-            } else {
-                0.0
-            };
+            let (delta, per_min) = d.get(i).map_or((0, 0.0), |c| (c.delta, c.per_minute));
             spans.push(Span::styled(
                 format!(
                     "; filling fastest: {} {}",
@@ -115,7 +121,7 @@ fn summary(v: &ScanView) -> Vec<Line<'_>> {
                     .display(),
                     rate(per_min)
                 ),
-                growth_style(own).add_modifier(Modifier::BOLD),
+                growth_style(delta).add_modifier(Modifier::BOLD),
             ));
         }
         lines.push(Line::from(spans));
