@@ -134,7 +134,7 @@ inodes() {
 sockets() {
     local s=headroom-shots-sockets
     start $s "$(roots memcached-clients)"
-    wait_for $s "3 Sockets"
+    wait_for $s "1 Limits"
     t $s send-keys -t shot 3
     wait_for $s "owners of 10.0.0.7:11211"
     shoot $s sockets
@@ -161,7 +161,7 @@ graphs() {
 processes() {
     local s=headroom-shots-processes
     start $s "$(roots procs)"
-    wait_for $s "5 Processes"
+    wait_for $s "1 Limits"
     t $s send-keys -t shot 5
     wait_for $s "pid"
     shoot $s processes
@@ -170,12 +170,13 @@ processes() {
 events() {
     local s=headroom-shots-events
     start $s "replay tests/fixtures/recordings/openvz-v1.hr"
+    wait_for $s "1 Limits"
+    t $s send-keys -t shot 6
     if ! wait_for $s "6 Events" 2>/dev/null; then
         t $s kill-server 2>/dev/null || true
         echo "screenshots: no Events pane (key 6) in this build; skipped events.png"
         return 0
     fi
-    t $s send-keys -t shot 6
     sleep 1
     shoot $s events
 }
