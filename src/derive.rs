@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod failures;
+mod findings;
 pub mod graphs;
 pub mod procs;
 pub mod slope;
@@ -16,6 +17,8 @@ use crate::history::{LimitHistory, LimitPoint, SeriesHistory};
 use crate::limits::{self, Limit, SourceNote};
 use crate::model::Snapshot;
 use crate::model::graphs::DiskStat;
+
+pub use findings::findings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -314,15 +317,6 @@ pub fn amount(v: &LimitView) -> String {
         (None, _) => "usage unknown".into(),
     }
 }
-
-fn span_words(ms: u64) -> String {
-    if ms >= 55_000 {
-        "in the last minute".into()
-    } else {
-        format!("in the last {}s", ms.div_ceil(1000))
-    }
-}
-
 /// "nginx[1234] 5021, php-fpm[77] 62": the first `n` consumers with their amounts.
 pub fn consumers_text(v: &LimitView, n: usize) -> String {
     v.limit
@@ -332,72 +326,6 @@ pub fn consumers_text(v: &LimitView, n: usize) -> String {
         .map(|c| c.text(&v.limit.quantity(c.amount())))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Plain sentences for the rows that need attention, most severe first.
-pub fn findings(views: &[LimitView]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = views.iter().filter_map(finding).collect();
-    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    out
-}
-
-fn finding(v: &LimitView) -> Option<Finding> {
-    let severity = v.severity?;
-    let name = v.limit.name.as_str();
-    let breaks = breaks(v);
-    let pct = v.pct.unwrap_or(0.0);
-    let recent = v
-        .failures_recent
-        .filter(|(n, _)| *n > 0)
-        .or(v.failures_delta.filter(|d| *d > 0).map(|d| (d, 0)));
-    let text = match recent {
-        Some((n, span)) => {
-            let when = if span > 0 {
-                span_words(span)
-            } else {
-                "since the last reading".into()
-            };
-            let at = if pct >= 100.0 {
-                "is at its limit"
-            } else {
-                "is at"
-            };
-            format!(
-                "{name} {at} ({}) and was refused {n} times {when}: {breaks}",
-                amount(v)
-            )
-        }
-        None if pct >= 100.0 => format!("{name} is at its limit ({}): {breaks}", amount(v)),
-        None if v.filling() => format!(
-            "{name} is at {pct:.0}% ({}) and growing {}: full in {}: {breaks}",
-            amount(v),
-            slope::rate_words(v.trend_per_min.unwrap_or(0.0)),
-            slope::duration_words(v.full_in_s.unwrap_or(0.0))
-        ),
-        None if v.ever_failed() => {
-            let now = match v.limit.used {
-                Some(_) => format!("; now {}", amount(v)),
-                None => String::new(),
-            };
-            let seen = v.last_failure.as_deref().unwrap_or("none just now");
-            format!(
-                "{name} has failed {} times since the counter started, {seen}{now}",
-                v.limit.failures.unwrap_or(0)
-            )
-        }
-        None if pct >= WARNING_PCT => format!("{name} is at {pct:.0}% ({}); {breaks}", amount(v)),
-        None => format!("{name}: {}", v.limit.note.clone().unwrap_or_default()),
-    };
-    let text = if v.limit.consumers.is_empty() {
-        text
-    } else {
-        format!("{text}; most held by {}", consumers_text(v, 2))
-    };
-    Some(Finding {
-        severity,
-        limit: v.limit.id.clone(),
-        text,
-    })
 }
 
 #[cfg(test)]
