@@ -130,22 +130,28 @@ fn cell(v: Option<u64>, l: &LimitView) -> String {
     v.map_or_else(|| "-".into(), |n| l.limit.quantity(n))
 }
 
-pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "headroom snapshot of {} at {}", r.hostname, r.time)?;
-    if !r.os.is_empty() {
-        writeln!(out, "{}", r.os)?;
-    }
-    writeln!(out)?;
-    if r.findings.is_empty() {
+/// The findings, one a line, most severe first; a line saying so when there are none.
+pub fn write_findings(findings: &[Finding], out: &mut impl Write) -> std::io::Result<()> {
+    if findings.is_empty() {
         writeln!(out, "No limit is near: nothing above 80% and no failures.")?;
     }
-    for f in r.findings {
+    for f in findings {
         let tag = match f.severity {
             Severity::Critical => "CRITICAL",
             Severity::Warning => "warning ",
         };
         writeln!(out, "{tag} {}", f.text)?;
     }
+    Ok(())
+}
+
+pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "headroom snapshot of {} at {}", r.hostname, r.time)?;
+    if !r.os.is_empty() {
+        writeln!(out, "{}", r.os)?;
+    }
+    writeln!(out)?;
+    write_findings(r.findings, out)?;
     writeln!(out)?;
     writeln!(
         out,

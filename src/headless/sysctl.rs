@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::collect::sysctl_dump::{self, Flavor};
-use crate::derive::{Finding, LimitView, Severity, findings, views_once};
+use crate::derive::{Finding, LimitView, findings, views_once};
 
 /// The JSON contract of `snapshot --sysctl FILE --json`.
 #[derive(Debug, Serialize)]
@@ -55,16 +55,7 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
     };
     writeln!(out, "headroom: {os} sysctl -a{host} from {}", r.source)?;
     writeln!(out)?;
-    if r.findings.is_empty() {
-        writeln!(out, "No limit is near: nothing above 80% and no failures.")?;
-    }
-    for f in r.findings {
-        let tag = match f.severity {
-            Severity::Critical => "CRITICAL",
-            Severity::Warning => "warning ",
-        };
-        writeln!(out, "{tag} {}", f.text)?;
-    }
+    super::snapshot::write_findings(r.findings, out)?;
     writeln!(out)?;
     writeln!(
         out,

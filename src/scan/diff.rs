@@ -161,24 +161,10 @@ pub fn diff(prev: &ScanResult, cur: &ScanResult) -> Option<ScanDiff> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::scan::tree::{DirStatus, RawNode, TreeBuilder};
     use crate::scan::{ScanErrors, Tree};
 
     fn tree(nodes: &[(u32, u32, &str, u64)]) -> Tree {
-        let mut b = TreeBuilder::default();
-        for &(id, parent, name, own) in nodes {
-            let (name_start, name_len) = b.push_name(name.as_bytes());
-            b.push(RawNode {
-                id,
-                parent,
-                name_start,
-                name_len,
-                status: DirStatus::Read,
-                own_entries: own,
-                own_bytes: 0,
-            });
-        }
-        b.finish()
+        Tree::of(nodes)
     }
 
     fn result(tree: Tree, secs: u64) -> ScanResult {

@@ -199,24 +199,9 @@ pub fn row_of(rows: &[Row], node: u32) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::scan::diff::DirChange;
-    use crate::scan::tree::{DirStatus, RawNode, TreeBuilder};
 
-    /// (id, parent, name, own entries), any order.
     fn tree(nodes: &[(u32, u32, &str, u64)]) -> Tree {
-        let mut b = TreeBuilder::default();
-        for &(id, parent, name, own) in nodes {
-            let (name_start, name_len) = b.push_name(name.as_bytes());
-            b.push(RawNode {
-                id,
-                parent,
-                name_start,
-                name_len,
-                status: DirStatus::Read,
-                own_entries: own,
-                own_bytes: 0,
-            });
-        }
-        b.finish()
+        Tree::of(nodes)
     }
 
     /// root{a{c, d}, b}

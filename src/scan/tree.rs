@@ -330,6 +330,28 @@ impl Tree {
 }
 
 #[cfg(test)]
+impl Tree {
+    /// A tree from (id, parent, name, own entries) in any order, every directory read: what
+    /// the scanner's tests build their cases from.
+    pub fn of(nodes: &[(u32, u32, &str, u64)]) -> Tree {
+        let mut b = TreeBuilder::default();
+        for &(id, parent, name, own) in nodes {
+            let (name_start, name_len) = b.push_name(name.as_bytes());
+            b.push(RawNode {
+                id,
+                parent,
+                name_start,
+                name_len,
+                status: DirStatus::Read,
+                own_entries: own,
+                own_bytes: 0,
+            });
+        }
+        b.finish()
+    }
+}
+
+#[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
