@@ -1,7 +1,9 @@
 //! History: the one place where past readings are kept between snapshots.
 
+pub mod layered;
 pub mod series;
 
+pub use layered::Layered;
 pub use series::{Mark, SeriesHistory, Zoom};
 
 use std::collections::{HashMap, VecDeque};

@@ -17,6 +17,7 @@ impl GraphsState {
             Zoom::Min1 | Zoom::Min5 => 1_000,
             Zoom::Min30 => 10_000,
             Zoom::Hour2 => 60_000,
+            Zoom::Whole => 300_000,
         }
     }
 
