@@ -16,6 +16,7 @@
 //! its line. A source that is absent says why where its chart would be, once per source.
 
 mod parts;
+mod window;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,25 +26,41 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::app::AppState;
 use crate::app::graphs::GraphsState;
 use crate::derive::graphs::{GraphsView, key};
+use crate::derive::overview::Overview;
 use crate::format::{self, celsius, ghz};
-use crate::history::SeriesHistory;
+use crate::history::{Layered, SeriesHistory};
 use crate::ui::theme;
 use crate::ui::widgets::chart::{ChartSpec, SCALE_WIDTH, Series, Threshold};
+use window::Window;
 
 /// Everything the pane reads.
 pub struct GraphsPane<'a> {
     pub history: &'a SeriesHistory,
+    /// Replaying: the whole recording, read ahead of play; None live, and until it is read.
+    pub overview: Option<&'a Overview>,
+    /// Replaying: how far the pass ahead of play has come (0 to 1), while it runs.
+    pub ahead: Option<f32>,
     /// The newest derived values (scaling bounds, temperatures' critical points, what is missing).
     pub view: &'a GraphsView,
     pub state: &'a GraphsState,
     pub interval_ms: u64,
-    /// The right edge of the window; None follows the newest sample (paused, it holds still).
+    /// Now: None follows the newest sample (paused, it holds still); replaying, the replayed
+    /// time. The window ends there, or over a whole recording at its end.
     pub end_ms: Option<u64>,
+}
+
+impl GraphsPane<'_> {
+    /// The series drawn: the history, over the recording's overview when there is one.
+    fn series(&self) -> Layered<'_> {
+        Layered::new(self.history, self.overview.map(|o| &o.series))
+    }
 }
 
 pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     let pane = GraphsPane {
         history: state.series(),
+        overview: None,
+        ahead: None,
         view: &state.derived.graphs,
         state: &state.graphs,
         interval_ms: state.interval_ms,
@@ -56,32 +73,9 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     render_pane(&pane, area, buf);
 }
 
-/// The window on screen: its ends and the cursor, all in ms since the epoch.
-struct Window {
-    from_ms: u64,
-    to_ms: u64,
-    cursor_ms: Option<u64>,
-    /// Where values are read: the cursor, or the newest sample.
-    at_ms: u64,
-    tolerance_ms: u64,
-    /// Points per line: two per column of braille.
-    buckets: usize,
-}
-
-impl Window {
-    fn span_s(&self) -> f64 {
-        (self.to_ms - self.from_ms) as f64 / 1000.0
-    }
-
-    fn cursor_x(&self) -> Option<f64> {
-        self.cursor_ms
-            .map(|c| (c as f64 - self.to_ms as f64) / 1000.0)
-    }
-}
-
 /// Reads one series of the history as a chart line: its value at the cursor and its points.
 struct Reader<'a> {
-    h: &'a SeriesHistory,
+    h: Layered<'a>,
     w: &'a Window,
 }
 
@@ -134,21 +128,11 @@ pub fn render_pane(p: &GraphsPane, area: Rect, buf: &mut Buffer) {
     if area.height < 3 || area.width < 20 {
         return;
     }
-    let Some(to_ms) = p.end_ms.or(p.history.latest_ms()) else {
+    let Some(w) = Window::of(p, &p.series(), area.width) else {
         Paragraph::new("Reading the first sample…")
             .style(theme::dim())
             .render(area, buf);
         return;
-    };
-    let span = p.state.zoom.span_ms();
-    let cursor_ms = p.state.cursor_back_ms.map(|b| to_ms.saturating_sub(b));
-    let w = Window {
-        from_ms: to_ms.saturating_sub(span),
-        to_ms,
-        cursor_ms,
-        at_ms: cursor_ms.unwrap_or(to_ms),
-        tolerance_ms: (p.interval_ms * 3 / 2).max(1_500),
-        buckets: usize::from(area.width),
     };
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     parts::header(p, &w, head, buf);
@@ -234,7 +218,7 @@ fn spec<'a>(
         ceiling: None,
         span_s: w.span_s(),
         cursor_x: w.cursor_x(),
-        empty: if p.history.len() < 2 {
+        empty: if p.series().len() < 2 {
             "waiting for a second reading"
         } else {
             "no values in this window"
@@ -253,7 +237,7 @@ fn render_cell(p: &GraphsPane, w: &Window, cell: Cell, area: Rect, buf: &mut Buf
             .render(area, buf);
         return;
     }
-    let r = Reader { h: p.history, w };
+    let r = Reader { h: p.series(), w };
     match cell {
         Cell::Dirty => {
             let lines = [
@@ -338,8 +322,9 @@ fn freq(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
 /// The hottest sensors at the cursor, with the hottest one's critical point.
 fn temps(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
     let mut keys: Vec<(&str, f64)> = p
-        .history
+        .series()
         .keys_with_prefix(key::TEMP)
+        .into_iter()
         .map(|k| (k, r.value(k).unwrap_or(f64::MIN)))
         .collect();
     keys.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -374,8 +359,9 @@ fn temps(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
 /// Utilisation of up to four disks, 0–100%, with the total IOPS in the legend only.
 fn util(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Series> = p
-        .history
+        .series()
         .keys_with_prefix(key::DISK)
+        .into_iter()
         .filter(|k| k.ends_with(".util"))
         .take(4)
         .enumerate()
@@ -498,6 +484,8 @@ mod tests {
     fn draw(h: &SeriesHistory, view: &GraphsView, state: GraphsState, w: u16, hgt: u16) -> String {
         let pane = GraphsPane {
             history: h,
+            overview: None,
+            ahead: None,
             view,
             state: &state,
             interval_ms: 1000,
@@ -575,6 +563,8 @@ mod tests {
         let state = GraphsState::default();
         let pane = GraphsPane {
             history: &h,
+            overview: None,
+            ahead: None,
             view: &view,
             state: &state,
             interval_ms: 1000,
@@ -588,6 +578,82 @@ mod tests {
         // Ten minutes before the end the night was quiet: 12 MiB give or take the wave.
         assert!(dirty.starts_with("Dirty 1"), "{dirty}");
         assert!(!dirty.contains("wb 40M"), "{dirty}");
+    }
+
+    /// A night from 22:00 at a sample every 10 s, read ahead: quiet until the backup at
+    /// 05:28, busy to 07:30; and the five minutes played up to 05:30 at one a second.
+    fn replayed_night() -> (Overview, SeriesHistory) {
+        let first_ms = END_MS - 7 * 3_600_000 - 1_800_000;
+        let last_ms = END_MS + 2 * 3_600_000;
+        let dirty = |t: u64| if t >= BACKUP_MS { 300.0e6 } else { 20.0e6 };
+        let mut far = SeriesHistory::default();
+        for t in (first_ms..=last_ms).step_by(10_000) {
+            far.push(t, [(key::DIRTY, dirty(t)), (key::LOAD1, 0.5)]);
+        }
+        far.mark(BACKUP_MS + 13_000, "numothersock (uid 101)");
+        let mut near = SeriesHistory::default();
+        for t in (END_MS - 300_000..=END_MS).step_by(1_000) {
+            near.push(t, [(key::DIRTY, dirty(t)), (key::LOAD1, 0.5)]);
+        }
+        let overview = Overview {
+            series: far,
+            events: crate::derive::events::EventIndex::default(),
+            first_ms,
+            last_ms,
+            frames: 3_000,
+        };
+        (overview, near)
+    }
+
+    fn draw_replay(
+        overview: Option<&Overview>,
+        near: &SeriesHistory,
+        ahead: Option<f32>,
+    ) -> String {
+        let (_, view) = snapshot_of("graphs-busy");
+        let state = GraphsState {
+            zoom: Zoom::Whole,
+            cursor_back_ms: None,
+        };
+        let pane = GraphsPane {
+            history: near,
+            overview,
+            ahead,
+            view: &view,
+            state: &state,
+            interval_ms: 1000,
+            end_ms: Some(END_MS),
+        };
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| render_pane(&pane, f.area(), f.buffer_mut()))
+            .unwrap();
+        format!("{}", term.backend())
+    }
+
+    #[test]
+    fn a_replay_spans_the_whole_night_with_the_cursor_at_the_replayed_time_80x24() {
+        let (overview, near) = replayed_night();
+        let text = draw_replay(Some(&overview), &near, None);
+        assert!(text.contains("window all  now 05:30:00Z"), "{text}");
+        // The axis runs from the start of the recording to its end; the cursor is at 05:30.
+        assert!(text.contains("22:00") && text.contains("07:30"), "{text}");
+        assert!(text.contains('┃'), "{text}");
+        assert!(text.contains("numothersock (uid 101)"), "{text}");
+        // The backup's dirty pages are read at the cursor.
+        assert!(text.contains("Dirty 286.1MiB"), "{text}");
+        in_tests_folder(|| insta::assert_snapshot!(text));
+    }
+
+    #[test]
+    fn while_the_recording_is_read_ahead_the_header_says_how_far() {
+        let (_, near) = replayed_night();
+        let text = draw_replay(None, &near, Some(0.42));
+        assert!(text.contains("reading the whole recording: 42%"), "{text}");
+        // Meanwhile the window holds what has been played.
+        assert!(text.contains("window all  now 05:30:00Z"), "{text}");
+        let (overview, near) = replayed_night();
+        let text = draw_replay(Some(&overview), &near, Some(1.0));
+        assert!(!text.contains("reading the whole"), "{text}");
     }
 
     #[test]
