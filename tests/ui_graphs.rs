@@ -7,13 +7,20 @@ use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use headroom::app::action::{Action, apply};
-use headroom::app::state::Tab;
+use headroom::app::graphs::GraphsState;
+use headroom::app::panes::PaneId;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 
 #[path = "support/screen.rs"]
 mod term_screen;
 use term_screen::{draw, screen};
+
+const GRAPHS: PaneId = headroom::app::graphs::PANE.id;
+
+fn graphs(state: &AppState) -> &GraphsState {
+    state.pane().unwrap()
+}
 
 const T0: u64 = 1_700_000_000_000;
 
@@ -26,7 +33,7 @@ fn busy() -> AppState {
         snap.time_ms = T0 + i * 1000;
         state.ingest(snap);
     }
-    apply(&mut state, Action::Go(Tab::Graphs));
+    apply(&mut state, Action::Go(GRAPHS));
     state
 }
 
@@ -55,16 +62,16 @@ fn esc_closes_help_on_the_graphs_pane_and_then_moves_the_cursor_back_to_now() {
         );
     };
     key(&mut state, KeyCode::Left);
-    assert!(state.graphs.cursor_back_ms.is_some());
+    assert!(graphs(&state).cursor_back_ms.is_some());
     key(&mut state, KeyCode::F(1));
     assert!(state.show_help);
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("Graphs pane") && s.contains("q/F10"), "{s}");
     key(&mut state, KeyCode::Esc);
     assert!(!state.show_help, "Esc closes help first");
-    assert!(state.graphs.cursor_back_ms.is_some(), "and only help");
+    assert!(graphs(&state).cursor_back_ms.is_some(), "and only help");
     key(&mut state, KeyCode::Esc);
-    assert_eq!(state.graphs.cursor_back_ms, None);
+    assert_eq!(graphs(&state).cursor_back_ms, None);
     key(&mut state, KeyCode::F(10));
     assert!(state.quit);
 }

@@ -41,16 +41,16 @@ pub struct GraphsPane<'a> {
     pub end_ms: Option<u64>,
 }
 
-pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
+pub fn render(state: &GraphsState, app: &AppState, area: Rect, buf: &mut Buffer) {
     let pane = GraphsPane {
-        history: state.series(),
-        view: &state.derived.graphs,
-        state: &state.graphs,
-        interval_ms: state.interval_ms,
-        end_ms: state
+        history: app.series(),
+        view: &app.derived.graphs,
+        state,
+        interval_ms: app.interval_ms,
+        end_ms: app
             .snapshot
             .as_ref()
-            .filter(|_| state.paused)
+            .filter(|_| app.paused)
             .map(|s| s.time_ms),
     };
     render_pane(&pane, area, buf);
