@@ -98,7 +98,8 @@ const KEYS: &[Binding] = &[
         SocketsAction::EphemeralPeers.key(),
         "e",
         "fold stray ephemeral peers",
-    ),
+    )
+    .footer("e", "strays"),
 ];
 
 /// The pane's tables that take a selection, numbered as the mouse reports them.
