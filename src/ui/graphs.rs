@@ -57,17 +57,19 @@ impl GraphsPane<'_> {
 }
 
 pub fn render(state: &GraphsState, app: &AppState, area: Rect, buf: &mut Buffer) {
+    let replay = app.replay.as_ref();
     let pane = GraphsPane {
         history: app.series(),
-        overview: None,
-        ahead: None,
+        overview: replay.and_then(|r| r.overview.as_deref()),
+        ahead: replay.and_then(|r| r.ahead),
         view: &app.derived.graphs,
         state,
         interval_ms: app.interval_ms,
+        // Replaying, now is the replayed time, whatever derivation has read past it.
         end_ms: app
             .snapshot
             .as_ref()
-            .filter(|_| app.paused)
+            .filter(|_| app.paused || replay.is_some())
             .map(|s| s.time_ms),
     };
     render_pane(&pane, area, buf);
