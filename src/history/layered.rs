@@ -6,7 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use super::series::{Buckets, Mark, SeriesHistory};
+use super::buckets::Buckets;
+use super::series::{Mark, SeriesHistory};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Layered<'a> {
