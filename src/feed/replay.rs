@@ -265,6 +265,7 @@ fn step_back(reader: &mut Reader, shown: u64, n: u64) -> Option<Frame> {
     }
     f
 }
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
