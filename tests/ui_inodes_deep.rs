@@ -57,7 +57,7 @@ fn a_chain_10000_deep_costs_the_view_memory_linear_in_its_rows() {
     apply(&mut state, Action::Go(Tab::Inodes));
     state.inodes.request_scan(PathBuf::from(dir.path()));
     let options = state.inodes.take_pending().unwrap();
-    let result = scan::scan(&options, &Progress::new()).unwrap();
+    let result = scan::scan(&options, &Progress::new().into()).unwrap();
     assert_eq!(result.tree.len(), DEPTH + 1);
     state
         .inodes
