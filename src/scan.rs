@@ -139,11 +139,11 @@ impl ScanResult {
 /// Why a scan produced no result.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Open {
         path: String,
-        #[source]
-        source: io::Error,
+        /// Not the error's source: it is in the message already.
+        error: io::Error,
     },
     #[error("{path} is on a {kind} filesystem ({fstype}); not scanned unless asked")]
     Skipped {

@@ -57,8 +57,9 @@ pub enum WriteError {
         /// Not the error's source: it is in the message already.
         error: io::Error,
     },
+    /// The file could not be created or opened: nothing was written.
     #[error("{path}: {why}")]
-    Full { path: String, why: String },
+    Open { path: String, why: String },
     #[error("{0}")]
     Refused(String),
 }
@@ -100,18 +101,13 @@ pub struct Writer {
 impl Writer {
     /// Opens `path`: a new file, or an existing recording of this host to append to.
     pub fn open(path: &Path, header: Header, opts: Options) -> Result<Self, WriteError> {
-        let io_err = |error: io::Error| {
-            if error.raw_os_error() == Some(rustix::io::Errno::NOSPC.raw_os_error()) {
-                return WriteError::Full {
-                    path: path.display().to_string(),
-                    why: reserve::why_full(path),
-                };
-            }
-            WriteError::Io {
-                path: path.display().to_string(),
-                frames: 0,
-                error,
-            }
+        let io_err = |error: io::Error| WriteError::Open {
+            path: path.display().to_string(),
+            why: if error.raw_os_error() == Some(rustix::io::Errno::NOSPC.raw_os_error()) {
+                reserve::why_full(path)
+            } else {
+                format!("cannot create it: {error}")
+            },
         };
         let existing = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if existing > 0 && !opts.force {
@@ -187,10 +183,9 @@ impl Writer {
                 f.seek(SeekFrom::End(0))?;
                 Ok(f)
             })
-            .map_err(|error| WriteError::Io {
+            .map_err(|error| WriteError::Open {
                 path: shown.to_string(),
-                frames: 0,
-                error,
+                why: format!("cannot write to it: {error}"),
             })?;
         let mut w = Self::with(path, file, tail.end, old, opts, tail.last_index);
         w.header.interval_ms = header.interval_ms;

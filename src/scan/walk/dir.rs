@@ -39,7 +39,7 @@ pub(super) fn read_root(shared: &Arc<Shared>, task: &Task<'_>, root: &Path, any_
 fn open_root(root: &Path, any_fs: bool) -> Result<(OwnedFd, Meta), ScanError> {
     let open_err = |e: Errno| ScanError::Open {
         path: root.display().to_string(),
-        source: e.into(),
+        error: e.into(),
     };
     let fd = rustix::fs::openat(
         CWD,
