@@ -7,11 +7,11 @@ use crate::model::tcp::TcpState;
 use crate::model::{Snapshot, counter};
 
 pub const NEIGH: Hint = Hint {
-    breaks: "'neighbour table overflow' in the kernel log; new hosts on the LAN become unreachable ('No buffer space available')",
+    breaks: "'neighbour: arp_cache: neighbor table overflow!' (ndisc_cache for IPv6) in the kernel log; new hosts on the LAN become unreachable ('No buffer space available')",
     knob: "sysctl net.ipv4.neigh.default.gc_thresh3 (and gc_thresh1/2; net.ipv6.neigh.* for NDP)",
 };
 pub const UDP_RCVBUF: Hint = Hint {
-    breaks: "UDP datagrams dropped on arrival: the receiving socket's buffer is full (DNS, syslog, statsd lose packets)",
+    breaks: "UDP datagrams dropped on arrival ('packet receive errors'): the receiving socket's buffer is full (DNS, syslog, statsd lose packets)",
     knob: "sysctl net.core.rmem_max and the program's SO_RCVBUF; read faster",
 };
 pub const UDP_SNDBUF: Hint = Hint {
@@ -19,15 +19,15 @@ pub const UDP_SNDBUF: Hint = Hint {
     knob: "sysctl net.core.wmem_max and the program's SO_SNDBUF",
 };
 pub const UDP_IN: Hint = Hint {
-    breaks: "UDP datagrams dropped: buffer full, bad checksum or no memory",
+    breaks: "UDP datagrams dropped ('packet receive errors'): buffer full, bad checksum or no memory",
     knob: "see RcvbufErrors; sysctl net.core.rmem_max",
 };
 pub const SOFTNET: Hint = Hint {
-    breaks: "packets dropped before any socket sees them: a CPU's input backlog is full",
+    breaks: "packets dropped before any socket sees them: a CPU's input backlog is full (retransmits, 'Connection timed out')",
     knob: "sysctl net.core.netdev_max_backlog (and netdev_budget); spread interrupts (RPS/irqbalance)",
 };
 pub const SYN: Hint = Hint {
-    breaks: "connection attempts time out: SYNs dropped ('possible SYN flooding' in the kernel log)",
+    breaks: "connect fails with 'Connection timed out': SYNs dropped ('possible SYN flooding on port' in the kernel log)",
     knob: "sysctl net.ipv4.tcp_max_syn_backlog and net.core.somaxconn; tcp_syncookies=1",
 };
 pub const PORTS: Hint = Hint {
