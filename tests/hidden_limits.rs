@@ -295,7 +295,7 @@ fn live_neighbour_entries_in_a_network_namespace() {
     }
     assert_eq!(here, Ok(20));
     // The table (and gc_thresh3's count) is shared by every namespace.
-    let (v4, _) = neigh::read(&Roots::default());
+    let (v4, _) = neigh::read(&Roots::default(), &mut Default::default());
     let v4 = v4.unwrap();
     assert!(v4.entries >= 20, "{v4:?}");
     assert!(

@@ -5,7 +5,7 @@
 //! The statistics exist only in the first network namespace; in others (containers) the IPv4
 //! entries are counted from `/proc/net/arp` and refusals are not known.
 
-use crate::collect::text::single_u64;
+use crate::collect::sysctl_cache::SysctlCache;
 use crate::collect::{ParseError, Roots, read_parsed};
 use crate::model::Reading;
 use crate::model::netlimits::Neigh;
@@ -56,9 +56,8 @@ pub fn parse_arp(text: &str) -> Result<u64, ParseError> {
     }
 }
 
-fn read_one(roots: &Roots, cache: &str, family: &str) -> Reading<Neigh> {
-    let thresh = format!("sys/net/{family}/neigh/default/gc_thresh3");
-    let gc_thresh3 = read_parsed(&roots.proc_path(&thresh), |t| single_u64(t, "gc_thresh3"))?;
+fn read_one(roots: &Roots, limits: &mut SysctlCache, cache: &str, family: &str) -> Reading<Neigh> {
+    let gc_thresh3 = limits.u64(roots, &format!("net/{family}/neigh/default/gc_thresh3"))?;
     let here = (family == "ipv4").then(|| read_here(roots));
     let (entries, table_fulls) =
         match read_parsed(&roots.proc_path(&format!("net/stat/{cache}")), parse_stat) {
@@ -84,10 +83,10 @@ pub fn read_here(roots: &Roots) -> Reading<u64> {
 }
 
 /// The IPv4 and IPv6 tables.
-pub fn read(roots: &Roots) -> (Reading<Neigh>, Reading<Neigh>) {
+pub fn read(roots: &Roots, limits: &mut SysctlCache) -> (Reading<Neigh>, Reading<Neigh>) {
     (
-        read_one(roots, "arp_cache", "ipv4"),
-        read_one(roots, "ndisc_cache", "ipv6"),
+        read_one(roots, limits, "arp_cache", "ipv4"),
+        read_one(roots, limits, "ndisc_cache", "ipv6"),
     )
 }
 
