@@ -3,6 +3,7 @@
 //! all writing.
 
 pub mod action;
+pub mod event_log;
 pub mod events;
 pub mod graphs;
 pub mod inodes;
@@ -212,7 +213,10 @@ fn is_suspend_key(ev: &Event) -> bool {
 /// Starts the scan the Inodes pane asked for, in its own thread; its progress and outcome come
 /// back as events on `tx`.
 pub fn start_pending_scan(state: &mut AppState, tx: &mpsc::UnboundedSender<ScanEvent>) {
-    let Some(options) = state.inodes.take_pending() else {
+    let Some(inodes) = state.pane_mut::<inodes::InodesState>() else {
+        return;
+    };
+    let Some(options) = inodes.take_pending() else {
         return;
     };
     let root = options.root.clone();
@@ -221,8 +225,8 @@ pub fn start_pending_scan(state: &mut AppState, tx: &mpsc::UnboundedSender<ScanE
         // The loop is gone when the app quits; nothing waits for the scan then.
         let _ = tx.send(ev);
     }) {
-        Ok(handle) => state.inodes.started(handle),
-        Err(e) => state.inodes.start_failed(root, e.to_string()),
+        Ok(handle) => inodes.started(handle),
+        Err(e) => inodes.start_failed(root, e.to_string()),
     }
 }
 
@@ -249,7 +253,7 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
                 r.typing(key.code, now);
                 return;
             }
-            if !state.show_help && (state.pane().typing)(state, key) {
+            if !state.show_help && state.typing(key) {
                 return;
             }
             // Replaying, the time cursor's keys come first: ←/→, g and +/- are its own there.
@@ -268,7 +272,11 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
         AppEvent::Term(Event::Resize(w, h)) => {
             state.screen = Some(ratatui::layout::Rect::new(0, 0, w, h));
         }
-        AppEvent::Scan(ev) => state.inodes.on_scan_event(ev),
+        AppEvent::Scan(ev) => {
+            if let Some(inodes) = state.pane_mut::<inodes::InodesState>() {
+                inodes.on_scan_event(ev);
+            }
+        }
         AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
         AppEvent::Tick => {}
         AppEvent::Term(_) => {}

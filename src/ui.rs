@@ -26,7 +26,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use crate::app::AppState;
 use crate::app::action::{Action, Spot};
 use crate::app::keymap::{BINDINGS, Binding};
-use crate::app::panes::Tab;
+use crate::app::panes::{PANES, PaneId};
 
 /// The title bar, the pane, the footer.
 fn areas(footer: usize, area: Rect) -> [Rect; 3] {
@@ -42,7 +42,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
     let footer = footer_lines(state, area);
     let [top, body, foot] = areas(footer.len(), area);
     title_bar(state, top, buf);
-    (state.pane().render)(state, body, buf);
+    state.render_shown(body, buf);
     Paragraph::new(footer).render(foot, buf);
     if state.show_help {
         help::render(state.tab, state.replay.is_some(), area, buf);
@@ -52,7 +52,7 @@ pub fn render(state: &AppState, area: Rect, buf: &mut Buffer) {
 /// What is under the mouse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pointed {
-    Tab(Tab),
+    Tab(PaneId),
     /// A table of the pane on screen, and the row when on one.
     Pane(Spot),
     Nothing,
@@ -65,7 +65,9 @@ pub fn point(state: &AppState, area: Rect, at: Position) -> Pointed {
         return tab_at(state, top.width, at.x - top.x).map_or(Pointed::Nothing, Pointed::Tab);
     }
     if body.contains(at) {
-        return (state.pane().spot)(state, body, at).map_or(Pointed::Nothing, Pointed::Pane);
+        return state
+            .spot_shown(body, at)
+            .map_or(Pointed::Nothing, Pointed::Pane);
     }
     Pointed::Nothing
 }
@@ -98,20 +100,22 @@ fn title_spans(state: &AppState, width: u16) -> (Vec<Span<'static>>, Vec<Span<'s
     spans.extend(replay_spans(state));
     spans.extend(recorder_spans(state));
     let used: usize = spans.iter().map(Span::width).sum();
-    let full: usize = Tab::all()
+    let full: usize = PANES
+        .iter()
         .enumerate()
-        .map(|(i, t)| format!(" {} {} ", i + 1, t.title()).chars().count())
+        .map(|(i, p)| format!(" {} {} ", i + 1, p.title).chars().count())
         .sum();
     let compact = used + full > usize::from(width);
-    let tabs = Tab::all()
+    let tabs = PANES
+        .iter()
         .enumerate()
-        .map(|(i, t)| {
-            let label = if compact && t != state.tab {
+        .map(|(i, p)| {
+            let label = if compact && p.id != state.tab {
                 format!(" {} ", i + 1)
             } else {
-                format!(" {} {} ", i + 1, t.title())
+                format!(" {} {} ", i + 1, p.title)
             };
-            let style = if t == state.tab {
+            let style = if p.id == state.tab {
                 theme::selected()
             } else {
                 theme::dim()
@@ -158,14 +162,14 @@ fn title_bar(state: &AppState, area: Rect, buf: &mut Buffer) {
 }
 
 /// The tab drawn at column `x` of the title bar.
-fn tab_at(state: &AppState, width: u16, x: u16) -> Option<Tab> {
+fn tab_at(state: &AppState, width: u16, x: u16) -> Option<PaneId> {
     let (before, tabs) = title_spans(state, width);
     let mut left = before.iter().map(Span::width).sum::<usize>();
     let x = usize::from(x);
     for (i, t) in tabs.iter().enumerate() {
         let right = left + t.width();
         if (left..right).contains(&x) {
-            return Tab::at(i);
+            return PaneId::at(i);
         }
         left = right;
     }
@@ -182,7 +186,7 @@ pub fn clock(time_ms: u64) -> String {
 /// the pane has rows), then the pane's own; pause says resume while paused. They take a second
 /// line when one is too short, on a screen tall enough to spare it.
 fn footer_lines(state: &AppState, area: Rect) -> Vec<Line<'static>> {
-    let pane = state.pane();
+    let pane = state.shown();
     let global = BINDINGS
         .iter()
         .filter(|b| pane.rows || b.action != Action::Up);

@@ -6,13 +6,22 @@
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use headroom::app::action::{Action, Tab, apply};
+use headroom::app::action::{Action, apply};
+use headroom::app::limits::LimitsState;
+use headroom::app::panes::PaneId;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 
 #[path = "support/screen.rs"]
 mod term_screen;
 use term_screen::{draw, screen};
+
+const LIMITS: PaneId = headroom::app::limits::PANE.id;
+const EVENTS: PaneId = headroom::app::events::PANE.id;
+
+fn limits(state: &AppState) -> &LimitsState {
+    state.pane().unwrap()
+}
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -34,7 +43,7 @@ fn night() -> AppState {
     let mut later =
         Collector::new(Roots::fixture(fixtures().join("openvz-container-later"))).with_kmsg(&kmsg);
     ingest(&mut state, &mut later, 1_700_000_060_000);
-    apply(&mut state, Action::Go(Tab::Events));
+    apply(&mut state, Action::Go(EVENTS));
     state
 }
 
@@ -79,14 +88,14 @@ fn events_are_in_time_order_and_enter_shows_the_limit() {
     }
     let key = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
     handle(&mut state, AppEvent::Term(Event::Key(key)));
-    assert_eq!(state.tab, Tab::Limits);
-    assert_eq!(state.limits.selected_id(), Some(id.as_str()));
+    assert_eq!(state.tab, LIMITS);
+    assert_eq!(limits(&state).selected_id(), Some(id.as_str()));
 }
 
 #[test]
 fn an_empty_log_says_what_it_will_show() {
     let mut state = AppState::new("fixture".into(), 1000);
-    apply(&mut state, Action::Go(Tab::Events));
+    apply(&mut state, Action::Go(EVENTS));
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("No events yet"), "{s}");
 }

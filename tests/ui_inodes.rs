@@ -9,12 +9,24 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use headroom::app::action::{Action, InodesAction, apply};
+use headroom::app::action::{Action, apply};
+use headroom::app::inodes::InodesAction;
+use headroom::app::inodes::InodesState;
 use headroom::app::inodes::{Focus, ScanStatus};
-use headroom::app::state::Tab;
+use headroom::app::panes::PaneId;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::scan::{self, Progress, ProgressSample, ScanErrors, ScanEvent, SortKey};
+
+const INODES: PaneId = headroom::app::inodes::PANE.id;
+
+fn inodes(state: &AppState) -> &InodesState {
+    state.pane().unwrap()
+}
+
+fn inodes_mut(state: &mut AppState) -> &mut InodesState {
+    state.pane_mut().unwrap()
+}
 
 const SHOWN_ROOT: &str = "/srv/www";
 const T0: u64 = 1_700_000_000;
@@ -29,7 +41,7 @@ fn app() -> AppState {
     snap.time_ms = T0 * 1000;
     let mut state = AppState::new("fixture".into(), 1000);
     state.ingest(snap);
-    apply(&mut state, Action::Go(Tab::Inodes));
+    apply(&mut state, Action::Go(INODES));
     state
 }
 
@@ -54,7 +66,9 @@ fn tree() -> tempfile::TempDir {
 /// Runs the scan the pane asked for on `real` instead, shown as `SHOWN_ROOT`, started at
 /// `T0 + at` seconds.
 fn finish_scan(state: &mut AppState, real: &Path, at: u64) {
-    let options = state.inodes.take_pending().expect("a scan was asked for");
+    let options = inodes_mut(state)
+        .take_pending()
+        .expect("a scan was asked for");
     let mut result = scan::scan(
         &scan::ScanOptions {
             root: real.to_path_buf(),
@@ -66,22 +80,20 @@ fn finish_scan(state: &mut AppState, real: &Path, at: u64) {
     result.root = PathBuf::from(SHOWN_ROOT);
     result.started = SystemTime::UNIX_EPOCH + Duration::from_secs(T0 + at);
     result.elapsed = Duration::from_millis(42);
-    state
-        .inodes
-        .on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
+    inodes_mut(state).on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
 }
 
 /// A scan, 60 files more in cache/a1, a rescan.
 fn rescanned() -> (AppState, tempfile::TempDir) {
     let dir = tree();
     let mut state = app();
-    state.inodes.request_scan(PathBuf::from(SHOWN_ROOT));
+    inodes_mut(&mut state).request_scan(PathBuf::from(SHOWN_ROOT));
     finish_scan(&mut state, dir.path(), 0);
     for i in 0..60 {
         fs::write(dir.path().join(format!("cache/a1/new{i}")), b"").unwrap();
     }
-    apply(&mut state, Action::Inodes(InodesAction::Rescan));
-    assert!(state.inodes.is_running());
+    apply(&mut state, InodesAction::Rescan.into());
+    assert!(inodes(&state).is_running());
     finish_scan(&mut state, dir.path(), 60);
     (state, dir)
 }
@@ -110,22 +122,20 @@ fn inodes_20x5_does_not_break() {
 #[test]
 fn progress_80x24() {
     let mut state = app();
-    state.inodes.request_scan(PathBuf::from("/var/lib/mysql"));
-    let _ = state.inodes.take_pending();
-    state
-        .inodes
-        .on_scan_event(ScanEvent::Progress(ProgressSample {
-            entries: 1_234_567,
-            dirs: 3021,
-            bytes: 0,
-            errors: ScanErrors {
-                permission_denied: 2,
-                too_many_open_files: 0,
-                other: 0,
-            },
-            elapsed: Duration::from_millis(2900),
-            entries_per_sec: 425_713.0,
-        }));
+    inodes_mut(&mut state).request_scan(PathBuf::from("/var/lib/mysql"));
+    let _ = inodes_mut(&mut state).take_pending();
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Progress(ProgressSample {
+        entries: 1_234_567,
+        dirs: 3021,
+        bytes: 0,
+        errors: ScanErrors {
+            permission_denied: 2,
+            too_many_open_files: 0,
+            other: 0,
+        },
+        elapsed: Duration::from_millis(2900),
+        entries_per_sec: 425_713.0,
+    }));
     let t = draw(&state, 80, 24);
     let s = screen(&t);
     assert!(
@@ -139,7 +149,7 @@ fn progress_80x24() {
 #[test]
 fn filesystems_worst_first_with_bytes_beside() {
     let state = app();
-    let fs = &state.inodes.filesystems;
+    let fs = &inodes(&state).filesystems;
     assert!(!fs.is_empty());
     let pcts: Vec<f64> = fs.iter().map(|f| f.inodes_pct().unwrap_or(-1.0)).collect();
     assert!(pcts.windows(2).all(|w| w[0] >= w[1]), "{pcts:?}");
@@ -151,8 +161,8 @@ fn filesystems_worst_first_with_bytes_beside() {
 #[test]
 fn tree_opens_along_the_heaviest_path_and_diff_shows_the_rate() {
     let (state, _dir) = rescanned();
-    let v = state.inodes.view.as_ref().unwrap();
-    assert_eq!(state.inodes.focus, Focus::Tree);
+    let v = inodes(&state).view.as_ref().unwrap();
+    assert_eq!(inodes(&state).focus, Focus::Tree);
     // The root and cache are open; the selection sits on cache, the heaviest branch.
     let names: Vec<String> = v
         .rows
@@ -180,12 +190,12 @@ fn key(state: &mut AppState, code: KeyCode) {
 #[test]
 fn arrows_expand_collapse_and_sort_keys_reorder() {
     let (mut state, _dir) = rescanned();
-    let rows = |s: &AppState| s.inodes.view.as_ref().unwrap().rows.len();
+    let rows = |s: &AppState| inodes(s).view.as_ref().unwrap().rows.len();
     assert_eq!(rows(&state), 8);
     key(&mut state, KeyCode::Left); // close cache
     assert_eq!(rows(&state), 4);
     key(&mut state, KeyCode::Left); // up to the root
-    assert_eq!(state.inodes.view.as_ref().unwrap().selected, 0);
+    assert_eq!(inodes(&state).view.as_ref().unwrap().selected, 0);
     key(&mut state, KeyCode::Left); // close the root
     assert_eq!(rows(&state), 1);
     key(&mut state, KeyCode::Right); // open it
@@ -194,10 +204,10 @@ fn arrows_expand_collapse_and_sort_keys_reorder() {
     key(&mut state, KeyCode::Down);
     key(&mut state, KeyCode::Enter); // open www
     assert_eq!(rows(&state), 5);
-    assert_eq!(state.tab, Tab::Inodes, "arrows stay in the pane");
+    assert_eq!(state.tab, INODES, "arrows stay in the pane");
     key(&mut state, KeyCode::Char('n'));
-    assert_eq!(state.inodes.sort, SortKey::Name);
-    let v = state.inodes.view.as_ref().unwrap();
+    assert_eq!(inodes(&state).sort, SortKey::Name);
+    let v = inodes(&state).view.as_ref().unwrap();
     let names: Vec<String> = v
         .rows
         .iter()
@@ -208,32 +218,32 @@ fn arrows_expand_collapse_and_sort_keys_reorder() {
     assert_eq!(names[v.selected], "www");
     // Enter in the filesystem list scans the selected filesystem.
     key(&mut state, KeyCode::Char('f'));
-    assert_eq!(state.inodes.focus, Focus::Filesystems);
+    assert_eq!(inodes(&state).focus, Focus::Filesystems);
     key(&mut state, KeyCode::Down);
     key(&mut state, KeyCode::Enter);
-    let pending = state.inodes.take_pending().expect("scan of the filesystem");
+    let pending = inodes_mut(&mut state)
+        .take_pending()
+        .expect("scan of the filesystem");
     assert_eq!(
         pending.root,
-        PathBuf::from(&state.inodes.filesystems[1].mountpoint)
+        PathBuf::from(&inodes(&state).filesystems[1].mountpoint)
     );
-    state
-        .inodes
-        .on_scan_event(ScanEvent::Done(Err(scan::ScanError::Cancelled)));
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Done(Err(scan::ScanError::Cancelled)));
     key(&mut state, KeyCode::Char('f'));
-    assert_eq!(state.inodes.focus, Focus::Tree);
+    assert_eq!(inodes(&state).focus, Focus::Tree);
     // `b` without bytes in the result asks for a rescan with bytes.
     key(&mut state, KeyCode::Char('b'));
-    let pending = state.inodes.take_pending().expect("rescan with bytes");
+    let pending = inodes_mut(&mut state)
+        .take_pending()
+        .expect("rescan with bytes");
     assert!(pending.bytes);
     assert_eq!(pending.root, PathBuf::from(SHOWN_ROOT));
-    state
-        .inodes
-        .on_scan_event(ScanEvent::Done(Err(scan::ScanError::Cancelled)));
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Done(Err(scan::ScanError::Cancelled)));
     // Esc drops a scan not started yet.
-    state.inodes.request_scan(PathBuf::from("/x"));
-    assert!(state.inodes.is_running());
+    inodes_mut(&mut state).request_scan(PathBuf::from("/x"));
+    assert!(inodes(&state).is_running());
     key(&mut state, KeyCode::Esc);
-    assert!(!state.inodes.is_running());
+    assert!(!inodes(&state).is_running());
 }
 
 #[test]
@@ -241,7 +251,7 @@ fn prompt_takes_a_typed_path_and_esc_cancels_a_running_scan() {
     let dir = tree();
     let mut state = app();
     key(&mut state, KeyCode::Char('/'));
-    assert!(state.inodes.prompt.is_some());
+    assert!(inodes(&state).prompt.is_some());
     // Clear the proposed path, type ours; letters are text here, not keys.
     for _ in 0..64 {
         key(&mut state, KeyCode::Backspace);
@@ -252,26 +262,26 @@ fn prompt_takes_a_typed_path_and_esc_cancels_a_running_scan() {
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("scan path: "), "{s}");
     key(&mut state, KeyCode::Enter);
-    assert!(state.inodes.prompt.is_none());
-    assert_eq!(state.tab, Tab::Inodes);
+    assert!(inodes(&state).prompt.is_none());
+    assert_eq!(state.tab, INODES);
     // Started for real, through the event channel of the app.
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     headroom::app::start_pending_scan(&mut state, &tx);
     let done = loop {
         match rx.blocking_recv().unwrap() {
             ScanEvent::Done(r) => break r,
-            ev => state.inodes.on_scan_event(ev),
+            ev => inodes_mut(&mut state).on_scan_event(ev),
         }
     };
-    state.inodes.on_scan_event(ScanEvent::Done(done));
-    let v = state.inodes.view.as_ref().unwrap();
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Done(done));
+    let v = inodes(&state).view.as_ref().unwrap();
     assert_eq!(
         v.result.total_entries(),
         1 + 1 + 4 + 100 + 1 + 5 + 1 + 1 + 3
     );
 
     // A scan of /usr cancelled at once ends as cancelled, the old result still shown.
-    state.inodes.request_scan(PathBuf::from("/usr"));
+    inodes_mut(&mut state).request_scan(PathBuf::from("/usr"));
     headroom::app::start_pending_scan(&mut state, &tx);
     key(&mut state, KeyCode::Esc);
     let done = loop {
@@ -279,12 +289,12 @@ fn prompt_takes_a_typed_path_and_esc_cancels_a_running_scan() {
             break r;
         }
     };
-    state.inodes.on_scan_event(ScanEvent::Done(done));
-    match &state.inodes.status {
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Done(done));
+    match &inodes(&state).status {
         ScanStatus::Failed { message, .. } => assert_eq!(message, "scan cancelled"),
         other => panic!("{other:?}"),
     }
-    assert!(state.inodes.view.is_some());
+    assert!(inodes(&state).view.is_some());
 }
 
 #[test]
@@ -303,14 +313,14 @@ fn help_lists_the_pane_keys() {
 fn growth_key_sorts_a_rescan_by_growth_and_marks_the_change_column() {
     let (mut state, dir) = rescanned();
     key(&mut state, KeyCode::Char('d'));
-    assert_eq!(state.inodes.sort, SortKey::Growth);
+    assert_eq!(inodes(&state).sort, SortKey::Growth);
     // www grows most now; cache grew before but not since.
     for i in 0..200 {
         fs::write(dir.path().join(format!("www/html/new{i}")), b"").unwrap();
     }
-    apply(&mut state, Action::Inodes(InodesAction::Rescan));
+    apply(&mut state, InodesAction::Rescan.into());
     finish_scan(&mut state, dir.path(), 120);
-    let v = state.inodes.view.as_ref().unwrap();
+    let v = inodes(&state).view.as_ref().unwrap();
     let names: Vec<String> = v
         .rows
         .iter()
@@ -337,22 +347,21 @@ fn tab_completes_the_path_prompt_from_the_disk() {
     }
     key(&mut state, KeyCode::Tab);
     let want = format!("{}/cache/", dir.path().display());
-    assert_eq!(state.inodes.prompt.as_deref(), Some(want.as_str()));
+    assert_eq!(inodes(&state).prompt.as_deref(), Some(want.as_str()));
     // Four subdirectories share "a": Tab goes no further than what they share.
     key(&mut state, KeyCode::Tab);
     assert_eq!(
-        state.inodes.prompt.as_deref(),
+        inodes(&state).prompt.as_deref(),
         Some(format!("{want}a").as_str())
     );
     key(&mut state, KeyCode::Char('2'));
     key(&mut state, KeyCode::Tab);
     assert_eq!(
-        state.inodes.prompt.as_deref(),
+        inodes(&state).prompt.as_deref(),
         Some(format!("{want}a2/").as_str())
     );
     key(&mut state, KeyCode::Enter);
-    let pending = state
-        .inodes
+    let pending = inodes_mut(&mut state)
         .take_pending()
         .expect("a scan of the completed path");
     assert_eq!(pending.root, dir.path().join("cache/a2"));
@@ -362,8 +371,8 @@ fn tab_completes_the_path_prompt_from_the_disk() {
 fn out_of_fds_is_named_in_the_status_line() {
     let dir = tree();
     let mut state = app();
-    state.inodes.request_scan(PathBuf::from(SHOWN_ROOT));
-    let options = state.inodes.take_pending().unwrap();
+    inodes_mut(&mut state).request_scan(PathBuf::from(SHOWN_ROOT));
+    let options = inodes_mut(&mut state).take_pending().unwrap();
     let mut result = scan::scan(
         &scan::ScanOptions {
             root: dir.path().to_path_buf(),
@@ -374,9 +383,7 @@ fn out_of_fds_is_named_in_the_status_line() {
     .unwrap();
     result.root = PathBuf::from(SHOWN_ROOT);
     result.errors.too_many_open_files = 1900;
-    state
-        .inodes
-        .on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
     let s = screen(&draw(&state, 120, 24));
     assert!(s.contains("too many open files: 1900 not read"), "{s}");
 }

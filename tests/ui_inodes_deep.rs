@@ -8,13 +8,24 @@ use std::path::{Path, PathBuf};
 
 use headroom::app::AppState;
 use headroom::app::action::{Action, apply};
-use headroom::app::state::Tab;
+use headroom::app::inodes::InodesState;
+use headroom::app::panes::PaneId;
 use headroom::scan::{self, Progress, ScanEvent};
 use rustix::fs::{AtFlags, CWD, Mode, OFlags};
 
 #[path = "support/screen.rs"]
 mod term_screen;
 use term_screen::{draw, screen};
+
+const INODES: PaneId = headroom::app::inodes::PANE.id;
+
+fn inodes(state: &AppState) -> &InodesState {
+    state.pane().unwrap()
+}
+
+fn inodes_mut(state: &mut AppState) -> &mut InodesState {
+    state.pane_mut().unwrap()
+}
 
 const DEPTH: usize = 10_000;
 const DIR: OFlags = OFlags::RDONLY
@@ -54,15 +65,13 @@ fn a_chain_10000_deep_costs_the_view_memory_linear_in_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     chain(dir.path());
     let mut state = AppState::new("deep".into(), 1000);
-    apply(&mut state, Action::Go(Tab::Inodes));
-    state.inodes.request_scan(PathBuf::from(dir.path()));
-    let options = state.inodes.take_pending().unwrap();
+    apply(&mut state, Action::Go(INODES));
+    inodes_mut(&mut state).request_scan(PathBuf::from(dir.path()));
+    let options = inodes_mut(&mut state).take_pending().unwrap();
     let result = scan::scan(&options, &Progress::new()).unwrap();
     assert_eq!(result.tree.len(), DEPTH + 1);
-    state
-        .inodes
-        .on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
-    let v = state.inodes.view.as_ref().unwrap();
+    inodes_mut(&mut state).on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
+    let v = inodes(&state).view.as_ref().unwrap();
     // Opened along the heaviest path: the whole chain, the bottom selected.
     assert_eq!(v.rows.len(), DEPTH + 1);
     assert_eq!(v.selected, DEPTH - 1);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use headroom::app::AppState;
 use headroom::app::action::{Action, apply};
+use headroom::app::limits::LimitsState;
 use headroom::collect::{Collector, Roots};
 use headroom::limits::Unit;
 use ratatui::style::Color;
@@ -13,6 +14,10 @@ use ratatui::style::Color;
 #[path = "support/screen.rs"]
 mod term_screen;
 use term_screen::draw;
+
+fn limits(state: &AppState) -> &LimitsState {
+    state.pane().unwrap()
+}
 
 fn ingest(state: &mut AppState, fixture: &str, time_ms: u64) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -78,11 +83,11 @@ fn cgroup2_container_and_help_overlay() {
     insta::assert_snapshot!(t.backend());
     apply(&mut state, Action::Back);
     assert!(!state.show_help);
-    assert_eq!(state.limits.selected(), 1);
+    assert_eq!(limits(&state).selected(), 1);
     apply(&mut state, Action::End);
-    assert_eq!(state.limits.selected(), state.derived.limits.len() - 1);
+    assert_eq!(limits(&state).selected(), state.derived.limits.len() - 1);
     apply(&mut state, Action::PageDown);
-    assert_eq!(state.limits.selected(), state.derived.limits.len() - 1);
+    assert_eq!(limits(&state).selected(), state.derived.limits.len() - 1);
 }
 
 #[test]
@@ -108,11 +113,11 @@ fn the_selection_stays_on_its_limit_when_the_rows_re_sort() {
     apply(&mut state, Action::Down);
     apply(&mut state, Action::Down);
     let id = state.derived.limits[2].limit.id.clone();
-    assert_eq!(state.limits.selected_id(), Some(id.as_str()));
+    assert_eq!(limits(&state).selected_id(), Some(id.as_str()));
     // Another order, as a burst of failures elsewhere would give: the highlight stays on it.
     state.derived.limits.reverse();
-    state.limits.follow(&state.derived.limits);
-    let row = state.limits.selected();
+    state.refresh_panes();
+    let row = limits(&state).selected();
     assert_eq!(state.derived.limits[row].limit.id, id);
     assert_eq!(row, state.derived.limits.len() - 3);
     let s = term_screen::screen(&draw(&state, 100, 40));

@@ -8,9 +8,11 @@
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use headroom::app::action::{Action, ProcsAction, apply};
+use headroom::app::action::{Action, apply};
+use headroom::app::panes::PaneId;
 use headroom::app::procs::ProcColumn;
-use headroom::app::state::Tab;
+use headroom::app::procs::ProcsAction;
+use headroom::app::procs::ProcsState;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::model::Snapshot;
@@ -19,6 +21,13 @@ use headroom::model::procs::{Process, SocketCounts};
 #[path = "support/screen.rs"]
 mod term_screen;
 use term_screen::{draw, screen};
+
+const LIMITS: PaneId = headroom::app::limits::PANE.id;
+const PROCESSES: PaneId = headroom::app::procs::PANE.id;
+
+fn procs(state: &AppState) -> &ProcsState {
+    state.pane().unwrap()
+}
 
 const T0: u64 = 1_700_000_000_000;
 const PHP: u32 = 4243;
@@ -85,7 +94,7 @@ fn host() -> AppState {
         state.ingest(reading(&mut c, n));
     }
     state.now_ms = T0 + 14_000;
-    state.tab = Tab::Processes;
+    state.tab = PROCESSES;
     state
 }
 
@@ -98,8 +107,7 @@ fn key(state: &mut AppState, code: KeyCode) {
 
 fn drilled() -> AppState {
     let mut state = host();
-    let at = state
-        .procs
+    let at = procs(&state)
         .rows(&state.derived.procs)
         .position(|r| r.pid == PHP)
         .unwrap();
@@ -158,7 +166,7 @@ fn tiny_terminals_do_not_break() {
 #[test]
 fn the_leaking_process_is_first_and_warned_about() {
     let state = host();
-    let first = state.procs.rows(&state.derived.procs).next().unwrap();
+    let first = procs(&state).rows(&state.derived.procs).next().unwrap();
     assert_eq!(first.pid, PHP);
     let leak = first.leak.as_ref().expect("steady growth is a leak");
     assert!(leak.per_min > 1000.0, "{leak:?}");
@@ -178,30 +186,29 @@ fn a_filter_typed_after_slash_keeps_matching_rows() {
         key(&mut state, KeyCode::Char(c));
     }
     // Typed text is not a key binding: `s` would sort.
-    assert_eq!(state.procs.sort, ProcColumn::Fds);
-    let pids: Vec<u32> = state
-        .procs
+    assert_eq!(procs(&state).sort, ProcColumn::Fds);
+    let pids: Vec<u32> = procs(&state)
         .rows(&state.derived.procs)
         .map(|r| r.pid)
         .collect();
     assert_eq!(pids, vec![PHP], "matched on the command line");
     key(&mut state, KeyCode::Enter);
-    assert!(!state.procs.prompt);
+    assert!(!procs(&state).prompt);
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("filter \"pool\""), "{s}");
     key(&mut state, KeyCode::Esc);
-    assert!(state.procs.order.len() > 30);
+    assert!(procs(&state).order.len() > 30);
 }
 
 #[test]
 fn sort_keys_cycle_and_reverse() {
     let mut state = host();
     key(&mut state, KeyCode::Char('s'));
-    assert_eq!(state.procs.sort, ProcColumn::Sockets);
-    let first = state.procs.rows(&state.derived.procs).next().unwrap();
+    assert_eq!(procs(&state).sort, ProcColumn::Sockets);
+    let first = procs(&state).rows(&state.derived.procs).next().unwrap();
     assert_eq!(first.sockets, Some(4), "most sockets first");
     key(&mut state, KeyCode::Char('r'));
-    let first = state.procs.rows(&state.derived.procs).next().unwrap();
+    let first = procs(&state).rows(&state.derived.procs).next().unwrap();
     assert_eq!(first.sockets.unwrap_or(0), 0);
 }
 
@@ -211,8 +218,7 @@ fn groups_fold_by_command_and_open_as_processes() {
     key(&mut state, KeyCode::Char('g'));
     let s = screen(&draw(&state, 160, 50));
     assert!(s.contains("cleanup ×30"), "{s}");
-    let at = state
-        .procs
+    let at = procs(&state)
         .groups(&state.derived.procs)
         .position(|g| g.comm == "cleanup")
         .unwrap();
@@ -220,16 +226,16 @@ fn groups_fold_by_command_and_open_as_processes() {
     for _ in 0..at {
         apply(&mut state, Action::Down);
     }
-    apply(&mut state, Action::Procs(ProcsAction::Open));
-    assert!(!state.procs.grouped);
-    assert_eq!(state.procs.filter, "cleanup");
-    assert_eq!(state.procs.order.len(), 30);
+    apply(&mut state, ProcsAction::Open.into());
+    assert!(!procs(&state).grouped);
+    assert_eq!(procs(&state).filter, "cleanup");
+    assert_eq!(procs(&state).order.len(), 30);
 }
 
 #[test]
 fn the_drill_down_shows_the_process_and_esc_returns() {
     let mut state = drilled();
-    assert_eq!(state.procs.drilled, Some(PHP));
+    assert_eq!(procs(&state).drilled, Some(PHP));
     assert_eq!(state.wanted_process(), Some(PHP));
     let s = screen(&draw(&state, 160, 50));
     assert!(s.contains("php-fpm [4243]"), "{s}");
@@ -238,7 +244,7 @@ fn the_drill_down_shows_the_process_and_esc_returns() {
     assert!(s.contains("open files"), "{s}");
     assert!(s.contains("full in"), "the leak verdict: {s}");
     key(&mut state, KeyCode::Esc);
-    assert_eq!(state.procs.drilled, None);
+    assert_eq!(procs(&state).drilled, None);
     assert_eq!(state.wanted_process(), None);
 }
 
@@ -261,7 +267,7 @@ fn a_process_that_exits_while_drilled_says_so() {
 #[test]
 fn o_on_a_limits_row_shows_its_owners() {
     let mut state = host();
-    state.tab = Tab::Limits;
+    state.tab = LIMITS;
     let at = state
         .derived
         .limits
@@ -274,11 +280,11 @@ fn o_on_a_limits_row_shows_its_owners() {
         apply(&mut state, Action::Down);
     }
     key(&mut state, KeyCode::Char('o'));
-    assert_eq!(state.tab, Tab::Processes, "{id}");
+    assert_eq!(state.tab, PROCESSES, "{id}");
     let (what, grouped) = headroom::app::procs::holders_of(&id).unwrap();
-    assert_eq!(state.procs.sort, what);
-    assert_eq!(state.procs.only, Some(what));
-    assert_eq!(state.procs.grouped, grouped);
+    assert_eq!(procs(&state).sort, what);
+    assert_eq!(procs(&state).only, Some(what));
+    assert_eq!(procs(&state).grouped, grouped);
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains(&format!("holding {}", what.title())), "{s}");
 }
@@ -291,7 +297,7 @@ fn help_lists_the_processes_keys() {
     assert!(s.contains("Processes pane"), "{s}");
     assert!(s.contains("filter by command or command line"), "{s}");
     assert!(s.contains("group by command, or ungroup"), "{s}");
-    state.tab = Tab::Limits;
+    state.tab = LIMITS;
     let s = screen(&draw(&state, 160, 50));
     assert!(s.contains("the processes holding this limit"), "{s}");
 }

@@ -6,14 +6,23 @@
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use headroom::app::action::{Action, SocketsAction, Spot, apply};
+use headroom::app::action::{Action, Spot, apply};
+use headroom::app::panes::PaneId;
+use headroom::app::sockets::SocketsAction;
+use headroom::app::sockets::SocketsState;
 use headroom::app::sockets::{Focus, GroupBy, PeerColumn};
-use headroom::app::state::Tab;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::model::Snapshot;
 use headroom::model::tcp::TcpState;
 use ratatui::style::Color;
+
+const LIMITS: PaneId = headroom::app::limits::PANE.id;
+const SOCKETS: PaneId = headroom::app::sockets::PANE.id;
+
+fn sockets(state: &AppState) -> &SocketsState {
+    state.pane().unwrap()
+}
 
 const T0: u64 = 1_700_000_000_000;
 
@@ -54,7 +63,7 @@ fn busy_host() -> AppState {
     state.ingest(a);
     state.ingest(b);
     state.now_ms = T0 + 1000;
-    state.tab = Tab::Sockets;
+    state.tab = SOCKETS;
     state
 }
 
@@ -79,8 +88,8 @@ fn sockets_20x5_does_not_break() {
 #[test]
 fn the_key_reaches_the_pane_and_rates_show() {
     let mut state = busy_host();
-    state.tab = Tab::Limits;
-    apply(&mut state, Action::Go(Tab::Sockets));
+    state.tab = LIMITS;
+    apply(&mut state, Action::Go(SOCKETS));
     let s = screen(&draw(&state, 160, 50));
     assert!(s.contains("10.0.0.7:11211"), "{s}");
     assert!(s.contains("memcached"), "{s}");
@@ -106,26 +115,26 @@ fn full_accept_queue_is_highlighted() {
 #[test]
 fn sort_group_and_focus_keys_change_the_tables() {
     let mut state = busy_host();
-    assert_eq!(state.sockets.rows[0].label, "10.0.0.7:11211");
-    apply(&mut state, Action::Sockets(SocketsAction::GroupNext));
-    assert_eq!(state.sockets.group, GroupBy::Ip);
-    assert_eq!(state.sockets.rows[0].label, "10.0.0.7");
-    apply(&mut state, Action::Sockets(SocketsAction::GroupNext));
-    assert_eq!(state.sockets.group, GroupBy::Port);
-    assert_eq!(state.sockets.rows[0].label, "*:11211");
-    apply(&mut state, Action::Sockets(SocketsAction::GroupNext));
+    assert_eq!(sockets(&state).rows[0].label, "10.0.0.7:11211");
+    apply(&mut state, SocketsAction::GroupNext.into());
+    assert_eq!(sockets(&state).group, GroupBy::Ip);
+    assert_eq!(sockets(&state).rows[0].label, "10.0.0.7");
+    apply(&mut state, SocketsAction::GroupNext.into());
+    assert_eq!(sockets(&state).group, GroupBy::Port);
+    assert_eq!(sockets(&state).rows[0].label, "*:11211");
+    apply(&mut state, SocketsAction::GroupNext.into());
     // Sort by remote, A to Z, then reversed.
-    apply(&mut state, Action::Sockets(SocketsAction::SortNext));
-    apply(&mut state, Action::Sockets(SocketsAction::SortNext));
-    apply(&mut state, Action::Sockets(SocketsAction::SortNext));
-    assert_eq!(state.sockets.sort, PeerColumn::Remote);
-    assert!(!state.sockets.descending);
-    assert_eq!(state.sockets.rows[0].label, "10.0.0.7:11211");
-    apply(&mut state, Action::Sockets(SocketsAction::SortReverse));
-    assert_eq!(state.sockets.rows[0].label, "[2001:db8::53]:53");
+    apply(&mut state, SocketsAction::SortNext.into());
+    apply(&mut state, SocketsAction::SortNext.into());
+    apply(&mut state, SocketsAction::SortNext.into());
+    assert_eq!(sockets(&state).sort, PeerColumn::Remote);
+    assert!(!sockets(&state).descending);
+    assert_eq!(sockets(&state).rows[0].label, "10.0.0.7:11211");
+    apply(&mut state, SocketsAction::SortReverse.into());
+    assert_eq!(sockets(&state).rows[0].label, "[2001:db8::53]:53");
     // The cursor moves in the focused table and the owners follow it.
-    apply(&mut state, Action::Sockets(SocketsAction::Focus));
-    assert_eq!(state.sockets.focus, Focus::Listeners);
+    apply(&mut state, SocketsAction::Focus.into());
+    assert_eq!(sockets(&state).focus, Focus::Listeners);
     apply(&mut state, Action::End);
     let last = state
         .snapshot
@@ -138,7 +147,7 @@ fn sort_group_and_focus_keys_change_the_tables() {
         .listeners
         .len()
         - 1;
-    assert_eq!(state.sockets.listener_selected(), last);
+    assert_eq!(sockets(&state).listener_selected(), last);
     let fpm = state
         .snapshot
         .as_ref()
@@ -209,31 +218,31 @@ fn the_mouse_selects_rows_scrolls_and_switches_tabs() {
     let (lx, ly) = find(&state, 120, 40, "127.0.0.1:9000 php-fpm");
     assert!(ly > y, "the listener is below the peer of the same address");
     mouse(&mut state, left, lx, ly);
-    assert_eq!(state.sockets.focus, Focus::Listeners);
+    assert_eq!(sockets(&state).focus, Focus::Listeners);
     let s = screen(&draw(&state, 120, 40));
     assert!(s.contains("owners of 127.0.0.1:9000"), "{s}");
     // A click on a peer row, then the wheel over the peers moves three rows at a time.
     mouse(&mut state, left, x, y);
-    assert_eq!(state.sockets.focus, Focus::Peers);
+    assert_eq!(sockets(&state).focus, Focus::Peers);
     assert_eq!(
-        state.sockets.rows[state.sockets.peer_selected()].label,
+        sockets(&state).rows[sockets(&state).peer_selected()].label,
         "127.0.0.1:9000"
     );
     mouse(&mut state, MouseEventKind::ScrollUp, x, y);
-    assert_eq!(state.sockets.peer_selected(), 0);
+    assert_eq!(sockets(&state).peer_selected(), 0);
     mouse(&mut state, MouseEventKind::ScrollDown, x, y);
-    assert_eq!(state.sockets.peer_selected(), 3);
+    assert_eq!(sockets(&state).peer_selected(), 3);
     // The header and the empty space below the rows select nothing.
     mouse(&mut state, left, x, y - 3);
-    assert_eq!(state.sockets.peer_selected(), 3);
+    assert_eq!(sockets(&state).peer_selected(), 3);
     // A click on a tab shows its pane; with help open a click closes it.
     let (tx, ty) = find(&state, 120, 40, "1 Limits");
     mouse(&mut state, left, tx, ty);
-    assert_eq!(state.tab, Tab::Limits);
+    assert_eq!(state.tab, LIMITS);
     apply(&mut state, Action::ToggleHelp);
     mouse(&mut state, left, tx + 25, ty);
     assert!(!state.show_help);
-    assert_eq!(state.tab, Tab::Limits, "the click only closed help");
+    assert_eq!(state.tab, LIMITS, "the click only closed help");
 }
 
 #[test]
@@ -257,7 +266,7 @@ fn a_tree_without_proc_net_tcp_says_so() {
     });
     let mut state = AppState::new("fixture".into(), 1000);
     state.ingest(snap);
-    state.tab = Tab::Sockets;
+    state.tab = SOCKETS;
     let s = screen(&draw(&state, 80, 24));
     assert!(s.contains("/proc/net/tcp is not present"), "{s}");
     assert!(!s.contains("out of sockets"), "{s}");

@@ -1,17 +1,15 @@
 //! What a key or the mouse asks for, and the one place that carries it out: global actions
 //! here, the rest by the pane on screen (see [`super::panes`]).
 
+use super::panes::PaneId;
 use super::state::AppState;
-use crate::scan::SortKey;
-
-pub use super::panes::Tab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
     NextTab,
     PrevTab,
-    Go(Tab),
+    Go(PaneId),
     Up,
     Down,
     PageUp,
@@ -31,15 +29,10 @@ pub enum Action {
     },
     /// Record what the dashboard sees, or stop.
     ToggleRecord,
-    /// Show the selected event's Limits row.
-    OpenEvent,
     Replay(super::replay::ReplayAction),
-    Inodes(InodesAction),
-    Graphs(GraphsAction),
-    Sockets(SocketsAction),
-    Procs(ProcsAction),
-    /// On a Limits row: show the processes holding that limit, in the Processes pane.
-    Owners,
+    /// A key of the pane on screen, by the pane's own numbering: its key table binds the code
+    /// of one of its actions, and its `apply` reads the code back.
+    Pane(u8),
 }
 
 /// Where the mouse is in a pane: which of its tables (numbered by the pane, from 0), and the
@@ -92,66 +85,6 @@ impl Step {
     }
 }
 
-/// Keys of the Graphs pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GraphsAction {
-    /// The time cursor one step back (1 s, 10 s or 1 min by zoom).
-    CursorBack,
-    /// One step forward; past now the cursor disappears.
-    CursorForward,
-    /// Back to the newest values.
-    Live,
-    ZoomIn,
-    ZoomOut,
-}
-
-/// Keys of the Sockets pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SocketsAction {
-    /// Sort the peers by the next column.
-    SortNext,
-    SortReverse,
-    /// Group peers by ip:port, ip, or port.
-    GroupNext,
-    /// Switch the arrow keys between peers and listeners.
-    Focus,
-    /// Show the stray ephemeral peers one row each, or folded into one row.
-    EphemeralPeers,
-}
-
-/// Keys of the Processes pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProcsAction {
-    /// Sort by the next column.
-    SortNext,
-    SortReverse,
-    /// Fold processes by command, or unfold.
-    Group,
-    /// Type a filter on the command or command line.
-    Filter,
-    /// Open the drill-down on the selected process (a group opens as its processes).
-    Open,
-}
-
-/// Keys of the Inodes pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InodesAction {
-    /// Scan the selected filesystem.
-    ScanSelected,
-    /// Type a path to scan.
-    Prompt,
-    /// Scan the same root again and show the change.
-    Rescan,
-    /// Sort by bytes (rescanning with bytes when the result has none).
-    Bytes,
-    Sort(SortKey),
-    Expand,
-    Collapse,
-    Toggle,
-    /// Switch the arrow keys between the filesystems and the tree.
-    Focus,
-}
-
 /// Carries out an action. The help overlay takes every action while it is open: only quitting
 /// and closing it do anything then.
 pub fn apply(state: &mut AppState, action: Action) {
@@ -172,38 +105,7 @@ pub fn apply(state: &mut AppState, action: Action) {
         Action::TogglePause => state.paused = !state.paused,
         Action::ToggleRecord if state.live => state.recorder.toggle(state.now_ms),
         Action::Replay(a) => state.replay_key(a),
-        _ => (state.tab.pane().apply)(state, action),
-    }
-}
-
-/// The Limits pane's actions: `o` shows the owners of the selected row in the Processes pane.
-pub fn limits(state: &mut AppState, action: Action) {
-    if action != Action::Owners {
-        state.limits.apply(action, &state.derived.limits);
-        return;
-    }
-    let Some((what, grouped)) = state
-        .limits
-        .selected_id()
-        .and_then(super::procs::holders_of)
-    else {
-        return;
-    };
-    state.procs.show_holders(what, grouped);
-    state.procs.refresh(&state.derived.procs);
-    state.tab = Tab::Processes;
-}
-
-/// The Graphs pane's actions.
-pub fn graphs(state: &mut AppState, action: Action) {
-    let g = &mut state.graphs;
-    match action {
-        Action::Graphs(GraphsAction::CursorBack) => g.cursor_back(),
-        Action::Graphs(GraphsAction::CursorForward) => g.cursor_forward(),
-        Action::Graphs(GraphsAction::Live) | Action::Back => g.clear_cursor(),
-        Action::Graphs(GraphsAction::ZoomIn) => g.set_zoom(g.zoom.narrower()),
-        Action::Graphs(GraphsAction::ZoomOut) => g.set_zoom(g.zoom.wider()),
-        _ => {}
+        _ => state.apply_to_shown(action),
     }
 }
 

@@ -1,123 +1,109 @@
-//! View state of the Events pane: every event seen so far (kernel messages, failure counters,
-//! crossings of 90%, leak verdicts), in time order, with the selected one kept by identity. A
-//! replay that goes back derives some events again: an event already held is not added twice.
+//! View state of the Events pane: the selected event of the [`EventLog`], kept by identity while
+//! the log grows. Enter shows the event's row in the Limits pane.
 
-use super::action::{Action, Step};
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::widgets::Widget;
+
+use super::action::{Action, Spot, Step};
+use super::event_log::EventLog;
+use super::keymap::{Binding, b};
+use super::panes::{Data, Jump, Pane, PaneId, PaneState, Request};
 use super::selection::Selection;
+use super::state::AppState;
 use crate::derive::events::Event;
+use crate::ui::events::EventsPane;
+
+pub const PANE: Pane = Pane {
+    id: PaneId("events"),
+    title: "Events",
+    keys: KEYS,
+    rows: true,
+    sockets: false,
+    new: || Box::<EventsState>::default(),
+};
+
+/// Keys of the Events pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventsAction {
+    /// Show the selected event's Limits row.
+    Open,
+}
+
+impl EventsAction {
+    /// The action as the key table binds it.
+    pub const fn key(self) -> Action {
+        Action::Pane(self as u8)
+    }
+
+    fn of(action: Action) -> Option<Self> {
+        [Self::Open].into_iter().find(|a| a.key() == action)
+    }
+}
+
+const KEYS: &[Binding] = &[b(
+    &[KeyCode::Enter],
+    EventsAction::Open.key(),
+    "Enter",
+    "show the event's limit in Limits",
+)
+.footer("Enter", "limit")];
 
 /// The Events pane has one table.
 pub const TABLE: u8 = 0;
 
-/// Events held: a night of trouble fits; beyond it the oldest go.
-pub const MAX_EVENTS: usize = 10_000;
-
 /// An event's identity: its time and text.
 type Key = (u64, String);
 
-fn key(e: &Event) -> Key {
-    (e.time_ms, e.text.clone())
+fn keys(log: &EventLog) -> impl ExactSizeIterator<Item = Key> + '_ {
+    log.log().iter().map(|e| (e.time_ms, e.text.clone()))
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct EventsState {
-    /// Oldest first.
-    log: Vec<Event>,
     selected: Selection<Key>,
 }
 
 impl EventsState {
-    /// Every event held, oldest first.
-    pub fn log(&self) -> &[Event] {
-        &self.log
-    }
-
-    /// Takes in the events of a new snapshot.
-    pub fn take(&mut self, events: &[Event]) {
-        for e in events {
-            let at = self.log.partition_point(|x| x.time_ms <= e.time_ms);
-            let held = self.log[..at]
-                .iter()
-                .rev()
-                .take_while(|x| x.time_ms == e.time_ms)
-                .any(|x| x.text == e.text);
-            if !held {
-                self.log.insert(at, e.clone());
-            }
-        }
-        if self.log.len() > MAX_EVENTS {
-            let extra = self.log.len() - MAX_EVENTS;
-            self.log.drain(..extra);
-        }
-        self.selected.follow(self.log.iter().map(key));
-    }
-
     pub fn selected(&self) -> usize {
         self.selected.index()
     }
 
-    pub fn selected_event(&self) -> Option<&Event> {
-        self.log.get(self.selected.index())
-    }
-
-    /// The time of the newest event before `time_ms`.
-    pub fn before(&self, time_ms: u64) -> Option<u64> {
-        self.log
-            .iter()
-            .rev()
-            .map(|e| e.time_ms)
-            .find(|t| *t < time_ms)
-    }
-
-    /// The time of the oldest event after `time_ms`.
-    pub fn after(&self, time_ms: u64) -> Option<u64> {
-        self.log.iter().map(|e| e.time_ms).find(|t| *t > time_ms)
-    }
-
-    pub fn apply(&mut self, action: Action) {
-        let keys = self.log.iter().map(key);
-        if let Action::Click(spot) = action {
-            if let Some(row) = spot.row {
-                self.selected.set(row, keys);
-            }
-        } else if let Some(step) = Step::of(action) {
-            self.selected.move_by(|i, n| step.apply(i, n), keys);
-        }
+    pub fn selected_event<'a>(&self, log: &'a EventLog) -> Option<&'a Event> {
+        log.log().get(self.selected.index())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::derive::Severity;
-    use crate::derive::events::Source;
-
-    fn ev(time_ms: u64, text: &str) -> Event {
-        Event {
-            time: String::new(),
-            time_ms,
-            source: Source::Kmsg,
-            limit: None,
-            severity: Severity::Warning,
-            text: text.into(),
-            suppressed: None,
-        }
+impl PaneState for EventsState {
+    fn refresh(&mut self, data: &Data) {
+        self.selected.follow(keys(data.events));
     }
 
-    #[test]
-    fn events_stay_in_time_order_once_each_and_bounded() {
-        let mut s = EventsState::default();
-        s.take(&[ev(20, "b"), ev(10, "a")]);
-        s.take(&[ev(10, "a"), ev(15, "c")]);
-        let texts: Vec<&str> = s.log().iter().map(|e| e.text.as_str()).collect();
-        assert_eq!(texts, ["a", "c", "b"]);
-        assert_eq!((s.before(15), s.after(15)), (Some(10), Some(20)));
-        assert_eq!((s.before(10), s.after(20)), (None, None));
-        let many: Vec<Event> = (0..MAX_EVENTS as u64 + 5)
-            .map(|i| ev(100 + i, "x"))
-            .collect();
-        s.take(&many);
-        assert_eq!(s.log().len(), MAX_EVENTS);
-        assert_eq!(s.log()[0].time_ms, 105);
+    fn apply(&mut self, action: Action, data: &Data) -> Option<Jump> {
+        if EventsAction::of(action) == Some(EventsAction::Open) {
+            let id = self.selected_event(data.events)?.limit.clone()?;
+            return Some(Jump {
+                to: super::limits::PANE.id,
+                request: Request::SelectLimit(id),
+            });
+        }
+        if let Action::Click(spot) = action {
+            if let Some(row) = spot.row {
+                self.selected.set(row, keys(data.events));
+            }
+        } else if let Some(step) = Step::of(action) {
+            self.selected
+                .move_by(|i, n| step.apply(i, n), keys(data.events));
+        }
+        None
+    }
+
+    fn render(&self, app: &AppState, area: Rect, buf: &mut Buffer) {
+        EventsPane::new(self, &app.events).render(area, buf);
+    }
+
+    fn spot(&self, app: &AppState, area: Rect, at: Position) -> Option<Spot> {
+        EventsPane::new(self, &app.events).spot(area, at)
     }
 }

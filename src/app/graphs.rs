@@ -1,7 +1,94 @@
 //! View state of the Graphs pane: the zoom level and the time cursor. The series themselves
 //! live in the history; this holds only where the user is looking.
 
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::action::Action;
+use super::keymap::{Binding, b};
+use super::panes::{Data, Jump, Pane, PaneId, PaneState};
+use super::state::AppState;
 use crate::history::Zoom;
+
+pub const PANE: Pane = Pane {
+    id: PaneId("graphs"),
+    title: "Graphs",
+    keys: KEYS,
+    rows: false,
+    sockets: false,
+    new: || Box::<GraphsState>::default(),
+};
+
+/// Keys of the Graphs pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphsAction {
+    /// The time cursor one step back (1 s, 10 s or 1 min by zoom).
+    CursorBack,
+    /// One step forward; past now the cursor disappears.
+    CursorForward,
+    /// Back to the newest values.
+    Live,
+    ZoomIn,
+    ZoomOut,
+}
+
+impl GraphsAction {
+    /// The action as the key table binds it.
+    pub const fn key(self) -> Action {
+        Action::Pane(self as u8)
+    }
+
+    fn of(action: Action) -> Option<Self> {
+        use GraphsAction::*;
+        [CursorBack, CursorForward, Live, ZoomIn, ZoomOut]
+            .into_iter()
+            .find(|a| a.key() == action)
+    }
+}
+
+impl From<GraphsAction> for Action {
+    fn from(a: GraphsAction) -> Action {
+        a.key()
+    }
+}
+
+/// Keys of the Graphs pane, looked up before the global ones there.
+pub const KEYS: &[Binding] = &[
+    b(
+        &[KeyCode::Left, KeyCode::Char('h')],
+        GraphsAction::CursorBack.key(),
+        "←/h",
+        "time cursor back (1s/10s/1m)",
+    )
+    .footer("←→", "cursor"),
+    b(
+        &[KeyCode::Right, KeyCode::Char('l')],
+        GraphsAction::CursorForward.key(),
+        "→/l",
+        "time cursor forward",
+    ),
+    b(
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        GraphsAction::ZoomIn.key(),
+        "+",
+        "zoom in: 2h → 30m → 5m → 1m",
+    )
+    .footer("+-", "zoom"),
+    b(
+        &[KeyCode::Char('-')],
+        GraphsAction::ZoomOut.key(),
+        "-",
+        "zoom out: 1m → 5m → 30m → 2h",
+    ),
+    b(
+        &[KeyCode::End, KeyCode::Char('G'), KeyCode::Esc],
+        GraphsAction::Live.key(),
+        "End/Esc",
+        "cursor off: newest values",
+    )
+    .footer("Esc", "live"),
+];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GraphsState {
@@ -48,6 +135,25 @@ impl GraphsState {
         if let Some(b) = &mut self.cursor_back_ms {
             *b = (*b).min(self.zoom.span_ms());
         }
+    }
+}
+
+impl PaneState for GraphsState {
+    fn apply(&mut self, action: Action, _: &Data) -> Option<Jump> {
+        match GraphsAction::of(action) {
+            Some(GraphsAction::CursorBack) => self.cursor_back(),
+            Some(GraphsAction::CursorForward) => self.cursor_forward(),
+            Some(GraphsAction::Live) => self.clear_cursor(),
+            Some(GraphsAction::ZoomIn) => self.set_zoom(self.zoom.narrower()),
+            Some(GraphsAction::ZoomOut) => self.set_zoom(self.zoom.wider()),
+            None if action == Action::Back => self.clear_cursor(),
+            None => {}
+        }
+        None
+    }
+
+    fn render(&self, app: &AppState, area: Rect, buf: &mut Buffer) {
+        crate::ui::graphs::render(self, app, area, buf);
     }
 }
 

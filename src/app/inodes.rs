@@ -4,17 +4,36 @@
 //! The scan itself runs in its own thread ([`crate::scan::spawn`]); this state only asks for one
 //! (`pending`, taken by the event loop) and takes in the [`crate::scan::ScanEvent`]s it sends.
 
+mod keys;
 mod prompt;
 mod scanning;
 mod tree;
 
 use std::path::PathBuf;
 
-use super::action::{Action, InodesAction, Step};
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::widgets::Widget;
+
+use super::action::{Action, Spot, Step};
+use super::panes::{Data, Jump, Pane, PaneId, PaneState};
+use super::state::AppState;
 use crate::limits::fs::Space;
 use crate::model::Mount;
 use crate::scan::{FsKind, ProgressSample, ScanHandle, ScanOptions, ScanResult, SortKey, fstype};
+use crate::ui::inodes::InodesPane;
+pub use keys::InodesAction;
 pub use prompt::PromptInput;
+
+pub const PANE: Pane = Pane {
+    id: PaneId("inodes"),
+    title: "Inodes",
+    keys: keys::KEYS,
+    rows: true,
+    sockets: false,
+    new: || Box::<InodesState>::default(),
+};
 pub use tree::{ScanView, TreeRow};
 
 /// One filesystem row, like `df -i` beside `df -h`.
@@ -242,19 +261,19 @@ impl InodesState {
 
     /// The pane's keys and mouse.
     pub fn apply(&mut self, action: Action) {
-        match action {
-            Action::Inodes(a) => self.inodes_key(a),
-            Action::Back => {
+        match (InodesAction::of(action), action) {
+            (Some(a), _) => self.inodes_key(a),
+            (None, Action::Back) => {
                 self.back();
             }
-            Action::Click(spot) => {
+            (None, Action::Click(spot)) => {
                 if self.focus_table(spot.table)
                     && let Some(row) = spot.row
                 {
                     self.move_selection(|_, _| row);
                 }
             }
-            Action::Wheel { table, .. } => {
+            (None, Action::Wheel { table, .. }) => {
                 if let (true, Some(step)) = (self.focus_table(table), Step::of(action)) {
                     self.move_selection(|i, n| step.apply(i, n));
                 }
@@ -273,7 +292,9 @@ impl InodesState {
             InodesAction::Prompt => self.open_prompt(),
             InodesAction::Rescan => self.rescan(),
             InodesAction::Bytes => self.bytes_key(),
-            InodesAction::Sort(key) => self.set_sort(key),
+            InodesAction::SortEntries => self.set_sort(SortKey::Entries),
+            InodesAction::SortName => self.set_sort(SortKey::Name),
+            InodesAction::SortGrowth => self.set_sort(SortKey::Growth),
             InodesAction::Expand => self.expand(),
             InodesAction::Collapse => self.collapse(),
             InodesAction::Toggle => self.toggle(),
@@ -296,3 +317,28 @@ impl InodesState {
 /// The pane's tables, numbered as the mouse reports them.
 pub const FILESYSTEMS: u8 = 0;
 pub const TREE: u8 = 1;
+
+impl PaneState for InodesState {
+    fn refresh(&mut self, data: &Data) {
+        if let Some(Ok(mounts)) = data.snapshot.map(|s| &s.mounts) {
+            self.set_mounts(mounts);
+        }
+    }
+
+    fn apply(&mut self, action: Action, _: &Data) -> Option<Jump> {
+        InodesState::apply(self, action);
+        None
+    }
+
+    fn typing(&mut self, key: KeyEvent, _: &Data) -> bool {
+        InodesState::typing(self, key)
+    }
+
+    fn render(&self, _: &AppState, area: Rect, buf: &mut Buffer) {
+        InodesPane::new(self).render(area, buf);
+    }
+
+    fn spot(&self, _: &AppState, area: Rect, at: Position) -> Option<Spot> {
+        InodesPane::new(self).spot(area, at)
+    }
+}

@@ -3,12 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, GraphsAction, InodesAction, ProcsAction, SocketsAction};
-use super::panes::Tab;
-use crate::scan::SortKey;
+use super::action::Action;
+use super::panes::PaneId;
 
 mod replay;
-pub use replay::{EVENTS_BINDINGS, REPLAY_BINDINGS, replay_action};
+pub use replay::{REPLAY_BINDINGS, replay_action};
 
 /// One binding: the keys, what they do, how help shows them, and how the footer does (if it
 /// does).
@@ -126,207 +125,9 @@ pub const BINDINGS: &[Binding] = &[
     .footer("R", "record"),
 ];
 
-/// Keys of the Inodes pane, looked up before the global ones there.
-pub const INODES_BINDINGS: &[Binding] = &[
-    b(
-        &[KeyCode::Char('s')],
-        Action::Inodes(InodesAction::ScanSelected),
-        "s",
-        "scan the selected filesystem",
-    )
-    .footer("s", "scan fs"),
-    b(
-        &[KeyCode::Char('/')],
-        Action::Inodes(InodesAction::Prompt),
-        "/",
-        "scan a path (type it, Enter)",
-    )
-    .footer("/", "scan path"),
-    b(
-        &[KeyCode::Char('r')],
-        Action::Inodes(InodesAction::Rescan),
-        "r",
-        "rescan: change, rate per min",
-    )
-    .footer("r", "rescan"),
-    b(
-        &[KeyCode::Char('b')],
-        Action::Inodes(InodesAction::Bytes),
-        "b",
-        "sort by bytes (rescans)",
-    )
-    .footer("b", "bytes"),
-    b(
-        &[KeyCode::Char('c')],
-        Action::Inodes(InodesAction::Sort(SortKey::Entries)),
-        "c",
-        "sort by entry count",
-    )
-    .footer("c/n/d", "sort"),
-    b(
-        &[KeyCode::Char('n')],
-        Action::Inodes(InodesAction::Sort(SortKey::Name)),
-        "n",
-        "sort by name",
-    ),
-    b(
-        &[KeyCode::Char('d')],
-        Action::Inodes(InodesAction::Sort(SortKey::Growth)),
-        "d",
-        "sort by growth",
-    ),
-    b(
-        &[KeyCode::Right, KeyCode::Char('l')],
-        Action::Inodes(InodesAction::Expand),
-        "→/l",
-        "open directory, then step in",
-    )
-    .footer("←→", "tree"),
-    b(
-        &[KeyCode::Left, KeyCode::Char('h')],
-        Action::Inodes(InodesAction::Collapse),
-        "←/h",
-        "close directory, then go up",
-    ),
-    b(
-        &[KeyCode::Enter],
-        Action::Inodes(InodesAction::Toggle),
-        "Enter",
-        "scan fs / open-close dir",
-    ),
-    b(
-        &[KeyCode::Char('f')],
-        Action::Inodes(InodesAction::Focus),
-        "f",
-        "arrows: filesystems / tree",
-    )
-    .footer("f", "focus"),
-];
-
-/// Keys of the Graphs pane, looked up before the global ones there.
-pub const GRAPHS_BINDINGS: &[Binding] = &[
-    b(
-        &[KeyCode::Left, KeyCode::Char('h')],
-        Action::Graphs(GraphsAction::CursorBack),
-        "←/h",
-        "time cursor back (1s/10s/1m)",
-    )
-    .footer("←→", "cursor"),
-    b(
-        &[KeyCode::Right, KeyCode::Char('l')],
-        Action::Graphs(GraphsAction::CursorForward),
-        "→/l",
-        "time cursor forward",
-    ),
-    b(
-        &[KeyCode::Char('+'), KeyCode::Char('=')],
-        Action::Graphs(GraphsAction::ZoomIn),
-        "+",
-        "zoom in: 2h → 30m → 5m → 1m",
-    )
-    .footer("+-", "zoom"),
-    b(
-        &[KeyCode::Char('-')],
-        Action::Graphs(GraphsAction::ZoomOut),
-        "-",
-        "zoom out: 1m → 5m → 30m → 2h",
-    ),
-    b(
-        &[KeyCode::End, KeyCode::Char('G'), KeyCode::Esc],
-        Action::Graphs(GraphsAction::Live),
-        "End/Esc",
-        "cursor off: newest values",
-    )
-    .footer("Esc", "live"),
-];
-
-/// Keys of the Sockets pane.
-pub const SOCKETS_BINDINGS: &[Binding] = &[
-    b(
-        &[KeyCode::Char('s')],
-        Action::Sockets(SocketsAction::SortNext),
-        "s",
-        "sort peers by the next column",
-    )
-    .footer("s/r", "sort"),
-    b(
-        &[KeyCode::Char('r')],
-        Action::Sockets(SocketsAction::SortReverse),
-        "r",
-        "reverse the sort",
-    ),
-    b(
-        &[KeyCode::Char('b')],
-        Action::Sockets(SocketsAction::GroupNext),
-        "b",
-        "group peers by ip:port, ip, port",
-    )
-    .footer("b", "group"),
-    b(
-        &[KeyCode::Char('f')],
-        Action::Sockets(SocketsAction::Focus),
-        "f",
-        "arrows: peers / listeners",
-    )
-    .footer("f", "focus"),
-    b(
-        &[KeyCode::Char('e')],
-        Action::Sockets(SocketsAction::EphemeralPeers),
-        "e",
-        "fold stray ephemeral peers",
-    ),
-];
-
-/// Keys of the Limits pane.
-pub const LIMITS_BINDINGS: &[Binding] = &[b(
-    &[KeyCode::Char('o')],
-    Action::Owners,
-    "o",
-    "the processes holding this limit",
-)
-.footer("o", "owners")];
-
-/// Keys of the Processes pane.
-pub const PROCS_BINDINGS: &[Binding] = &[
-    b(
-        &[KeyCode::Char('s')],
-        Action::Procs(ProcsAction::SortNext),
-        "s",
-        "sort by the next column",
-    )
-    .footer("s/r", "sort"),
-    b(
-        &[KeyCode::Char('r')],
-        Action::Procs(ProcsAction::SortReverse),
-        "r",
-        "reverse the sort",
-    ),
-    b(
-        &[KeyCode::Char('/')],
-        Action::Procs(ProcsAction::Filter),
-        "/",
-        "filter by command or command line",
-    )
-    .footer("/", "filter"),
-    b(
-        &[KeyCode::Char('g')],
-        Action::Procs(ProcsAction::Group),
-        "g",
-        "group by command, or ungroup",
-    )
-    .footer("g", "group"),
-    b(
-        &[KeyCode::Enter],
-        Action::Procs(ProcsAction::Open),
-        "Enter",
-        "drill down (Esc returns)",
-    )
-    .footer("Enter", "detail"),
-];
-
 /// The action for a key press in a pane: the pane's own keys first, then the global ones.
 /// While help is open only the global keys count, so Esc closes it on every pane.
-pub fn action_in(key: KeyEvent, tab: Tab, help: bool) -> Option<Action> {
+pub fn action_in(key: KeyEvent, tab: PaneId, help: bool) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -350,7 +151,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
     }
     if let KeyCode::Char(c @ '1'..='9') = key.code {
         let n = c.to_digit(10).unwrap_or(0) as usize;
-        return Tab::at(n.saturating_sub(1)).map(Action::Go);
+        return PaneId::at(n.saturating_sub(1)).map(Action::Go);
     }
     BINDINGS
         .iter()
@@ -361,6 +162,11 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::graphs::GraphsAction;
+    use crate::app::inodes::InodesAction;
+    use crate::app::panes::PANES;
+    use crate::app::sockets::SocketsAction;
+    use crate::app::{graphs, inodes, limits, sockets};
 
     fn press(code: KeyCode) -> Option<Action> {
         action_for(KeyEvent::new(code, KeyModifiers::NONE))
@@ -370,7 +176,7 @@ mod tests {
     fn keys_map_to_actions() {
         assert_eq!(press(KeyCode::Char('q')), Some(Action::Quit));
         assert_eq!(press(KeyCode::Char('?')), Some(Action::ToggleHelp));
-        assert_eq!(press(KeyCode::Char('1')), Some(Action::Go(Tab::Limits)));
+        assert_eq!(press(KeyCode::Char('1')), Some(Action::Go(limits::PANE.id)));
         assert_eq!(press(KeyCode::Char('j')), Some(Action::Down));
         assert_eq!(press(KeyCode::Char('Z')), None);
         assert_eq!(
@@ -382,60 +188,49 @@ mod tests {
     #[test]
     fn inodes_pane_keys_come_first_there() {
         let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        let (inodes, limits, sockets) = (inodes::PANE.id, limits::PANE.id, sockets::PANE.id);
         assert_eq!(
-            action_in(right, Tab::Inodes, false),
-            Some(Action::Inodes(InodesAction::Expand))
+            action_in(right, inodes, false),
+            Some(InodesAction::Expand.key())
         );
-        assert_eq!(action_in(right, Tab::Limits, false), Some(Action::NextTab));
+        assert_eq!(action_in(right, limits, false), Some(Action::NextTab));
         let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(action_in(q, Tab::Inodes, false), Some(Action::Quit));
+        assert_eq!(action_in(q, inodes, false), Some(Action::Quit));
         let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(action_for(key('3')), Some(Action::Go(Tab::Sockets)));
+        assert_eq!(action_for(key('3')), Some(Action::Go(sockets)));
         assert_eq!(
-            action_in(key('s'), Tab::Sockets, false),
-            Some(Action::Sockets(SocketsAction::SortNext))
+            action_in(key('s'), sockets, false),
+            Some(SocketsAction::SortNext.key())
         );
         assert_eq!(
-            action_in(key('b'), Tab::Sockets, false),
-            Some(Action::Sockets(SocketsAction::GroupNext))
+            action_in(key('b'), sockets, false),
+            Some(SocketsAction::GroupNext.key())
         );
-        assert_eq!(action_in(key('b'), Tab::Limits, false), None);
-        assert_eq!(
-            action_for(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
-            Some(Action::Go(Tab::Inodes))
-        );
-        let mut seen = Vec::new();
-        for k in INODES_BINDINGS.iter().flat_map(|b| b.keys) {
-            assert!(!seen.contains(k), "{k:?} bound twice in the Inodes pane");
-            seen.push(*k);
-        }
+        assert_eq!(action_in(key('b'), limits, false), None);
+        assert_eq!(action_for(key('2')), Some(Action::Go(inodes)));
     }
 
     #[test]
     fn graphs_pane_keys_move_the_cursor_and_zoom() {
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let graphs = graphs::PANE.id;
         assert_eq!(
-            action_in(key(KeyCode::Left), Tab::Graphs, false),
-            Some(Action::Graphs(GraphsAction::CursorBack))
+            action_in(key(KeyCode::Left), graphs, false),
+            Some(GraphsAction::CursorBack.key())
         );
         assert_eq!(
-            action_in(key(KeyCode::Left), Tab::Limits, false),
+            action_in(key(KeyCode::Left), limits::PANE.id, false),
             Some(Action::PrevTab)
         );
         assert_eq!(
-            action_in(key(KeyCode::Char('-')), Tab::Graphs, false),
-            Some(Action::Graphs(GraphsAction::ZoomOut))
+            action_in(key(KeyCode::Char('-')), graphs, false),
+            Some(GraphsAction::ZoomOut.key())
         );
         assert_eq!(
-            action_in(key(KeyCode::Esc), Tab::Graphs, false),
-            Some(Action::Graphs(GraphsAction::Live))
+            action_in(key(KeyCode::Esc), graphs, false),
+            Some(GraphsAction::Live.key())
         );
-        assert_eq!(press(KeyCode::Char('4')), Some(Action::Go(Tab::Graphs)));
-        let mut seen = Vec::new();
-        for k in GRAPHS_BINDINGS.iter().flat_map(|b| b.keys) {
-            assert!(!seen.contains(k), "{k:?} bound twice in the Graphs pane");
-            seen.push(*k);
-        }
+        assert_eq!(press(KeyCode::Char('4')), Some(Action::Go(graphs)));
     }
 
     #[test]
@@ -443,7 +238,7 @@ mod tests {
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
         assert_eq!(press(KeyCode::F(10)), Some(Action::Quit));
         assert_eq!(press(KeyCode::F(1)), Some(Action::ToggleHelp));
-        for tab in Tab::all() {
+        for tab in PaneId::all() {
             assert_eq!(action_in(key(KeyCode::Esc), tab, true), Some(Action::Back));
         }
         assert_eq!(press(KeyCode::Char('9')), None, "no ninth pane");
@@ -451,10 +246,33 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice() {
-        let mut seen = Vec::new();
-        for k in BINDINGS.iter().flat_map(|b| b.keys) {
-            assert!(!seen.contains(k), "{k:?} bound twice");
-            seen.push(*k);
+        let tables = std::iter::once(BINDINGS).chain(PANES.iter().map(|p| p.keys));
+        for table in tables {
+            let mut seen = Vec::new();
+            for k in table.iter().flat_map(|b| b.keys) {
+                assert!(!seen.contains(k), "{k:?} bound twice");
+                seen.push(*k);
+            }
+        }
+    }
+
+    #[test]
+    fn each_pane_key_is_its_own_action() {
+        for pane in PANES {
+            let mut seen = Vec::new();
+            for b in pane
+                .keys
+                .iter()
+                .filter(|b| matches!(b.action, Action::Pane(_)))
+            {
+                assert!(
+                    !seen.contains(&b.action),
+                    "{}: {} twice",
+                    pane.title,
+                    b.label
+                );
+                seen.push(b.action);
+            }
         }
     }
 }

@@ -5,12 +5,99 @@
 mod columns;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::widgets::Widget;
 
 pub use columns::ProcColumn;
 
-use super::action::{Action, ProcsAction, Step};
+use super::action::{Action, Spot, Step};
+use super::keymap::{Binding, b};
+use super::panes::{Data, Jump, Pane, PaneId, PaneState, Request};
 use super::selection::Selection;
+use super::state::AppState;
 use crate::derive::procs::{ProcGroup, ProcRow, ProcsView};
+use crate::ui::procs::ProcsPane;
+
+pub const PANE: Pane = Pane {
+    id: PaneId("processes"),
+    title: "Processes",
+    keys: KEYS,
+    rows: true,
+    sockets: false,
+    new: || Box::new(ProcsState::new()),
+};
+
+/// Keys of the Processes pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcsAction {
+    /// Sort by the next column.
+    SortNext,
+    SortReverse,
+    /// Fold processes by command, or unfold.
+    Group,
+    /// Type a filter on the command or command line.
+    Filter,
+    /// Open the drill-down on the selected process (a group opens as its processes).
+    Open,
+}
+
+impl ProcsAction {
+    /// The action as the key table binds it.
+    pub const fn key(self) -> Action {
+        Action::Pane(self as u8)
+    }
+
+    fn of(action: Action) -> Option<Self> {
+        use ProcsAction::*;
+        [SortNext, SortReverse, Group, Filter, Open]
+            .into_iter()
+            .find(|a| a.key() == action)
+    }
+}
+
+impl From<ProcsAction> for Action {
+    fn from(a: ProcsAction) -> Action {
+        a.key()
+    }
+}
+
+const KEYS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('s')],
+        ProcsAction::SortNext.key(),
+        "s",
+        "sort by the next column",
+    )
+    .footer("s/r", "sort"),
+    b(
+        &[KeyCode::Char('r')],
+        ProcsAction::SortReverse.key(),
+        "r",
+        "reverse the sort",
+    ),
+    b(
+        &[KeyCode::Char('/')],
+        ProcsAction::Filter.key(),
+        "/",
+        "filter by command or command line",
+    )
+    .footer("/", "filter"),
+    b(
+        &[KeyCode::Char('g')],
+        ProcsAction::Group.key(),
+        "g",
+        "group by command, or ungroup",
+    )
+    .footer("g", "group"),
+    b(
+        &[KeyCode::Enter],
+        ProcsAction::Open.key(),
+        "Enter",
+        "drill down (Esc returns)",
+    )
+    .footer("Enter", "detail"),
+];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProcsState {
@@ -145,10 +232,10 @@ impl ProcsState {
 
     /// Keys and mouse; refreshes the order afterwards.
     pub fn apply(&mut self, action: Action, view: &ProcsView) {
-        match action {
-            Action::Procs(a) => self.procs_key(a, view),
-            Action::Back => self.back(),
-            Action::Click(spot) if self.drilled.is_none() => {
+        match (ProcsAction::of(action), action) {
+            (Some(a), _) => self.procs_key(a, view),
+            (None, Action::Back) => self.back(),
+            (None, Action::Click(spot)) if self.drilled.is_none() => {
                 if let Some(row) = spot.row {
                     self.move_by(|_, _| row, view);
                 }
@@ -231,6 +318,50 @@ impl ProcsState {
             _ => {}
         }
         true
+    }
+}
+
+impl PaneState for ProcsState {
+    fn refresh(&mut self, data: &Data) {
+        ProcsState::refresh(self, &data.derived.procs);
+    }
+
+    fn apply(&mut self, action: Action, data: &Data) -> Option<Jump> {
+        ProcsState::apply(self, action, &data.derived.procs);
+        None
+    }
+
+    fn typing(&mut self, key: KeyEvent, data: &Data) -> bool {
+        let typed = ProcsState::typing(self, key);
+        if typed {
+            ProcsState::refresh(self, &data.derived.procs);
+        }
+        typed
+    }
+
+    /// The holders of a limit, most first.
+    fn receive(&mut self, request: &Request, data: &Data) -> bool {
+        let Request::HoldersOf(id) = request else {
+            return false;
+        };
+        let Some((what, grouped)) = holders_of(id) else {
+            return false;
+        };
+        self.show_holders(what, grouped);
+        ProcsState::refresh(self, &data.derived.procs);
+        true
+    }
+
+    fn render(&self, app: &AppState, area: Rect, buf: &mut Buffer) {
+        ProcsPane::new(self, app).render(area, buf);
+    }
+
+    fn spot(&self, app: &AppState, area: Rect, at: Position) -> Option<Spot> {
+        ProcsPane::new(self, app).spot(area, at)
+    }
+
+    fn wanted_process(&self) -> Option<u32> {
+        self.wanted_pid()
     }
 }
 
@@ -349,10 +480,10 @@ mod tests {
         }
         s.refresh(&v);
         assert_eq!((s.selected(), s.selected_pid()), (0, Some(20)));
-        s.apply(Action::Procs(ProcsAction::Open), &v);
+        s.apply(Action::from(ProcsAction::Open), &v);
         assert_eq!(s.wanted_pid(), Some(20));
         // Keys that change the table wait until the drill-down is closed.
-        s.apply(Action::Procs(ProcsAction::SortNext), &v);
+        s.apply(Action::from(ProcsAction::SortNext), &v);
         assert_eq!(s.sort, ProcColumn::Fds);
         s.apply(Action::Back, &v);
         assert_eq!(s.wanted_pid(), None);
@@ -362,7 +493,7 @@ mod tests {
     fn the_filter_matches_command_lines_in_any_case() {
         let v = view();
         let mut s = ProcsState::new();
-        s.apply(Action::Procs(ProcsAction::Filter), &v);
+        s.apply(Action::from(ProcsAction::Filter), &v);
         for c in "SERVE".chars() {
             assert!(s.typing(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
         }

@@ -2,14 +2,105 @@
 //! grouped and sorted, and the peer rows that follow from it (rebuilt on each update, never
 //! while drawing).
 
-use std::collections::HashMap;
+mod peers;
+
 use std::net::SocketAddr;
 
-use super::action::{Action, SocketsAction, Step};
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::widgets::Widget;
+
+use super::action::{Action, Spot, Step};
+use super::keymap::{Binding, b};
+use super::panes::{Data, Jump, Pane, PaneId, PaneState};
 use super::selection::Selection;
-use crate::collect::tcp::services::service_name;
+use super::state::AppState;
 use crate::derive::tcp::TcpView;
-use crate::model::tcp::{Peer, SocketOwner, StateCounts, TcpState, TcpTable};
+use crate::model::tcp::{SocketOwner, StateCounts, TcpTable};
+use crate::ui::sockets::SocketsPane;
+use peers::fold;
+pub use peers::{peer_rows, stray_ephemeral};
+
+pub const PANE: Pane = Pane {
+    id: PaneId("sockets"),
+    title: "Sockets",
+    keys: KEYS,
+    rows: true,
+    sockets: true,
+    new: || Box::new(SocketsState::new()),
+};
+
+/// Keys of the Sockets pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketsAction {
+    /// Sort the peers by the next column.
+    SortNext,
+    SortReverse,
+    /// Group peers by ip:port, ip, or port.
+    GroupNext,
+    /// Switch the arrow keys between peers and listeners.
+    Focus,
+    /// Show the stray ephemeral peers one row each, or folded into one row.
+    EphemeralPeers,
+}
+
+impl SocketsAction {
+    /// The action as the key table binds it.
+    pub const fn key(self) -> Action {
+        Action::Pane(self as u8)
+    }
+
+    fn of(action: Action) -> Option<Self> {
+        use SocketsAction::*;
+        [SortNext, SortReverse, GroupNext, Focus, EphemeralPeers]
+            .into_iter()
+            .find(|a| a.key() == action)
+    }
+}
+
+impl From<SocketsAction> for Action {
+    fn from(a: SocketsAction) -> Action {
+        a.key()
+    }
+}
+
+const KEYS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('s')],
+        SocketsAction::SortNext.key(),
+        "s",
+        "sort peers by the next column",
+    )
+    .footer("s/r", "sort"),
+    b(
+        &[KeyCode::Char('r')],
+        SocketsAction::SortReverse.key(),
+        "r",
+        "reverse the sort",
+    ),
+    b(
+        &[KeyCode::Char('b')],
+        SocketsAction::GroupNext.key(),
+        "b",
+        "group peers by ip:port, ip, port",
+    )
+    .footer("b", "group"),
+    b(
+        &[KeyCode::Char('f')],
+        SocketsAction::Focus.key(),
+        "f",
+        "arrows: peers / listeners",
+    )
+    .footer("f", "focus"),
+    b(
+        &[KeyCode::Char('e')],
+        SocketsAction::EphemeralPeers.key(),
+        "e",
+        "fold stray ephemeral peers",
+    )
+    .footer("e", "strays"),
+];
 
 /// The pane's tables that take a selection, numbered as the mouse reports them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -211,9 +302,9 @@ impl SocketsState {
 
     /// Keys and mouse; the caller refreshes the rows afterwards (a new sort or grouping).
     pub fn apply(&mut self, action: Action) {
-        match action {
-            Action::Sockets(a) => self.sockets_key(a),
-            Action::Click(spot) => {
+        match (SocketsAction::of(action), action) {
+            (Some(a), _) => self.sockets_key(a),
+            (None, Action::Click(spot)) => {
                 if let Some(focus) = Focus::of_table(spot.table) {
                     self.focus = focus;
                     if let Some(row) = spot.row {
@@ -221,7 +312,7 @@ impl SocketsState {
                     }
                 }
             }
-            Action::Wheel { table, .. } => {
+            (None, Action::Wheel { table, .. }) => {
                 if let (Some(focus), Some(step)) = (Focus::of_table(table), Step::of(action)) {
                     self.focus = focus;
                     self.move_focused(|i, n| step.apply(i, n));
@@ -266,141 +357,34 @@ impl SocketsState {
     }
 }
 
-/// Splits off the stray peers: one socket each to an ephemeral remote port with no service
-/// (someone else's TIME_WAIT, a port scan) — when there are at least two of them. Returns
-/// (strays, the rest); no rest (all peers stay) when there is nothing to fold, so the common
-/// case copies nothing.
-pub fn stray_ephemeral(
-    peers: &[Peer],
-    range: Option<(u16, u16)>,
-) -> (Vec<Peer>, Option<Vec<Peer>>) {
-    // Linux's default ip_local_port_range when the host's is unknown.
-    let (lo, hi) = range.unwrap_or((32768, 60999));
-    let stray =
-        |p: &Peer| p.total == 1 && p.service.is_none() && (lo..=hi).contains(&p.remote.port());
-    if peers.iter().filter(|p| stray(p)).take(2).count() < 2 {
-        return (Vec::new(), None);
+impl PaneState for SocketsState {
+    fn refresh(&mut self, data: &Data) {
+        let table = data.snapshot.and_then(|s| s.tcp.table.as_ref().ok());
+        SocketsState::refresh(self, table, &data.derived.tcp);
     }
-    let (strays, rest) = peers.iter().cloned().partition(|p| stray(p));
-    (strays, Some(rest))
-}
 
-/// The stray peers as one row, "N ephemeral peers" (none for none), shown last.
-fn fold(strays: &[Peer]) -> Option<PeerRow> {
-    if strays.is_empty() {
-        return None;
+    /// A new sort or grouping rebuilds the rows.
+    fn apply(&mut self, action: Action, data: &Data) -> Option<Jump> {
+        SocketsState::apply(self, action);
+        PaneState::refresh(self, data);
+        None
     }
-    let mut row = PeerRow {
-        label: format!("{} ephemeral peers", strays.len()),
-        service: None,
-        states: StateCounts::default(),
-        total: 0,
-        trend: None,
-        ephemeral: 0,
-        members: strays.len(),
-        processes: Vec::new(),
-    };
-    let mut owners: HashMap<(u32, String), u64> = HashMap::new();
-    for p in strays {
-        row.states.merge(&p.states);
-        row.total += p.total;
-        row.ephemeral += p.ephemeral;
-        for o in &p.processes {
-            *owners.entry((o.pid, o.comm.clone())).or_insert(0) += o.sockets;
-        }
-    }
-    row.processes = owners
-        .into_iter()
-        .map(|((pid, comm), sockets)| SocketOwner { pid, comm, sockets })
-        .collect();
-    row.processes
-        .sort_by(|a, b| b.sockets.cmp(&a.sockets).then(a.pid.cmp(&b.pid)));
-    Some(row)
-}
 
-/// Groups and sorts the peers.
-pub fn peer_rows(
-    peers: &[Peer],
-    trends: &HashMap<SocketAddr, f64>,
-    group: GroupBy,
-    sort: PeerColumn,
-    descending: bool,
-) -> Vec<PeerRow> {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut rows: Vec<PeerRow> = Vec::new();
-    let mut owners: Vec<HashMap<(u32, String), u64>> = Vec::new();
-    for p in peers {
-        let key = group.key(p.remote);
-        let i = *index.entry(key.clone()).or_insert_with(|| {
-            rows.push(PeerRow {
-                label: key,
-                service: match group {
-                    GroupBy::Ip => None,
-                    _ => service_name(p.remote.port()).map(str::to_string),
-                },
-                states: StateCounts::default(),
-                total: 0,
-                trend: None,
-                ephemeral: 0,
-                members: 0,
-                processes: Vec::new(),
-            });
-            owners.push(HashMap::new());
-            rows.len() - 1
-        });
-        let (Some(row), Some(own)) = (rows.get_mut(i), owners.get_mut(i)) else {
-            continue;
-        };
-        row.states.merge(&p.states);
-        row.total += p.total;
-        row.ephemeral += p.ephemeral;
-        row.members += 1;
-        if let Some(t) = trends.get(&p.remote) {
-            row.trend = Some(row.trend.unwrap_or(0.0) + t);
-        }
-        for o in &p.processes {
-            *own.entry((o.pid, o.comm.clone())).or_insert(0) += o.sockets;
-        }
+    fn render(&self, app: &AppState, area: Rect, buf: &mut Buffer) {
+        SocketsPane::new(self, app).render(area, buf);
     }
-    for (row, own) in rows.iter_mut().zip(owners) {
-        row.processes = own
-            .into_iter()
-            .map(|((pid, comm), sockets)| SocketOwner { pid, comm, sockets })
-            .collect();
-        row.processes
-            .sort_by(|a, b| b.sockets.cmp(&a.sockets).then(a.pid.cmp(&b.pid)));
+
+    fn spot(&self, app: &AppState, area: Rect, at: Position) -> Option<Spot> {
+        SocketsPane::new(self, app).spot(area, at)
     }
-    rows.sort_by(|a, b| {
-        let ord = match sort {
-            PeerColumn::Remote => a.label.cmp(&b.label),
-            PeerColumn::Service => a.service.cmp(&b.service),
-            PeerColumn::Established => a
-                .states
-                .get(TcpState::Established)
-                .cmp(&b.states.get(TcpState::Established)),
-            PeerColumn::TimeWait => a
-                .states
-                .get(TcpState::TimeWait)
-                .cmp(&b.states.get(TcpState::TimeWait)),
-            PeerColumn::CloseWait => a
-                .states
-                .get(TcpState::CloseWait)
-                .cmp(&b.states.get(TcpState::CloseWait)),
-            PeerColumn::Other => a.states.other().cmp(&b.states.other()),
-            PeerColumn::Total => a.total.cmp(&b.total),
-            PeerColumn::Trend => a.trend.unwrap_or(0.0).total_cmp(&b.trend.unwrap_or(0.0)),
-            PeerColumn::Ephemeral => a.ephemeral.cmp(&b.ephemeral),
-        };
-        let ord = if descending { ord.reverse() } else { ord };
-        ord.then_with(|| a.label.cmp(&b.label))
-    });
-    rows
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::model::tcp::{Peer, TcpState};
+    use std::collections::HashMap;
 
     fn peer(remote: &str, est: u64, tw: u64, pid: u32) -> Peer {
         let mut states = StateCounts::default();
@@ -563,7 +547,7 @@ mod tests {
         let folded = &s.rows[2];
         assert_eq!((folded.total, folded.members), (200, 200));
         assert_eq!(folded.states.get(TcpState::TimeWait), 200);
-        s.apply(Action::Sockets(SocketsAction::EphemeralPeers));
+        s.apply(Action::from(SocketsAction::EphemeralPeers));
         s.refresh(Some(&table), &TcpView::default());
         assert_eq!(s.rows.len(), 202);
         // A single stray row is shown as it is.

@@ -1,26 +1,23 @@
 //! The application's state: the newest data and the view state of each pane, kept apart.
 
-use ratatui::layout::Rect;
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
 
 use crate::derive::{Derived, Deriver};
 use crate::model::Snapshot;
 
-use super::events::EventsState;
-use super::graphs::GraphsState;
-use super::inodes::InodesState;
-use super::limits::LimitsState;
-use super::panes::{PANES, Pane};
-use super::procs::ProcsState;
+use super::action::{Action, Spot};
+use super::event_log::EventLog;
+use super::panes::{self, Data, Jump, PANES, Pane, PaneId, PaneState};
 use super::recorder::RecorderState;
 use super::replay::{ReplayAction, ReplayState};
-use super::sockets::SocketsState;
 use crate::history::SeriesHistory;
-
-pub use super::panes::Tab;
 
 #[derive(Debug)]
 pub struct AppState {
-    pub tab: Tab,
+    /// The pane on screen.
+    pub tab: PaneId,
     pub show_help: bool,
     pub paused: bool,
     pub quit: bool,
@@ -35,12 +32,10 @@ pub struct AppState {
     pub screen: Option<Rect>,
     pub snapshot: Option<Snapshot>,
     pub derived: Derived,
-    pub limits: LimitsState,
-    pub inodes: InodesState,
-    pub graphs: GraphsState,
-    pub sockets: SocketsState,
-    pub procs: ProcsState,
-    pub events: EventsState,
+    /// Every event seen so far, paused or not.
+    pub events: EventLog,
+    /// The view state of each pane, in the registry's order.
+    panes: Vec<Box<dyn PaneState>>,
     /// The time cursor, when replaying a recording.
     pub replay: Option<ReplayState>,
     /// Recording what the live dashboard sees (`R`, `--record`).
@@ -63,7 +58,7 @@ impl AppState {
 
     pub fn new(source: String, interval_ms: u64) -> Self {
         Self {
-            tab: Tab::default(),
+            tab: PaneId::default(),
             show_help: false,
             paused: false,
             quit: false,
@@ -74,12 +69,8 @@ impl AppState {
             screen: None,
             snapshot: None,
             derived: Derived::default(),
-            limits: LimitsState::default(),
-            inodes: InodesState::default(),
-            graphs: GraphsState::default(),
-            sockets: SocketsState::new(),
-            procs: ProcsState::new(),
-            events: EventsState::default(),
+            events: EventLog::default(),
+            panes: PANES.iter().map(|p| (p.new)()).collect(),
             replay: None,
             recorder: RecorderState::default(),
             deriver: Deriver::default(),
@@ -87,21 +78,89 @@ impl AppState {
     }
 
     /// The pane on screen.
-    pub fn pane(&self) -> &'static Pane {
+    pub fn shown(&self) -> &'static Pane {
         self.tab.pane()
+    }
+
+    /// The state of the pane on screen.
+    fn shown_state(&self) -> Option<&dyn PaneState> {
+        self.panes.get(self.tab.index()).map(|p| &**p)
+    }
+
+    /// The state of the pane of type `T`.
+    pub fn pane<T: PaneState>(&self) -> Option<&T> {
+        self.panes.iter().find_map(|p| panes::downcast(&**p))
+    }
+
+    /// The same, to change it.
+    pub fn pane_mut<T: PaneState>(&mut self) -> Option<&mut T> {
+        self.panes
+            .iter_mut()
+            .find_map(|p| panes::downcast_mut(&mut **p))
+    }
+
+    /// The panes' states, beside the data they read.
+    fn parts(&mut self) -> (&mut [Box<dyn PaneState>], Data<'_>) {
+        let data = Data {
+            snapshot: self.snapshot.as_ref(),
+            derived: &self.derived,
+            events: &self.events,
+        };
+        (&mut self.panes, data)
     }
 
     /// No pane on screen shows per-socket data, so the full socket dump may run less often.
     pub fn sockets_in_background(&self) -> bool {
-        !self.pane().sockets
+        !self.shown().sockets
     }
 
-    /// The process the collector should read in full: the one drilled into while the
-    /// Processes pane is shown, else none.
+    /// The process the collector should read in full: the one the pane on screen wants (the
+    /// one drilled into in the Processes pane), else none.
     pub fn wanted_process(&self) -> Option<u32> {
-        (self.tab == Tab::Processes)
-            .then(|| self.procs.wanted_pid())
-            .flatten()
+        self.shown_state().and_then(|p| p.wanted_process())
+    }
+
+    /// Brings every pane up to the data held.
+    pub fn refresh_panes(&mut self) {
+        let (panes, data) = self.parts();
+        for pane in panes {
+            pane.refresh(&data);
+        }
+    }
+
+    /// An action that is not global, by the pane on screen; a jump it asks for shows the
+    /// pane it names when that pane takes the request.
+    pub fn apply_to_shown(&mut self, action: Action) {
+        let shown = self.tab.index();
+        let (panes, data) = self.parts();
+        let Some(Jump { to, request }) = panes.get_mut(shown).and_then(|p| p.apply(action, &data))
+        else {
+            return;
+        };
+        if let Some(target) = panes.get_mut(to.index())
+            && target.receive(&request, &data)
+        {
+            self.tab = to;
+        }
+    }
+
+    /// A key for the pane on screen while it reads text; true when it took it.
+    pub fn typing(&mut self, key: KeyEvent) -> bool {
+        let shown = self.tab.index();
+        let (panes, data) = self.parts();
+        panes.get_mut(shown).is_some_and(|p| p.typing(key, &data))
+    }
+
+    /// Draws the pane on screen.
+    pub fn render_shown(&self, area: Rect, buf: &mut Buffer) {
+        if let Some(p) = self.shown_state() {
+            p.render(self, area, buf);
+        }
+    }
+
+    /// The table and row of the pane on screen at a position of its area.
+    pub fn spot_shown(&self, area: Rect, at: Position) -> Option<Spot> {
+        self.shown_state()?.spot(self, area, at)
     }
 
     /// The Graphs pane's series, kept by the derive step.
@@ -136,14 +195,13 @@ impl AppState {
         if !fresh {
             self.events.take(&derived.events);
         }
-        if self.paused && self.live {
-            return;
+        if !(self.paused && self.live) {
+            self.derived = derived;
+            self.snapshot = Some(snap);
         }
-        self.derived = derived;
-        self.snapshot = Some(snap);
-        for pane in PANES {
-            (pane.refresh)(self);
-        }
+        // Paused, only the event log moved: the other panes' data is the same, so refreshing
+        // them leaves them as they were.
+        self.refresh_panes();
     }
 
     /// A key of the replay's time cursor, at the time on screen.
@@ -158,23 +216,5 @@ impl AppState {
                 self.paused = true;
             }
         }
-    }
-
-    /// Enter on an event: its Limits row, selected.
-    pub fn open_event(&mut self) {
-        let Some(id) = self.events.selected_event().and_then(|e| e.limit.clone()) else {
-            return;
-        };
-        self.limits.select_id(&id, &self.derived.limits);
-        self.tab = Tab::Limits;
-    }
-
-    /// Rebuilds the Sockets pane's rows after new data or a new grouping or sort.
-    pub fn refresh_sockets(&mut self) {
-        let table = self
-            .snapshot
-            .as_ref()
-            .and_then(|s| s.tcp.table.as_ref().ok());
-        self.sockets.refresh(table, &self.derived.tcp);
     }
 }

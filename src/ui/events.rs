@@ -9,20 +9,19 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::theme;
 use crate::app::action::Spot;
+use crate::app::event_log::EventLog;
 use crate::app::events::{EventsState, TABLE};
-use crate::app::state::AppState;
 use crate::derive::events::{Event, Source};
 use crate::ui::widgets::table::{self, Column, Row, Table};
 
 pub struct EventsPane<'a> {
     state: &'a EventsState,
+    log: &'a EventLog,
 }
 
 impl<'a> EventsPane<'a> {
-    pub fn new(state: &'a AppState) -> Self {
-        Self {
-            state: &state.events,
-        }
+    pub fn new(state: &'a EventsState, log: &'a EventLog) -> Self {
+        Self { state, log }
     }
 
     /// The table, and the selected event in full below it (when there is room).
@@ -36,7 +35,7 @@ impl<'a> EventsPane<'a> {
         let [t, _] = self.areas(area);
         t.contains(at).then(|| Spot {
             table: TABLE,
-            row: table::row_at(t, self.state.log().len(), Some(self.state.selected()), at.y),
+            row: table::row_at(t, self.log.log().len(), Some(self.state.selected()), at.y),
         })
     }
 }
@@ -44,7 +43,7 @@ impl<'a> EventsPane<'a> {
 impl Widget for EventsPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [t, detail] = self.areas(area);
-        if self.state.log().is_empty() {
+        if self.log.log().is_empty() {
             Paragraph::new(
                 "No events yet. Kernel messages about a limit, failure counters that rise, limits \
                  passing 90% and leaking processes are listed here as they happen.",
@@ -54,11 +53,11 @@ impl Widget for EventsPane<'_> {
             .render(t, buf);
             return;
         }
-        Table::new(columns(), self.state.log().iter().map(row).collect())
+        Table::new(columns(), self.log.log().iter().map(row).collect())
             .header_style(theme::header())
             .select(Some(self.state.selected()), theme::selected())
             .render(t, buf);
-        if let Some(e) = self.state.selected_event() {
+        if let Some(e) = self.state.selected_event(self.log) {
             details(e, detail, buf);
         }
     }

@@ -6,12 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use crate::app::keymap::{BINDINGS, Binding, REPLAY_BINDINGS};
-use crate::app::panes::Tab;
+use crate::app::panes::{PANES, PaneId};
 use crate::ui::theme;
 
 /// Every global key, the number key of each pane, then the keys of the pane shown (`tab`), and
 /// those of the time cursor when `replay`ing.
-pub fn render(tab: Tab, replay: bool, area: Rect, buf: &mut Buffer) {
+pub fn render(tab: PaneId, replay: bool, area: Rect, buf: &mut Buffer) {
     let entry = |label: &str, help: String| {
         Line::from(vec![
             Span::styled(format!("{label:>8}  "), theme::key()),
@@ -22,7 +22,7 @@ pub fn render(tab: Tab, replay: bool, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Line> = BINDINGS.iter().map(line).collect();
     // The number keys on one line (the tab bar names the panes): the help must fit 80x24.
     lines.push(entry(
-        &format!("1-{}", Tab::all().count()),
+        &format!("1-{}", PANES.len()),
         "the panes, in the tab bar's order".into(),
     ));
     lines.push(entry("mouse", "click a tab or a row; wheel scrolls".into()));

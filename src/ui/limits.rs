@@ -31,11 +31,11 @@ pub struct LimitsPane<'a> {
 }
 
 impl<'a> LimitsPane<'a> {
-    pub fn new(state: &'a AppState) -> Self {
+    pub fn new(state: &'a LimitsState, app: &'a AppState) -> Self {
         Self {
-            derived: &state.derived,
-            state: &state.limits,
-            started: state.snapshot.is_some(),
+            derived: &app.derived,
+            state,
+            started: app.snapshot.is_some(),
         }
     }
 

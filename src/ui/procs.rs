@@ -44,11 +44,11 @@ fn areas(area: Rect, prompt: bool) -> [Rect; 3] {
 }
 
 impl<'a> ProcsPane<'a> {
-    pub fn new(state: &'a AppState) -> Self {
+    pub fn new(state: &'a ProcsState, app: &'a AppState) -> Self {
         Self {
-            view: &state.derived.procs,
-            state: &state.procs,
-            waiting: state.snapshot.is_none(),
+            view: &app.derived.procs,
+            state,
+            waiting: app.snapshot.is_none(),
         }
     }
 

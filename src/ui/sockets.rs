@@ -53,11 +53,11 @@ struct Areas {
 }
 
 impl<'a> SocketsPane<'a> {
-    pub fn new(state: &'a AppState) -> Self {
+    pub fn new(sockets: &'a SocketsState, app: &'a AppState) -> Self {
         Self {
-            snapshot: &state.snapshot,
-            derived: &state.derived,
-            sockets: &state.sockets,
+            snapshot: &app.snapshot,
+            derived: &app.derived,
+            sockets,
         }
     }
 

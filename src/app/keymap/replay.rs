@@ -1,4 +1,4 @@
-//! Keys of a replay's time cursor, looked up before every other table, and of the Events pane.
+//! Keys of a replay's time cursor, looked up before every other table.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -69,15 +69,6 @@ pub const REPLAY_BINDINGS: &[Binding] = &[
         "replay: slower (down to ×1)",
     ),
 ];
-
-/// Keys of the Events pane.
-pub const EVENTS_BINDINGS: &[Binding] = &[b(
-    &[KeyCode::Enter],
-    Action::OpenEvent,
-    "Enter",
-    "show the event's limit in Limits",
-)
-.footer("Enter", "limit")];
 
 /// The time cursor's action for a key, while replaying.
 pub fn replay_action(key: KeyEvent) -> Option<Action> {
