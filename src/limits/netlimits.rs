@@ -35,6 +35,24 @@ pub const PORTS: Hint = Hint {
     knob: "sysctl net.ipv4.ip_local_port_range; reuse connections (keep-alive, pools); tcp_tw_reuse",
 };
 
+/// Our namespace's share of a neighbour table, and how it was read when not through netlink.
+fn neigh_note(t: &crate::model::netlimits::Neigh) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(here) = t.here {
+        let permanent = match t.permanent {
+            Some(p) if p > 0 => format!(", {p} permanent"),
+            _ => String::new(),
+        };
+        parts.push(format!(
+            "{here} in this namespace{permanent} (all namespaces share the table)"
+        ));
+    }
+    if let Some(why) = &t.fallback {
+        parts.push(format!("read from /proc: {why}"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// How many destinations get a ports row.
 pub const PORT_ROWS: usize = 5;
 
@@ -48,11 +66,7 @@ pub fn rows(snap: &Snapshot, out: &mut Vec<Limit>) {
             let mut row = Limit::new(id, "net", name, Unit::Count, NEIGH)
                 .with(t.entries, Some(t.gc_thresh3))
                 .failing(t.table_fulls);
-            if let Some(here) = t.here {
-                row.note = Some(format!(
-                    "{here} in this namespace (all namespaces share the table)"
-                ));
-            }
+            row.note = neigh_note(t);
             out.push(row);
         }
     }
@@ -183,4 +197,45 @@ pub fn notes(snap: &Snapshot, notes: &mut Notes) {
     notes.check("net.snmp", &n.snmp);
     notes.check("net.softnet", &n.softnet);
     notes.check("net.tcp_max_syn_backlog", &n.tcp_max_syn_backlog);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::netlimits::Neigh;
+
+    fn table() -> Neigh {
+        Neigh {
+            entries: 900,
+            table_fulls: Some(0),
+            here: Some(12),
+            gc_thresh3: 1024,
+            permanent: Some(1),
+            fallback: None,
+        }
+    }
+
+    #[test]
+    fn the_note_gives_our_share_and_how_it_was_read() {
+        assert_eq!(
+            neigh_note(&table()).as_deref(),
+            Some("12 in this namespace, 1 permanent (all namespaces share the table)")
+        );
+        let procfs = Neigh {
+            here: None,
+            permanent: None,
+            fallback: Some("netlink route socket: Protocol not supported".into()),
+            ..table()
+        };
+        assert_eq!(
+            neigh_note(&procfs).as_deref(),
+            Some("read from /proc: netlink route socket: Protocol not supported")
+        );
+        let captured = Neigh {
+            here: None,
+            fallback: None,
+            ..table()
+        };
+        assert_eq!(neigh_note(&captured), None);
+    }
 }
