@@ -7,6 +7,10 @@
 //! With `HUNG_FUSE_TERM_AFTER_MS=N` set, COMMAND gets a SIGTERM after N ms. On stderr it says
 //! how long COMMAND ran: `hung_fuse: ran 612 ms`.
 //!
+//! With `HUNG_FUSE_LIST=NAME` set, the root answers (its attributes, statfs, a listing holding
+//! one directory NAME, the lookup of NAME) and the server stops reading once NAME was looked
+//! up: the filesystem hangs part way, below its root, as a server whose backend died does.
+//!
 //! Run it as root in a private mount namespace (`unshare -m hung_fuse ...`): the mount vanishes
 //! with the namespace, and nothing outside ever sees it.
 
@@ -15,6 +19,9 @@ use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
+
+#[path = "hung_fuse/answer.rs"]
+mod answer;
 
 const FUSE_INIT: u32 = 26;
 /// The kernel refuses reads into smaller buffers.
@@ -33,7 +40,8 @@ fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    std::thread::spawn(move || serve(dev));
+    let listed = std::env::var("HUNG_FUSE_LIST").ok();
+    std::thread::spawn(move || serve(dev, listed));
     let term_after = std::env::var("HUNG_FUSE_TERM_AFTER_MS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -64,10 +72,11 @@ fn mount(mountpoint: &str) -> std::io::Result<File> {
     Ok(dev)
 }
 
-/// Answers INIT so the mount is up, then reads nothing more: every request stays queued in the
-/// kernel, where the caller waits for it until killed. (A server that read a request and never
+/// Answers INIT so the mount is up, then (with `listed`, after answering for the root until
+/// that name was looked up) reads nothing more: every request stays queued in the kernel,
+/// where the caller waits for it until killed. (A server that read a request and never
 /// answered would leave its caller waiting even through SIGKILL, until the server exits.)
-fn serve(mut dev: File) {
+fn serve(mut dev: File, listed: Option<String>) {
     let mut buf = vec![0u8; READ_BUFFER];
     if let Ok(n) = dev.read(&mut buf) {
         let word = |at: usize| buf.get(at..at + 4).and_then(|b| b.try_into().ok());
@@ -82,6 +91,9 @@ fn serve(mut dev: File) {
         if n >= 40 && opcode == FUSE_INIT {
             let _ = dev.write_all(&init_reply(unique));
         }
+    }
+    if let Some(name) = listed {
+        answer::root_until_looked_up(&mut dev, &mut buf, name.as_bytes());
     }
     // Holding the device open keeps the mount alive, and hung, until the process exits.
     loop {

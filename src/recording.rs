@@ -69,11 +69,12 @@ pub enum Kind {
     Version0,
 }
 
-/// Why a file cannot be read as a recording.
+/// Why a file cannot be read as a recording (each message follows the file's name).
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("{0}")]
-    Io(#[from] io::Error),
+    /// Follows the file's name, as every message here does.
+    #[error("cannot be read: {0}")]
+    Io(io::Error),
     #[error("is empty (0 bytes): not a recording")]
     Empty,
     #[error("is not a headroom recording (it starts with {0})")]
@@ -86,6 +87,14 @@ pub enum OpenError {
     BadHeader(String),
     #[error("holds no intact frame{0}")]
     NoFrames(String),
+}
+
+/// Not `#[from]`: that would make the I/O error the source too, and a chain printed with
+/// `{:#}` would say it twice.
+impl From<io::Error> for OpenError {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
 }
 
 /// Reads the first bytes of a recording and says what it is.

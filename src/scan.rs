@@ -19,12 +19,13 @@ pub mod complete;
 pub mod diff;
 pub mod fstype;
 mod gate;
+pub mod no_answer;
 pub mod rows;
 pub mod tree;
 mod walk;
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
@@ -32,6 +33,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use diff::{DirChange, ScanDiff, diff};
 pub use fstype::FsKind;
+pub use no_answer::NoAnswer;
 pub use rows::{Expanded, Row};
 pub use tree::{DirNode, DirStatus, SortKey, Tree};
 
@@ -77,11 +79,15 @@ pub struct ScanErrors {
     #[serde(default)]
     pub too_many_open_files: u64,
     pub other: u64,
+    /// Not read because their filesystem stopped answering: the directories the walk gave
+    /// up waiting for, and any queued behind them.
+    #[serde(default)]
+    pub no_answer: u64,
 }
 
 impl ScanErrors {
     pub fn total(&self) -> u64 {
-        self.permission_denied + self.too_many_open_files + self.other
+        self.permission_denied + self.too_many_open_files + self.other + self.no_answer
     }
 
     /// Whether every directory was read, so the counts are whole.
@@ -109,6 +115,8 @@ pub struct ScanResult {
     pub lowest_parallelism: usize,
     /// Worker threads of the walk.
     pub threads: usize,
+    /// The directories the walk gave up waiting for (their filesystem did not answer).
+    pub no_answer: Vec<NoAnswer>,
 }
 
 impl ScanResult {
@@ -131,11 +139,11 @@ impl ScanResult {
 /// Why a scan produced no result.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Open {
         path: String,
-        #[source]
-        source: io::Error,
+        /// Not the error's source: it is in the message already.
+        error: io::Error,
     },
     #[error("{path} is on a {kind} filesystem ({fstype}); not scanned unless asked")]
     Skipped {
@@ -143,6 +151,9 @@ pub enum ScanError {
         kind: FsKind,
         fstype: &'static str,
     },
+    /// The root's filesystem did not answer: nothing could be read.
+    #[error("{path}: {reason} within 1 s; nothing scanned")]
+    NoAnswer { path: String, reason: String },
     #[error("scan cancelled")]
     Cancelled,
     #[error("scan threads: {0}")]
@@ -159,6 +170,7 @@ pub struct Progress {
     denied: AtomicU64,
     out_of_fds: AtomicU64,
     other_errors: AtomicU64,
+    no_answer: AtomicU64,
     cancel: AtomicBool,
 }
 
@@ -178,6 +190,7 @@ impl Progress {
             denied: AtomicU64::new(0),
             out_of_fds: AtomicU64::new(0),
             other_errors: AtomicU64::new(0),
+            no_answer: AtomicU64::new(0),
             cancel: AtomicBool::new(false),
         }
     }
@@ -204,6 +217,7 @@ impl Progress {
                 permission_denied: self.denied.load(Ordering::Relaxed),
                 too_many_open_files: self.out_of_fds.load(Ordering::Relaxed),
                 other: self.other_errors.load(Ordering::Relaxed),
+                no_answer: self.no_answer.load(Ordering::Relaxed),
             },
             elapsed,
             entries_per_sec: if secs > 0.0 {
@@ -228,6 +242,10 @@ impl Progress {
 
     fn dir_done(&self) {
         self.dirs.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn no_answer(&self, dirs: u64) {
+        self.no_answer.fetch_add(dirs, Ordering::Relaxed);
     }
 
     fn error(&self, err: rustix::io::Errno) {
@@ -336,15 +354,41 @@ pub fn start(
 }
 
 /// Scans in the calling thread (the work itself runs on a pool of its own), updating
-/// `progress` as it goes.
-pub fn scan(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, ScanError> {
+/// `progress` as it goes. Returns within about a second of the last directory that answered,
+/// whatever a worker stuck on a hung mount is doing (it is left behind).
+pub fn scan(options: &ScanOptions, progress: &Arc<Progress>) -> Result<ScanResult, ScanError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let root = absolute(&options.root);
-    let out = walk::walk(&root, options, progress)?;
+    let out = match walk::walk(&options.root, options, progress) {
+        Err(ScanError::NoAnswer { path, .. }) => {
+            let named = NoAnswer::new(PathBuf::from(&path), &no_answer::mounts());
+            return Err(ScanError::NoAnswer {
+                path,
+                reason: named.reason(),
+            });
+        }
+        other => other?,
+    };
+    let root = out.root;
     if progress.is_cancelled() {
         return Err(ScanError::Cancelled);
     }
+    let stuck: Vec<u32> = (0..out.tree.len() as u32)
+        .filter(|&i| {
+            out.tree
+                .get(i)
+                .is_some_and(|n| n.status == DirStatus::NoAnswer)
+        })
+        .collect();
+    let no_answer = if stuck.is_empty() {
+        Vec::new()
+    } else {
+        let mounts = no_answer::mounts();
+        stuck
+            .into_iter()
+            .map(|i| NoAnswer::new(out.tree.path(&root, i), &mounts))
+            .collect()
+    };
     Ok(ScanResult {
         root,
         started,
@@ -355,9 +399,6 @@ pub fn scan(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, Sc
         other_mounts: out.other_mounts,
         lowest_parallelism: out.lowest_parallelism,
         threads: out.threads,
+        no_answer,
     })
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

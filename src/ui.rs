@@ -80,11 +80,14 @@ fn title_spans(state: &AppState, width: u16) -> (Vec<Span<'static>>, Vec<Span<'s
         Some(s) => (s.hostname.as_str(), clock(s.time_ms)),
         None => ("", String::from("--:--:--")),
     };
-    let mut spans = vec![
+    // A time being typed comes first: on a narrow screen the rest of the bar is cut, and
+    // typing blind is worse than not seeing the host.
+    let mut spans = prompt_span(state, width).into_iter().collect::<Vec<_>>();
+    spans.extend([
         Span::styled("headroom ", theme::title()),
         Span::raw(format!("{host} {time} ")),
         Span::styled(format!("{} ", state.source), theme::dim()),
-    ];
+    ]);
     if let Some(age) = state.data_age_ms().filter(|_| state.is_stale()) {
         spans.push(Span::styled(
             format!("data {}s old ", age / 1000),
@@ -126,19 +129,29 @@ fn title_spans(state: &AppState, width: u16) -> (Vec<Span<'static>>, Vec<Span<'s
     (spans, tabs)
 }
 
-/// The replay's speed and the time being typed, or what could not be read.
+/// The replay's speed, or what could not be read.
 fn replay_spans(state: &AppState) -> Vec<Span<'static>> {
     let Some(r) = &state.replay else {
         return Vec::new();
     };
     let warn = theme::severity(crate::derive::Severity::Warning);
     let mut spans = vec![Span::raw(format!("×{} ", r.speed))];
-    if let Some(p) = &r.prompt {
-        spans.push(Span::styled(format!("go to (HH:MM[:SS]): {p}▏ "), warn));
-    } else if let Some(e) = &r.error {
+    if let (None, Some(e)) = (&r.prompt, &r.error) {
         spans.push(Span::styled(format!("{e} "), warn));
     }
     spans
+}
+
+/// The time being typed in a replay, with its cursor; without the format on a narrow screen.
+fn prompt_span(state: &AppState, width: u16) -> Option<Span<'static>> {
+    let p = state.replay.as_ref()?.prompt.as_ref()?;
+    let warn = theme::severity(crate::derive::Severity::Warning);
+    let label = if width < 40 {
+        "go to"
+    } else {
+        "go to (HH:MM[:SS]):"
+    };
+    Some(Span::styled(format!("{label} {p}▏ "), warn))
 }
 
 /// That the dashboard records, where, and how much; or why it stopped.

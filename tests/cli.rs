@@ -296,3 +296,59 @@ fn export_serves_metrics_on_loopback_and_stops_on_sigterm() {
         "{body}"
     );
 }
+
+/// What a person trips on first: a path that is not there, a file that is not a recording, a
+/// directory that may not be written. Each error names the file once and the cause once.
+#[test]
+fn failures_name_the_file_and_the_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    let missing = missing.to_str().unwrap();
+    let stderr = |args: &[&str]| {
+        let out = headroom(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    for (args, said) in [
+        (
+            vec!["scan", missing],
+            format!("headroom: {missing}: No such file"),
+        ),
+        (
+            vec!["replay", "--json", missing],
+            format!("headroom: {missing} cannot be read: No such file"),
+        ),
+        (
+            vec!["report", missing],
+            format!("headroom: {missing} cannot be read: No such file"),
+        ),
+    ] {
+        let err = stderr(&args);
+        assert!(err.starts_with(&said), "{args:?}: {err}");
+        assert_eq!(err.matches("No such file").count(), 1, "{args:?}: {err}");
+    }
+    let file = dir.path().join("missing/night.hr");
+    let file = file.to_str().unwrap();
+    let err = stderr(&["record", file, "--samples", "1"]);
+    assert!(
+        err.starts_with(&format!("headroom: {file}: cannot create it: No such file")),
+        "{err}"
+    );
+    assert!(
+        !err.contains("frames"),
+        "nothing was recorded to speak of: {err}"
+    );
+}
+
+/// A /proc that gives nothing does not read as a healthy machine.
+#[test]
+fn a_snapshot_that_read_no_limit_says_so_instead_of_all_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().display().to_string();
+    let text = run::stdout(&["snapshot", "--proc-root", &root, "--sys-root", &root]);
+    assert!(
+        text.contains("No limit could be read: none of their sources is here (listed below)."),
+        "{text}"
+    );
+    assert!(!text.contains("No limit is near"), "{text}");
+}

@@ -370,3 +370,41 @@ fn the_disk_reserve_pauses_and_resumes_and_a_full_disk_corrupts_nothing() {
     assert_eq!(back.len() as u64, frames);
     assert!(r.lost().is_empty(), "{:?}", r.lost());
 }
+
+#[test]
+fn a_filesystem_out_of_inodes_or_space_refuses_a_new_recording_and_says_which() {
+    let Some(fs) = Tmpfs::mount() else { return };
+    let dir = fs.0.path();
+    let path = dir.join("night.hr");
+    let snaps = frames::sequence(1, START, 1000);
+    let mut made = 0;
+    while std::fs::write(dir.join(format!("f{made}")), b"").is_ok() {
+        made += 1;
+    }
+    let err = Writer::open(&path, header(&snaps[0].hostname), opts())
+        .err()
+        .expect("no inode left")
+        .to_string();
+    assert!(err.starts_with(&format!("{}: ", path.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "no inode left on its filesystem ({0} of {0} used)",
+            made + 1
+        )),
+        "{err}"
+    );
+    assert!(err.contains("headroom scan"), "{err}");
+
+    // Inodes back, bytes gone: the header cannot be written, and no empty file is left.
+    for i in 0..made {
+        std::fs::remove_file(dir.join(format!("f{i}"))).unwrap();
+    }
+    let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
+    while std::io::Write::write_all(&mut filler, &[1u8; 4096]).is_ok() {}
+    let err = Writer::open(&path, header(&snaps[0].hostname), opts())
+        .err()
+        .expect("no space left")
+        .to_string();
+    assert!(err.contains("no space left on its filesystem"), "{err}");
+    assert!(!path.exists(), "an empty recording was left behind");
+}

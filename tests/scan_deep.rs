@@ -92,7 +92,7 @@ fn a_chain_100000_deep_costs_memory_linear_in_its_directories() {
     let bottom = chain(&root);
     files(&bottom, 3, "f");
 
-    let first = scan::scan(&ScanOptions::new(&root), &Progress::new()).unwrap();
+    let first = scan::scan(&ScanOptions::new(&root), &Progress::new().into()).unwrap();
     let dirs = DEPTH + 1;
     assert_eq!(first.tree.len(), dirs);
     assert_eq!(first.total_entries(), (dirs + 3) as u64);
@@ -122,7 +122,7 @@ fn a_chain_100000_deep_costs_memory_linear_in_its_directories() {
     // open directories stay open.
     files(&bottom, 50, "new");
     drop(bottom);
-    let second = scan::scan(&ScanOptions::new(&root), &Progress::new()).unwrap();
+    let second = scan::scan(&ScanOptions::new(&root), &Progress::new().into()).unwrap();
     let diff = scan::diff(&first, &second).unwrap();
     assert_eq!(diff.changes.len(), dirs);
     let places = diff.fastest_subtrees(&second.tree, 3);

@@ -271,7 +271,11 @@ fn counts_match_an_independent_walk_and_the_cache_ranks_first() {
 
     // Library API on the same tree: the top by entries and by bytes.
     fs::set_permissions(&fx.locked, fs::Permissions::from_mode(0o755)).unwrap();
-    let result = scan::scan(&ScanOptions::new(&root).with_bytes(true), &Progress::new()).unwrap();
+    let result = scan::scan(
+        &ScanOptions::new(&root).with_bytes(true),
+        &Progress::new().into(),
+    )
+    .unwrap();
     let by_entries: Vec<PathBuf> = result
         .tree
         .top(SortKey::Entries, 4)
@@ -322,7 +326,7 @@ fn rescan_shows_growth_and_progress_arrives_on_the_channel() {
     for n in 0..10 {
         fs::write(root.join("b").join(n.to_string()), b"").unwrap();
     }
-    let first = scan::scan(&ScanOptions::new(&root), &Progress::new()).unwrap();
+    let first = scan::scan(&ScanOptions::new(&root), &Progress::new().into()).unwrap();
     assert_eq!(first.total_entries(), 1 + 3 + 10);
 
     std::thread::sleep(Duration::from_millis(20));
@@ -374,7 +378,7 @@ fn rescan_shows_growth_and_progress_arrives_on_the_channel() {
 
 #[test]
 fn cancel_stops_the_scan() {
-    let progress = Progress::new();
+    let progress = std::sync::Arc::new(Progress::new());
     progress.cancel();
     let out = scan::scan(&ScanOptions::new("/usr"), &progress);
     assert!(matches!(out, Err(ScanError::Cancelled)), "{out:?}");
@@ -382,18 +386,21 @@ fn cancel_stops_the_scan() {
 
 #[test]
 fn pseudo_filesystems_are_skipped_unless_asked() {
-    let out = scan::scan(&ScanOptions::new("/proc"), &Progress::new());
+    let out = scan::scan(&ScanOptions::new("/proc"), &Progress::new().into());
     assert!(
         matches!(out, Err(ScanError::Skipped { fstype: "proc", .. })),
         "{out:?}"
     );
     let sys = scan::scan(
         &ScanOptions::new("/proc/self/fdinfo").with_any_fs(true),
-        &Progress::new(),
+        &Progress::new().into(),
     )
     .unwrap();
     assert!(sys.total_entries() >= 4, "stdin, stdout, stderr and more");
-    let missing = scan::scan(&ScanOptions::new("/nonexistent/dir"), &Progress::new());
+    let missing = scan::scan(
+        &ScanOptions::new("/nonexistent/dir"),
+        &Progress::new().into(),
+    );
     assert!(
         matches!(missing, Err(ScanError::Open { .. })),
         "{missing:?}"
@@ -409,7 +416,7 @@ fn stays_on_one_filesystem_like_find_xdev() {
         .output()
         .expect("find (findutils) is needed for this test");
     let expected = find.stdout.iter().filter(|&&b| b == b'\n').count() as u64;
-    let result = scan::scan(&ScanOptions::new("/dev"), &Progress::new()).unwrap();
+    let result = scan::scan(&ScanOptions::new("/dev"), &Progress::new().into()).unwrap();
     assert_eq!(result.total_entries(), expected);
     let mountinfo = fs::read_to_string("/proc/self/mountinfo").unwrap();
     let below_dev = mountinfo

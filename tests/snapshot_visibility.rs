@@ -118,3 +118,54 @@ fn a_live_proc_mounted_with_hidepid_is_detected() {
         "{text}"
     );
 }
+
+/// Seen from a child user namespace, even as its root, a process outside lists its fds but
+/// denies their links: its sockets are unknown (null), not none, and its fd count stays.
+#[test]
+fn fd_links_denied_across_user_namespaces_leave_sockets_unknown() {
+    if !is_root() {
+        eprintln!("skipped: needs root to map root into a user namespace");
+        return;
+    }
+    let probe = Command::new("unshare")
+        .args(["--user", "--map-root-user", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: `unshare --user` does not work here");
+        return;
+    }
+    // 62 of 64 descriptors open: a consumer of the open-files limit, so listed in the JSON.
+    let mut holder = Command::new("bash")
+        .args([
+            "-c",
+            "ulimit -n 64; for i in $(seq 3 61); do eval \"exec $i</dev/null\"; done; exec sleep 30",
+        ])
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", env!("CARGO_BIN_EXE_headroom")])
+        .args(["snapshot", "--json"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pid = u64::from(holder.id());
+    let p = v["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pid"] == pid)
+        .unwrap_or_else(|| panic!("pid {pid} not listed: {}", v["processes"]));
+    assert!(p["fds"].as_u64().is_some_and(|n| n >= 62), "{p}");
+    assert_eq!(p["sockets"], serde_json::Value::Null, "{p}");
+    assert_eq!(p["unix"], serde_json::Value::Null, "{p}");
+}

@@ -29,7 +29,8 @@ fn child_main() {
         let _ = std::io::stdin().read(&mut [0u8; 1]);
         std::process::exit(0);
     });
-    std::fs::write("/proc/self/comm", NAME).unwrap();
+    let name = std::env::var("HEADROOM_CHILD_NAME").unwrap_or_else(|_| NAME.into());
+    std::fs::write("/proc/self/comm", name).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (server, _) = listener.accept().unwrap();
@@ -89,6 +90,61 @@ fn filter_drill_down_and_back_on_a_live_child() {
     t.send(&["Escape"]);
     let screen = t.wait_gone("Esc returns", WAIT);
     assert!(screen.contains(&format!("filter \"{NAME}\"")), "{screen}");
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+    drop(kid);
+}
+
+/// Run as nobody, the drill-down of root's process cannot read its fd table but still counts
+/// its descriptors (the size of /proc/PID/fd, open to all since Linux 6.2), as the table does.
+#[test]
+fn as_nobody_the_drill_down_of_roots_process_keeps_its_fd_count() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: needs root to run headroom as nobody beside a process of root");
+        return;
+    }
+    if std::fs::metadata("/proc/self/fd").map_or(0, |m| m.len()) == 0 {
+        eprintln!("skipped: this kernel does not count fds in the size of /proc/PID/fd");
+        return;
+    }
+    let name = "hrprocroot";
+    let kid = Kid(Command::new(std::env::current_exe().unwrap())
+        .args(["child_main", "--exact", "--nocapture", "--test-threads=1"])
+        .env("HEADROOM_CHILD", "1")
+        .env("HEADROOM_CHILD_NAME", name)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap());
+    let pid = kid.0.id();
+    let nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    let t = Tmux::start(&pane_command(nobody, "--interval 500ms"), 160, 40);
+    t.wait_for("Limits", WAIT);
+    t.send(&["5"]);
+    t.wait_for("sort fds", WAIT);
+    t.send(&["/"]);
+    t.wait_for("filter: ", WAIT);
+    t.send(&["-l", name]);
+    t.send(&["Enter"]);
+    t.wait_gone("filter: ", WAIT);
+    t.wait_for(&pid.to_string(), WAIT);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("Its fd table could not be read", WAIT);
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count();
+    assert!(
+        screen.contains(&format!("{fds} fds by kind")),
+        "{fds} fds: {screen}"
+    );
+    let open_files = screen
+        .lines()
+        .find(|l| l.contains("open files"))
+        .unwrap_or_default();
+    assert!(
+        open_files.split_whitespace().nth(2) == Some(&fds.to_string()),
+        "{open_files}"
+    );
     t.send(&["q"]);
     t.wait_for("EXITED 0", WAIT);
     drop(kid);

@@ -164,3 +164,26 @@ fn r_records_what_the_live_dashboard_sees_and_it_replays() {
     t.send(&["q"]);
     t.wait_for("EXITED 0", WAIT);
 }
+
+/// On the smallest terminal the time being typed is still on screen, first in the header.
+#[test]
+fn the_go_to_prompt_is_seen_on_a_20x5_terminal() {
+    let dir = tempfile::tempdir_in(scratch()).unwrap();
+    let file = dir.path().join("night.hr");
+    night(&file);
+    let t = Tmux::start(
+        &pane_command("", &format!("replay {}", file.display())),
+        20,
+        5,
+    );
+    t.wait_for("22:", WAIT);
+    t.send(&["g"]);
+    t.send(&["2", "2", ":", "1", "9"]);
+    let screen = t.wait_for("go to 22:19▏", WAIT);
+    assert!(screen.starts_with("go to 22:19"), "{screen}");
+    t.send(&[":", "2", "0", "Enter"]);
+    let screen = t.wait_for("22:19:20Z", WAIT);
+    assert!(!screen.contains("go to"), "{screen}");
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+}

@@ -74,7 +74,7 @@ fn finish_scan(state: &mut AppState, real: &Path, at: u64) {
             root: real.to_path_buf(),
             ..options
         },
-        &Progress::new(),
+        &Progress::new().into(),
     )
     .unwrap();
     result.root = PathBuf::from(SHOWN_ROOT);
@@ -132,6 +132,7 @@ fn progress_80x24() {
             permission_denied: 2,
             too_many_open_files: 0,
             other: 0,
+            no_answer: 0,
         },
         elapsed: Duration::from_millis(2900),
         entries_per_sec: 425_713.0,
@@ -378,7 +379,7 @@ fn out_of_fds_is_named_in_the_status_line() {
             root: dir.path().to_path_buf(),
             ..options
         },
-        &Progress::new(),
+        &Progress::new().into(),
     )
     .unwrap();
     result.root = PathBuf::from(SHOWN_ROOT);

@@ -68,7 +68,7 @@ fn a_chain_10000_deep_costs_the_view_memory_linear_in_its_rows() {
     apply(&mut state, Action::Go(INODES));
     inodes_mut(&mut state).request_scan(PathBuf::from(dir.path()));
     let options = inodes_mut(&mut state).take_pending().unwrap();
-    let result = scan::scan(&options, &Progress::new()).unwrap();
+    let result = scan::scan(&options, &Progress::new().into()).unwrap();
     assert_eq!(result.tree.len(), DEPTH + 1);
     inodes_mut(&mut state).on_scan_event(ScanEvent::Done(Ok(Box::new(result))));
     let v = inodes(&state).view.as_ref().unwrap();

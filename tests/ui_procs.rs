@@ -301,3 +301,27 @@ fn help_lists_the_processes_keys() {
     let s = screen(&draw(&state, 160, 50));
     assert!(s.contains("the processes holding this limit"), "{s}");
 }
+
+#[test]
+fn a_drilled_process_whose_fds_are_hidden_says_so_and_keeps_its_count() {
+    let mut state = drilled();
+    let mut c = collector();
+    let mut next = reading(&mut c, 8);
+    if let Some(Ok(d)) = &mut next.process_detail {
+        d.fds_hidden = true;
+        d.fds.clear();
+        d.tcp_peers.clear();
+        d.tcp_listeners.clear();
+    }
+    state.ingest(next);
+    let s = screen(&draw(&state, 160, 50));
+    assert!(
+        s.contains("Its fd table could not be read (permission denied)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Its sockets are behind its fd table: unknown."),
+        "{s}"
+    );
+    assert!(!s.contains("No TCP connections."), "{s}");
+}

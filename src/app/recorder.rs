@@ -60,7 +60,8 @@ impl RecorderState {
             let header = crate::headless::record::header(snap, self.interval, &opts);
             match Writer::open(&path, header, opts) {
                 Ok(w) => self.writer = Some(w),
-                Err(e) => return self.fail(format!("cannot record to {}: {e}", path.display())),
+                // The error names the file.
+                Err(e) => return self.fail(format!("cannot record: {e}")),
             }
         }
         let Some(w) = self.writer.as_mut() else {
@@ -69,7 +70,7 @@ impl RecorderState {
         match w.write(snap) {
             Ok(Outcome::Capped) => self.stop(snap.time_ms, "stopped at the size cap"),
             Ok(_) => self.frames += 1,
-            Err(e) => self.fail(format!("recording to {} stopped: {e}", path.display())),
+            Err(e) => self.fail(format!("recording stopped: {e}")),
         }
     }
 

@@ -1,10 +1,14 @@
 //! `headroom scan PATH [--json] [--top N] [--bytes]`: the heaviest directories by entry count.
 //!
 //! JSON contract: `{root, total_entries, elapsed_ms, complete, dirs: [{path, entries,
-//! own_entries, bytes}], errors: {permission_denied, too_many_open_files, other}}`, `bytes`
-//! null without `--bytes`, dirs by entries descending; `entries` of a directory is what
-//! `find DIR -xdev | wc -l` counts. `complete` is false when some directory could not be read
-//! (the counts are then a lower bound), and the process then exits with [`INCOMPLETE_EXIT`].
+//! own_entries, bytes}], errors: {permission_denied, too_many_open_files, other, no_answer},
+//! not_read: [{path, reason}], other_mounts}`, `bytes` null without `--bytes`, dirs by entries
+//! descending; `entries` of a directory is what `find DIR -xdev | wc -l` counts. `complete`
+//! is false when some directory could not be read (the counts are then a lower bound), and
+//! the process then exits with [`INCOMPLETE_EXIT`]. `not_read` names the directories whose
+//! filesystem stopped answering (`"mount did not answer"`); the walk gives up on them about a
+//! second after the rest is read. `other_mounts` counts mount points of other filesystems
+//! below the root, which are not entered.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -27,8 +31,8 @@ pub enum Counted {
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 #[command(
     after_help = "Exit status: 0 when every directory was read, 3 when some could not be \
-                  (permission denied, too many open files, ...; the counts are then a lower \
-                  bound), 1 on error."
+                  (permission denied, too many open files, a mount that did not answer, ...; \
+                  the counts are then a lower bound), 1 on error."
 )]
 pub struct ScanArgs {
     /// Directory to scan (stays on its filesystem).
@@ -59,6 +63,15 @@ pub struct ScanReport {
     pub complete: bool,
     pub dirs: Vec<DirReport>,
     pub errors: ScanErrors,
+    pub not_read: Vec<NotRead>,
+    pub other_mounts: u64,
+}
+
+/// A directory the walk gave up waiting for, and why.
+#[derive(Debug, Serialize)]
+pub struct NotRead {
+    pub path: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -93,6 +106,15 @@ impl ScanReport {
             complete: result.errors.is_complete(),
             dirs,
             errors: result.errors,
+            not_read: result
+                .no_answer
+                .iter()
+                .map(|n| NotRead {
+                    path: n.path.display().to_string(),
+                    reason: n.reason(),
+                })
+                .collect(),
+            other_mounts: result.other_mounts,
         }
     }
 }
@@ -114,7 +136,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> anyhow::Result<Counted> {
     let result = if std::io::stderr().is_terminal() {
         scan_showing_progress(options)?
     } else {
-        scan::scan(&options, &Progress::new())?
+        scan::scan(&options, &std::sync::Arc::new(Progress::new()))?
     };
     let report = ScanReport::new(&result, args.top);
     if args.json {
@@ -172,6 +194,7 @@ fn write_table(
         ("permission denied", errors.permission_denied),
         ("too many open files", errors.too_many_open_files),
         ("other errors", errors.other),
+        ("no answer", errors.no_answer),
     ] {
         if n > 0 {
             write!(out, "; {why}: {} directories not read", grouped(n))?;
@@ -185,13 +208,17 @@ fn write_table(
         )?;
     }
     if result.other_mounts > 0 {
+        let s = if result.other_mounts == 1 { "" } else { "s" };
         write!(
             out,
-            "; {} other filesystems not entered",
+            "; {} other filesystem{s} not entered",
             result.other_mounts
         )?;
     }
     writeln!(out)?;
+    for n in &report.not_read {
+        writeln!(out, "not read: {} ({})", n.path, n.reason)?;
+    }
     if !report.complete {
         writeln!(
             out,

@@ -151,7 +151,17 @@ pub fn write_text(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "{}", r.os)?;
     }
     writeln!(out)?;
-    write_findings(r.findings, out)?;
+    if r.limits.is_empty() {
+        // "Nothing is near" would be a claim about limits nobody read.
+        let why = if r.errors.is_empty() {
+            "none of their sources is here (listed below)"
+        } else {
+            "the errors below say why"
+        };
+        writeln!(out, "No limit could be read: {why}.")?;
+    } else {
+        write_findings(r.findings, out)?;
+    }
     writeln!(out)?;
     writeln!(
         out,

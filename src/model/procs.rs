@@ -88,7 +88,8 @@ pub struct ProcDetail {
     /// Descriptors by kind, most first.
     pub fds: Vec<FdKindCount>,
     pub fds_total: u64,
-    /// The fd table could not be read (another user's process without root).
+    /// The fd table could not be read: another user's process without root, or one whose
+    /// links are denied even to root (another user namespace, ptrace protection).
     pub fds_hidden: bool,
     /// Its TCP sockets grouped by peer and state (the Sockets pane's aggregation).
     pub tcp_peers: Vec<Peer>,

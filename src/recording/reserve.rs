@@ -2,6 +2,7 @@
 //! or inodes it stops writing, and starts again once there is room.
 
 use std::fs::File;
+use std::path::Path;
 
 /// Free space of the filesystem holding a file, as shares of its size.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,6 +39,25 @@ pub fn free(file: &File) -> std::io::Result<Free> {
         },
         inodes_pct: (s.f_files > 0).then(|| pct(s.f_favail, s.f_files)),
     })
+}
+
+/// Why a file could not be created in the directory of `path` (ENOSPC): "no inode left on its
+/// filesystem (16 of 16 used) ..." when the inodes ran out, else no space.
+pub fn why_full(path: &Path) -> String {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match rustix::fs::statvfs(dir) {
+        Ok(s) if s.f_files > 0 && s.f_favail == 0 => format!(
+            "no inode left on its filesystem ({} of {} used): delete files there (`headroom \
+             scan {}` finds the directory holding them) or record elsewhere",
+            s.f_files - s.f_ffree,
+            s.f_files,
+            dir.display()
+        ),
+        _ => "no space left on its filesystem: free some or record elsewhere".into(),
+    }
 }
 
 #[cfg(test)]

@@ -50,12 +50,16 @@ impl Default for Options {
 pub enum WriteError {
     #[error("{path}: no space left on the device after {frames} frames; those frames are intact")]
     NoSpace { path: String, frames: u64 },
-    #[error("{path}: {source} (after {frames} frames)")]
+    #[error("{path}: {error} (after {frames} frames)")]
     Io {
         path: String,
         frames: u64,
-        source: io::Error,
+        /// Not the error's source: it is in the message already.
+        error: io::Error,
     },
+    /// The file could not be created or opened: nothing was written.
+    #[error("{path}: {why}")]
+    Open { path: String, why: String },
     #[error("{0}")]
     Refused(String),
 }
@@ -97,17 +101,28 @@ pub struct Writer {
 impl Writer {
     /// Opens `path`: a new file, or an existing recording of this host to append to.
     pub fn open(path: &Path, header: Header, opts: Options) -> Result<Self, WriteError> {
-        let io_err = |source| WriteError::Io {
+        let io_err = |error: io::Error| WriteError::Open {
             path: path.display().to_string(),
-            frames: 0,
-            source,
+            why: if error.raw_os_error() == Some(rustix::io::Errno::NOSPC.raw_os_error()) {
+                reserve::why_full(path)
+            } else {
+                format!("cannot create it: {error}")
+            },
         };
         let existing = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if existing > 0 && !opts.force {
             return Self::append(path, header, opts);
         }
         let mut file = File::create(path).map_err(io_err)?;
-        let size = super::write_header(&mut file, &header).map_err(io_err)?;
+        let size = match super::write_header(&mut file, &header) {
+            Ok(size) => size,
+            Err(e) => {
+                // Not even a header: no file is left behind (and its inode is given back).
+                drop(file);
+                let _ = std::fs::remove_file(path);
+                return Err(io_err(e));
+            }
+        };
         Ok(Self::with(path, file, size, header, opts, None))
     }
 
@@ -168,10 +183,9 @@ impl Writer {
                 f.seek(SeekFrom::End(0))?;
                 Ok(f)
             })
-            .map_err(|source| WriteError::Io {
+            .map_err(|error| WriteError::Open {
                 path: shown.to_string(),
-                frames: 0,
-                source,
+                why: format!("cannot write to it: {error}"),
             })?;
         let mut w = Self::with(path, file, tail.end, old, opts, tail.last_index);
         w.header.interval_ms = header.interval_ms;
@@ -187,8 +201,8 @@ impl Writer {
         &self.path
     }
 
-    fn io(&self, source: io::Error) -> WriteError {
-        if source.raw_os_error() == Some(rustix::io::Errno::NOSPC.raw_os_error()) {
+    fn io(&self, error: io::Error) -> WriteError {
+        if error.raw_os_error() == Some(rustix::io::Errno::NOSPC.raw_os_error()) {
             WriteError::NoSpace {
                 path: self.path.display().to_string(),
                 frames: self.frames,
@@ -197,7 +211,7 @@ impl Writer {
             WriteError::Io {
                 path: self.path.display().to_string(),
                 frames: self.frames,
-                source,
+                error,
             }
         }
     }

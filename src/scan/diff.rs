@@ -178,6 +178,7 @@ mod tests {
             other_mounts: 0,
             lowest_parallelism: 1,
             threads: 1,
+            no_answer: Vec::new(),
         }
     }
 

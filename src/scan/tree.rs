@@ -16,6 +16,8 @@ pub enum DirStatus {
     Denied,
     /// It could not be opened, or reading it failed part way, for another reason.
     Failed,
+    /// Its filesystem did not answer: the walk gave up waiting to open or read it.
+    NoAnswer,
 }
 
 /// One directory of the tree.
@@ -126,19 +128,38 @@ impl TreeBuilder {
         Some(names)
     }
 
-    /// Orders the nodes by index and sums the subtrees. Indices must be dense from 0, and
-    /// every parent index smaller than its children's; nodes that break this are dropped.
+    /// Orders the nodes by index and sums the subtrees. Every parent index must be smaller
+    /// than its children's; nodes that break this, or whose parent is missing, are dropped.
+    /// Indices may have gaps (a directory the walk gave up on before it recorded itself), and
+    /// a directory recorded twice (by its worker, and as not answering) is kept once, as read.
     pub fn finish(mut self) -> Tree {
-        self.nodes.sort_unstable_by_key(|n| n.id);
+        self.nodes
+            .sort_unstable_by_key(|n| (n.id, n.status == DirStatus::NoAnswer));
+        self.nodes.dedup_by_key(|n| n.id);
+        // Index in the tree of each id so far (u32::MAX: none). The walker's indices have a
+        // gap or two at most; ids far beyond the node count are not its and are dropped.
+        let cap = self.nodes.len().saturating_mul(2).saturating_add(1024);
+        let mut index_of =
+            vec![u32::MAX; cap.min(self.nodes.last().map_or(0, |n| n.id as usize + 1))];
         let mut nodes: Vec<DirNode> = Vec::with_capacity(self.nodes.len());
         for raw in self.nodes {
-            let index = nodes.len();
-            let parent_ok = raw.parent < raw.id || (raw.id == 0 && raw.parent == 0);
-            if usize::try_from(raw.id).ok() != Some(index) || !parent_ok {
+            let index = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+            let parent = if raw.id == 0 {
+                (raw.parent == 0).then_some(0)
+            } else if raw.parent >= raw.id {
+                None
+            } else {
+                index_of
+                    .get(raw.parent as usize)
+                    .copied()
+                    .filter(|&p| p != u32::MAX)
+            };
+            let (Some(parent), Some(slot)) = (parent, index_of.get_mut(raw.id as usize)) else {
                 continue;
-            }
+            };
+            *slot = index;
             nodes.push(DirNode {
-                parent: raw.parent,
+                parent,
                 name_start: raw.name_start,
                 name_len: raw.name_len,
                 status: raw.status,
@@ -438,5 +459,41 @@ mod tests {
         assert_eq!(t.get(0).unwrap().entries, 2);
         assert!(t.children(0).is_empty());
         assert!(t.children(7).is_empty());
+    }
+
+    #[test]
+    fn a_gap_in_the_indices_keeps_the_nodes_after_it() {
+        let mut b = TreeBuilder::default();
+        for (id, parent, name, own) in [
+            (0, 0, "", 2),
+            (1, 0, "a", 1),
+            (3, 1, "c", 4),
+            (4, 0, "d", 0),
+        ] {
+            let r = raw(id, parent, &mut b, name, own);
+            b.push(r);
+        }
+        let t = b.finish();
+        assert_eq!(t.len(), 4);
+        assert_eq!(t.path(Path::new("/r"), 2), PathBuf::from("/r/a/c"));
+        assert_eq!(t.get(2).unwrap().parent, 1);
+        assert_eq!(t.get(3).unwrap().parent, 0);
+        assert_eq!(t.get(0).unwrap().entries, 1 + 2 + 1 + 4);
+    }
+
+    #[test]
+    fn a_directory_recorded_twice_is_kept_once_as_read() {
+        let mut b = TreeBuilder::default();
+        let root = raw(0, 0, &mut b, "", 1);
+        b.push(root);
+        let mut stuck = raw(1, 0, &mut b, "a", 0);
+        stuck.status = DirStatus::NoAnswer;
+        let read = raw(1, 0, &mut b, "a", 3);
+        b.push(stuck);
+        b.push(read);
+        let t = b.finish();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.get(1).unwrap().status, DirStatus::Read);
+        assert_eq!(t.get(1).unwrap().own_entries, 3);
     }
 }

@@ -1,11 +1,16 @@
 //! The parallel walker: one rayon task per directory, getdents through rustix's `RawDir`.
 //!
-//! A task opens its directory with openat(2) relative to the parent's descriptor (shared by the
-//! parent's pending children through an `Arc`, closed when the last of them has opened its
-//! own), checks with fstat(2) that it is still on the root's filesystem, reads the entries
-//! into a per-thread buffer and spawns one task per subdirectory. Rayon runs a worker's own
-//! tasks last-in first-out, so each worker goes depth first and few descriptors are open at
-//! once, while idle workers steal the oldest (shallowest) tasks.
+//! A task learns a subdirectory's device with statx(2) from the kernel's cache (`meta`), so a
+//! mount point of another filesystem is counted and never opened, however hung its server;
+//! then it opens the directory with openat(2) relative to the parent's descriptor (shared by
+//! the parent's pending children through an `Arc`, closed when the last of them has opened
+//! its own), reads the entries into a per-thread buffer and spawns one task per subdirectory.
+//! Rayon runs a worker's own tasks last-in first-out, so each worker goes depth first and few
+//! descriptors are open at once, while idle workers steal the oldest (shallowest) tasks.
+//!
+//! The tasks are counted in and out (`watch`), not scoped: the walk ends when the count is
+//! zero, or when nothing has moved for about a second with only stuck workers left, whose
+//! directories are then reported as not answering. Nothing ever waits on a stuck worker.
 //!
 //! Out of descriptors (EMFILE, ENFILE), fewer directories are opened at once (`gate`); one
 //! that cannot be opened even alone is put off and reached again from the root once the rest
@@ -16,20 +21,24 @@ use std::collections::HashSet;
 use std::ffi::CString;
 use std::mem::MaybeUninit;
 use std::os::fd::OwnedFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use rustix::fs::{AtFlags, CWD, Mode, OFlags, Stat};
 use rustix::io::Errno;
 
-use super::fstype;
 use super::gate::Gate;
 use super::tree::{DirStatus, RawNode, Tree, TreeBuilder};
 use super::{Progress, ScanError, ScanErrors, ScanOptions};
+use dir::{read_root, record_unread, visit};
+use meta::Meta;
+use watch::{OnDir, Task, Waited, Watch};
 
 mod deferred;
+mod dir;
 mod entries;
+mod meta;
+mod watch;
 
 const BUF_SIZE: usize = 64 * 1024;
 /// Entries between progress updates and cancel checks inside one large directory.
@@ -43,6 +52,8 @@ thread_local! {
 }
 
 pub(crate) struct WalkOutput {
+    /// The root as walked: made absolute, symlinks resolved where possible.
+    pub root: PathBuf,
     pub tree: Tree,
     pub errors: ScanErrors,
     pub other_mounts: u64,
@@ -52,10 +63,11 @@ pub(crate) struct WalkOutput {
     pub threads: usize,
 }
 
-struct Shared<'p> {
-    progress: &'p Progress,
+struct Shared {
+    progress: Arc<Progress>,
     bytes: bool,
-    dev: u64,
+    /// The root's device, set by the root's task before it spawns any other.
+    dev: AtomicU64,
     next_id: AtomicU32,
     builder: Mutex<TreeBuilder>,
     /// (dev, ino) of files with more than one link already counted.
@@ -69,9 +81,14 @@ struct Shared<'p> {
     deferred: Mutex<Vec<deferred::Deferred>>,
     /// The last pass over the deferred: a directory that still cannot be opened is unread.
     final_pass: AtomicBool,
+    watch: Watch,
+    /// The root as walked, once its task has resolved it.
+    root: Mutex<Option<PathBuf>>,
+    /// Why the root could not be read, when it could not.
+    root_failed: Mutex<Option<ScanError>>,
 }
 
-impl Shared<'_> {
+impl Shared {
     fn error(&self, err: Errno) {
         self.progress.error(err);
         let counter = if is_denied(err) {
@@ -85,27 +102,35 @@ impl Shared<'_> {
     }
 
     fn record(&self, node: RawNode, name: &[u8]) {
-        if let Ok(mut b) = self.builder.lock() {
-            let (start, len) = b.push_name(name);
-            b.push(RawNode {
-                name_start: start,
-                name_len: len,
-                ..node
-            });
-        }
+        push_node(&mut lock(&self.builder), node, name);
     }
 
     /// Disk usage of one non-directory entry, a file with several links only the first time.
-    fn usage(&self, st: &Stat) -> u64 {
-        if st.st_nlink > 1 {
-            let key = (st.st_dev, st.st_ino);
-            let first = self.links.lock().map_or(true, |mut seen| seen.insert(key));
+    fn usage(&self, m: &Meta) -> u64 {
+        if m.nlink > 1 {
+            let first = self
+                .links
+                .lock()
+                .map_or(true, |mut seen| seen.insert((m.dev, m.ino)));
             if !first {
                 return 0;
             }
         }
-        blocks(st)
+        m.bytes
     }
+
+    fn dev(&self) -> u64 {
+        self.dev.load(Ordering::Relaxed)
+    }
+}
+
+fn push_node(b: &mut TreeBuilder, node: RawNode, name: &[u8]) {
+    let (start, len) = b.push_name(name);
+    b.push(RawNode {
+        name_start: start,
+        name_len: len,
+        ..node
+    });
 }
 
 /// A subdirectory waiting to be read.
@@ -124,49 +149,28 @@ pub(crate) fn is_out_of_fds(err: Errno) -> bool {
     err == Errno::MFILE || err == Errno::NFILE
 }
 
-fn blocks(st: &Stat) -> u64 {
-    u64::try_from(st.st_blocks).unwrap_or(0).saturating_mul(512)
+/// A worker that panicked while holding a lock left a whole value behind.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(crate) fn walk(
     root: &Path,
     options: &ScanOptions,
-    progress: &Progress,
+    progress: &Arc<Progress>,
 ) -> Result<WalkOutput, ScanError> {
-    let open_err = |e: Errno| ScanError::Open {
-        path: root.display().to_string(),
-        source: e.into(),
-    };
-    let fd = rustix::fs::openat(
-        CWD,
-        root,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .map_err(open_err)?;
-    let st = rustix::fs::fstat(&fd).map_err(open_err)?;
-    if !options.any_fs {
-        let fs = rustix::fs::fstatfs(&fd).map_err(open_err)?;
-        #[allow(clippy::unnecessary_cast)]
-        let magic = fs.f_type as u64;
-        if let Some((kind, fstype)) = fstype::classify_magic(magic) {
-            return Err(ScanError::Skipped {
-                path: root.display().to_string(),
-                kind,
-                fstype,
-            });
-        }
-    }
     let threads = options.threads.unwrap_or_else(default_threads).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("headroom-scan-{i}"))
+        // A task that panics is counted in by its guard; the walk goes on without it.
+        .panic_handler(|_| {})
         .build()
         .map_err(|e| ScanError::Threads(e.to_string()))?;
-    let shared = Shared {
-        progress,
+    let shared = Arc::new(Shared {
+        progress: Arc::clone(progress),
         bytes: options.bytes,
-        dev: st.st_dev,
+        dev: AtomicU64::new(0),
         next_id: AtomicU32::new(1),
         builder: Mutex::new(TreeBuilder::default()),
         links: Mutex::new(HashSet::new()),
@@ -177,25 +181,115 @@ pub(crate) fn walk(
         gate: Gate::new(threads),
         deferred: Mutex::new(Vec::new()),
         final_pass: AtomicBool::new(false),
+        watch: Watch::new(threads),
+        root: Mutex::new(None),
+        root_failed: Mutex::new(None),
+    });
+    let at_root = OnDir {
+        parent: 0,
+        name: CString::default(),
+        id: None,
     };
-    pool.scope(|s| read_dir(s, &shared, 0, 0, fd, &st, b""));
-    deferred::retry(&pool, &shared, root);
+    let (path, any_fs) = (root.to_path_buf(), options.any_fs);
+    spawn(Some(&pool), &shared, at_root, move |s, t| {
+        read_root(s, t, &path, any_fs)
+    });
+    let mut waited = shared.watch.wait(progress);
+    if let Some(err) = lock(&shared.root_failed).take() {
+        return Err(err);
+    }
+    // Lexically absolute: resolving it is what did not answer.
+    let root = lock(&shared.root)
+        .clone()
+        .or_else(|| std::path::absolute(root).ok())
+        .unwrap_or_else(|| root.to_path_buf());
+    if matches!(waited, Waited::Idle) {
+        waited = deferred::retry(&pool, &shared, &root);
+    }
+    let mut no_answer = 0;
+    let tree = match waited {
+        Waited::Idle => std::mem::take(&mut *lock(&shared.builder)).finish(),
+        Waited::Cancelled => return Err(ScanError::Cancelled),
+        Waited::Stalled { on, queued } => {
+            if on.iter().any(|d| d.name.is_empty() && d.id.is_none()) {
+                return Err(ScanError::NoAnswer {
+                    path: root.display().to_string(),
+                    reason: String::new(),
+                });
+            }
+            no_answer = on.len() as u64 + queued;
+            give_up(&shared, on)
+        }
+    };
     let lowest_parallelism = shared.gate.lowest();
-    let tree = match shared.builder.into_inner() {
-        Ok(b) => b.finish(),
-        Err(poisoned) => poisoned.into_inner().finish(),
-    };
     Ok(WalkOutput {
+        root,
         tree,
         errors: ScanErrors {
-            permission_denied: shared.denied.into_inner(),
-            too_many_open_files: shared.out_of_fds.into_inner(),
-            other: shared.other_errors.into_inner(),
+            permission_denied: shared.denied.load(Ordering::Relaxed),
+            too_many_open_files: shared.out_of_fds.load(Ordering::Relaxed),
+            other: shared.other_errors.load(Ordering::Relaxed),
+            no_answer,
         },
-        other_mounts: shared.other_mounts.into_inner(),
+        other_mounts: shared.other_mounts.load(Ordering::Relaxed),
         lowest_parallelism,
         threads,
     })
+}
+
+/// Ends a walk whose last workers are stuck: the directories they are on are recorded as not
+/// answering, those put off for descriptors as unread, and the tree is taken from under the
+/// workers (one that wakes up later records into an empty builder nobody reads).
+fn give_up(shared: &Shared, stuck: Vec<OnDir>) -> Tree {
+    let put_off = std::mem::take(&mut *lock(&shared.deferred));
+    for d in put_off {
+        record_unread(shared, d.parent, d.name.as_bytes(), Errno::MFILE, 0);
+    }
+    let mut builder = std::mem::take(&mut *lock(&shared.builder));
+    std::mem::take(&mut *lock(&shared.links));
+    shared.progress.no_answer(stuck.len() as u64);
+    for d in stuck {
+        let id =
+            d.id.unwrap_or_else(|| shared.next_id.fetch_add(1, Ordering::Relaxed));
+        let node = RawNode {
+            id,
+            parent: d.parent,
+            name_start: 0,
+            name_len: 0,
+            status: DirStatus::NoAnswer,
+            own_entries: 0,
+            own_bytes: 0,
+        };
+        push_node(&mut builder, node, d.name.as_bytes());
+    }
+    builder.finish()
+}
+
+/// Runs `f` as a counted task: on `pool` from outside it, on the current pool from a task.
+fn spawn<F>(pool: Option<&rayon::ThreadPool>, shared: &Arc<Shared>, on: OnDir, f: F)
+where
+    F: FnOnce(&Arc<Shared>, &Task<'_>) + Send + 'static,
+{
+    shared.watch.spawned();
+    let shared = Arc::clone(shared);
+    let job = move || {
+        let task = shared.watch.begin(on);
+        f(&shared, &task);
+    };
+    match pool {
+        Some(p) => p.spawn(job),
+        None => rayon::spawn(job),
+    }
+}
+
+/// Spawns the task that reads a subdirectory.
+fn spawn_visit(pool: Option<&rayon::ThreadPool>, shared: &Arc<Shared>, job: Job) {
+    let on = OnDir {
+        parent: job.parent,
+        name: job.name.clone(),
+        id: None,
+    };
+    spawn(pool, shared, on, move |s, t| visit(s, t, job));
 }
 
 /// Two threads per core, at least 4 and at most 16: on a cold tree (the usual case in an
@@ -203,161 +297,4 @@ pub(crate) fn walk(
 fn default_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (cores * 2).clamp(4, 16)
-}
-
-/// Opens a subdirectory and reads it, unless it is on another filesystem. Out of
-/// descriptors, it waits for other workers to close some and tries again with fewer open at
-/// once; alone and still out of them, it puts the directory off until the rest is read.
-fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, job: Job) {
-    if shared.progress.is_cancelled() {
-        return;
-    }
-    let mut tries = 0;
-    let (fd, st, slot) = loop {
-        let slot = shared.gate.enter();
-        match open_child(&job) {
-            Ok((fd, st)) => {
-                shared.gate.succeeded();
-                break (fd, st, slot);
-            }
-            Err(err) if is_out_of_fds(err) => {
-                tries += 1;
-                if tries < MAX_TRIES && shared.gate.starved(slot) {
-                    continue;
-                }
-                if !shared.final_pass.load(Ordering::Relaxed) {
-                    deferred::put_off(shared, job);
-                } else {
-                    unreadable(shared, &job, err);
-                }
-                return;
-            }
-            Err(err) => {
-                drop(slot);
-                unreadable(shared, &job, err);
-                return;
-            }
-        }
-    };
-    drop(job.parent_fd);
-    if st.st_dev != shared.dev {
-        shared.other_mounts.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-    read_dir(scope, shared, id, job.parent, fd, &st, job.name.as_bytes());
-    drop(slot);
-}
-
-fn open_child(job: &Job) -> Result<(OwnedFd, Stat), Errno> {
-    let fd = rustix::fs::openat(
-        &*job.parent_fd,
-        job.name.as_c_str(),
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    let st = rustix::fs::fstat(&fd)?;
-    Ok((fd, st))
-}
-
-/// Records a directory that could not be opened.
-fn unreadable(shared: &Shared<'_>, job: &Job, err: Errno) {
-    // du still counts the blocks of a directory it may not read.
-    let own_bytes = if shared.bytes {
-        rustix::fs::statat(
-            &*job.parent_fd,
-            job.name.as_c_str(),
-            AtFlags::SYMLINK_NOFOLLOW,
-        )
-        .map_or(0, |st| blocks(&st))
-    } else {
-        0
-    };
-    record_unread(shared, job.parent, job.name.as_bytes(), err, own_bytes);
-}
-
-fn record_unread(shared: &Shared<'_>, parent: u32, name: &[u8], err: Errno, own_bytes: u64) {
-    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-    shared.error(err);
-    shared.record(
-        RawNode {
-            id,
-            parent,
-            name_start: 0,
-            name_len: 0,
-            status: if is_denied(err) {
-                DirStatus::Denied
-            } else {
-                DirStatus::Failed
-            },
-            own_entries: 0,
-            own_bytes,
-        },
-        name,
-    );
-    shared.progress.dir_done();
-}
-
-/// Reads one open directory: counts its entries, spawns its subdirectories, records it.
-fn read_dir<'s>(
-    scope: &rayon::Scope<'s>,
-    shared: &'s Shared<'s>,
-    id: u32,
-    parent: u32,
-    fd: OwnedFd,
-    st: &Stat,
-    name: &[u8],
-) {
-    #[cfg(debug_assertions)]
-    test_delay();
-    let fd = Arc::new(fd);
-    let mut own_bytes = if shared.bytes { blocks(st) } else { 0 };
-    let read = BUF.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => entries::read_entries(scope, shared, id, &fd, &mut buf),
-        Err(_) => {
-            let mut buf = vec![MaybeUninit::uninit(); BUF_SIZE];
-            entries::read_entries(scope, shared, id, &fd, &mut buf)
-        }
-    });
-    own_bytes += read.bytes;
-    let status = match read.error {
-        None => DirStatus::Read,
-        Some(err) => {
-            shared.error(err);
-            if is_denied(err) {
-                DirStatus::Denied
-            } else {
-                DirStatus::Failed
-            }
-        }
-    };
-    shared.record(
-        RawNode {
-            id,
-            parent,
-            name_start: 0,
-            name_len: 0,
-            status,
-            own_entries: read.entries,
-            own_bytes,
-        },
-        name,
-    );
-    shared.progress.dir_done();
-}
-
-/// Debug builds only: `HEADROOM_TEST_SCAN_DELAY_MS` slows every directory down, so the
-/// end-to-end tests can watch a scan in progress and cancel it.
-#[cfg(debug_assertions)]
-fn test_delay() {
-    static DELAY: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
-    let delay = DELAY.get_or_init(|| {
-        std::env::var("HEADROOM_TEST_SCAN_DELAY_MS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .map(std::time::Duration::from_millis)
-    });
-    if let Some(d) = delay {
-        std::thread::sleep(*d);
-    }
 }

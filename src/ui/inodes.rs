@@ -262,6 +262,10 @@ fn tree_table(state: &InodesState, v: &ScanView, area: Rect, buf: &mut Buffer) {
                 " (unreadable)",
                 Style::new().fg(theme::WARNING),
             )),
+            crate::scan::DirStatus::NoAnswer => spans.push(Span::styled(
+                " (did not answer)",
+                Style::new().fg(theme::WARNING),
+            )),
         }
         cells.push(Line::from(spans));
         Row::new(cells).style(style)

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::fds::{self, Proto, Target};
 use super::{cgroup, limits, parse_cmdline, passwd, status};
-use crate::collect::nofile::count_fds;
+use crate::collect::nofile::{count_fds, is_procfs};
 use crate::collect::tcp::{self, aggregate};
 use crate::collect::{Roots, SourceError, read_parsed, read_text};
 use crate::model::Reading;
@@ -43,18 +43,22 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
         cgroup: read_text(&roots.proc_path(&format!("{pid}/cgroup")))
             .ok()
             .and_then(|t| cgroup::parse(&t)),
-        fds_total: count_fds(roots, None, false, pid).unwrap_or(0),
         ..ProcDetail::default()
     };
+    let counted = fd_count(roots, pid);
+    d.fds_total = counted.unwrap_or(0);
     let mut targets = Vec::new();
     match fds::walk(roots, None, pid, |fd, t| targets.push((fd, t))) {
         Ok(()) => {}
         Err(SourceError::Denied { .. }) => d.fds_hidden = true,
         Err(e) => return Err(e),
     }
-    if !d.fds_hidden {
+    let counted = if d.fds_hidden {
+        counted
+    } else {
         d.fds_total = targets.len() as u64;
-    }
+        Some(d.fds_total)
+    };
     describe_fds(roots, pid, &targets, ctx.method, &mut d);
     if let Ok(l) = read_parsed(&roots.proc_path(&format!("{pid}/limits")), limits::parse) {
         let tasks = ctx.table.map(|t| {
@@ -75,7 +79,7 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
             })
         };
         d.limits = [
-            row("open files", Some(d.fds_total), l.open_files, false),
+            row("open files", counted, l.open_files, false),
             row("processes", tasks, l.processes, false),
             row("locked memory", st.locked_bytes, l.locked_memory, true),
             row("address space", st.vm_bytes, l.address_space, true),
@@ -85,6 +89,18 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
         .collect();
     }
     Ok(d)
+}
+
+/// Open descriptors, counted as the process table counts them: on a live /proc the size of
+/// `PID/fd`, which anyone may stat (Linux 6.2 and later), so another user's count is known
+/// even when its fd table is not; else by listing the directory.
+fn fd_count(roots: &Roots, pid: u32) -> Option<u64> {
+    let flags =
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
+    let proc_dir = is_procfs(roots)
+        .then(|| rustix::fs::open(&roots.proc, flags, rustix::fs::Mode::empty()).ok())
+        .flatten();
+    count_fds(roots, proc_dir.as_ref(), false, pid).ok()
 }
 
 /// Parent first, up to the first process (or a parent that cannot be read).

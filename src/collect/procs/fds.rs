@@ -128,9 +128,13 @@ pub fn walk(
             continue;
         };
         let Ok(dirfd) = entries.fd() else { break };
-        // A descriptor closed since the listing has no link: skipped.
-        let Ok(n) = readlinkat_raw(dirfd, name, &mut link[..]) else {
-            continue;
+        let n = match readlinkat_raw(dirfd, name, &mut link[..]) {
+            Ok(n) => n,
+            // The listing is open to us but the links are not (a process of another user
+            // namespace, or protected from ptrace): none can be read, so none is counted.
+            Err(e @ (Errno::ACCESS | Errno::PERM)) => return Err(err(e)),
+            // A descriptor closed since the listing has no link: skipped.
+            Err(_) => continue,
         };
         if let Some(target) = link.get(..n) {
             each(fd, classify(target));

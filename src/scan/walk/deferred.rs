@@ -17,19 +17,20 @@ use std::sync::atomic::Ordering;
 use rustix::fs::{CWD, Mode, OFlags};
 use rustix::io::Errno;
 
-use super::{Job, Shared, is_out_of_fds, record_unread, visit};
+use super::watch::{OnDir, Task, Waited};
+use super::{Job, Shared, is_out_of_fds, lock, record_unread, spawn, visit};
 
 /// Rounds over the put-off directories at most.
 const MAX_ROUNDS: u32 = 8;
 
 /// A directory waiting for descriptors.
 pub(super) struct Deferred {
-    parent: u32,
-    name: CString,
+    pub parent: u32,
+    pub name: CString,
 }
 
 /// Puts a directory off; its parent's descriptor is let go.
-pub(super) fn put_off(shared: &Shared<'_>, job: Job) {
+pub(super) fn put_off(shared: &Shared, job: Job) {
     let d = Deferred {
         parent: job.parent,
         name: job.name,
@@ -43,58 +44,62 @@ pub(super) fn put_off(shared: &Shared<'_>, job: Job) {
 /// Reads the put-off directories (and what is below them) until none is left, or a round
 /// reads nothing (then one last round counts what still cannot be opened as unread). They
 /// are taken one after another, each a walk of its own: the descriptors of one path from the
-/// root at a time, however many were put off.
-pub(super) fn retry<'s>(pool: &rayon::ThreadPool, shared: &'s Shared<'s>, root: &'s Path) {
+/// root at a time, however many were put off. Ends early, as the first pass does, when the
+/// walk is cancelled or stops moving.
+pub(super) fn retry(pool: &rayon::ThreadPool, shared: &Arc<Shared>, root: &Path) -> Waited {
     for round in 1..=MAX_ROUNDS {
-        let jobs = match shared.deferred.lock() {
-            Ok(mut list) => std::mem::take(&mut *list),
-            Err(_) => return,
-        };
+        let jobs = std::mem::take(&mut *lock(&shared.deferred));
         if jobs.is_empty() {
-            return;
+            break;
         }
         if round == MAX_ROUNDS {
             shared.final_pass.store(true, Ordering::Relaxed);
         }
-        let positions = match shared.builder.lock() {
-            Ok(b) => b.positions(),
-            Err(_) => return,
-        };
+        let positions = Arc::new(lock(&shared.builder).positions());
         // Every directory opened or counted takes an id: none taken, no progress.
         let before = shared.next_id.load(Ordering::Relaxed);
-        for d in jobs {
-            if shared.progress.is_cancelled() {
-                return;
+        let mut jobs = jobs.into_iter();
+        while let Some(d) = jobs.next() {
+            let on = OnDir {
+                parent: d.parent,
+                name: d.name.clone(),
+                id: None,
+            };
+            let (positions, root) = (Arc::clone(&positions), root.to_path_buf());
+            spawn(Some(pool), shared, on, move |s, t| {
+                reopen(s, t, &positions, &root, d)
+            });
+            let waited = shared.watch.wait(&shared.progress);
+            if !matches!(waited, Waited::Idle) {
+                // Not tried: back on the list, counted as unread by whoever ends the walk.
+                lock(&shared.deferred).extend(jobs);
+                return waited;
             }
-            let positions = &positions;
-            pool.scope(|s| reopen(s, shared, positions, root, d));
         }
         if shared.next_id.load(Ordering::Relaxed) == before {
             shared.final_pass.store(true, Ordering::Relaxed);
         }
     }
+    Waited::Idle
 }
 
-fn reopen<'s>(
-    scope: &rayon::Scope<'s>,
-    shared: &'s Shared<'s>,
+fn reopen(
+    shared: &Arc<Shared>,
+    task: &Task<'_>,
     positions: &HashMap<u32, usize>,
     root: &Path,
     d: Deferred,
 ) {
-    let chain = shared
-        .builder
-        .lock()
-        .ok()
-        .and_then(|b| b.chain(positions, d.parent));
+    let chain = lock(&shared.builder).chain(positions, d.parent);
     let opened = match chain {
         Some(chain) => open_chain(root, &chain),
         None => Err(Errno::NOENT),
     };
+    task.beat();
     match opened {
         Ok(fd) => visit(
-            scope,
             shared,
+            task,
             Job {
                 parent_fd: Arc::new(fd),
                 parent: d.parent,
@@ -102,9 +107,7 @@ fn reopen<'s>(
             },
         ),
         Err(err) if is_out_of_fds(err) && !shared.final_pass.load(Ordering::Relaxed) => {
-            if let Ok(mut list) = shared.deferred.lock() {
-                list.push(d);
-            }
+            lock(&shared.deferred).push(d);
         }
         Err(err) => record_unread(shared, d.parent, d.name.as_bytes(), err, 0),
     }

@@ -5,10 +5,11 @@ use std::mem::MaybeUninit;
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
-use rustix::fs::{AtFlags, FileType, RawDir};
+use rustix::fs::{FileType, RawDir};
 use rustix::io::Errno;
 
-use super::{FLUSH_EVERY, Job, Shared, visit};
+use super::watch::Task;
+use super::{FLUSH_EVERY, Job, Shared, meta, spawn_visit};
 
 pub(super) struct Read {
     pub entries: u64,
@@ -16,9 +17,9 @@ pub(super) struct Read {
     pub error: Option<Errno>,
 }
 
-pub(super) fn read_entries<'s>(
-    scope: &rayon::Scope<'s>,
-    shared: &'s Shared<'s>,
+pub(super) fn read_entries(
+    shared: &Arc<Shared>,
+    task: &Task<'_>,
     id: u32,
     fd: &Arc<OwnedFd>,
     buf: &mut [MaybeUninit<u8>],
@@ -31,6 +32,7 @@ pub(super) fn read_entries<'s>(
     let (mut pending_entries, mut pending_bytes) = (0u64, 0u64);
     let mut dir = RawDir::new(&**fd, buf);
     while let Some(entry) = dir.next() {
+        task.beat();
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -45,11 +47,11 @@ pub(super) fn read_entries<'s>(
         }
         let mut kind = entry.file_type();
         if kind == FileType::Unknown || (shared.bytes && kind != FileType::Directory) {
-            match rustix::fs::statat(&**fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => {
-                    kind = FileType::from_raw_mode(st.st_mode);
+            match meta::meta_at(&**fd, name) {
+                Ok(m) => {
+                    kind = m.kind;
                     if shared.bytes && kind != FileType::Directory {
-                        let used = shared.usage(&st);
+                        let used = shared.usage(&m);
                         out.bytes += used;
                         pending_bytes += used;
                     }
@@ -67,7 +69,7 @@ pub(super) fn read_entries<'s>(
                 parent: id,
                 name: name.to_owned(),
             };
-            scope.spawn(move |s| visit(s, shared, job));
+            spawn_visit(None, shared, job);
         }
         if pending_entries >= FLUSH_EVERY {
             shared.progress.add_entries(pending_entries);

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::inodes::{InodesState, ScanStatus, ScanView};
 use crate::format::{count, size};
-use crate::scan::ScanErrors;
+use crate::scan::{ScanErrors, ScanResult};
 use crate::ui::theme;
 
 /// Unreadable directories by cause, or nothing when there are none. Running out of file
@@ -28,7 +28,25 @@ fn errors_text(e: &ScanErrors) -> String {
     if e.other > 0 {
         text.push_str(&format!(", {} unreadable", count(e.other)));
     }
+    if e.no_answer > 0 {
+        text.push_str(&format!(", {} did not answer", count(e.no_answer)));
+    }
     text
+}
+
+/// The directories the scan gave up waiting for, as `headroom scan` names them: the first,
+/// and how many more.
+fn no_answer_text(r: &ScanResult) -> Option<String> {
+    let first = r.no_answer.first()?;
+    let more = match r.no_answer.len() - 1 {
+        0 => String::new(),
+        n => format!(" and {} more", count(n as u64)),
+    };
+    Some(format!(
+        "not read: {} ({}){more}",
+        first.path.display(),
+        first.reason()
+    ))
 }
 
 /// What the scanner is doing, or the result: one line, two for a rescan.
@@ -91,6 +109,9 @@ fn summary(v: &ScanView) -> Vec<Line<'_>> {
         text.push_str(&format!(", {} mounts not entered", r.other_mounts));
     }
     let mut lines = vec![Line::raw(text)];
+    if let Some(stuck) = no_answer_text(r) {
+        lines.push(Line::styled(stuck, Style::new().fg(theme::WARNING)));
+    }
     if let Some(d) = &v.diff {
         let mut spans = vec![Span::raw("since the previous scan: ")];
         if let Some(c) = d.get(0) {

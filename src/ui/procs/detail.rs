@@ -144,10 +144,13 @@ fn fds(d: &DetailView, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     if d.detail.fds_hidden {
-        Paragraph::new("Its fd table is another user's: run as root to see it.")
-            .style(theme::dim())
-            .wrap(Wrap { trim: true })
-            .render(inner, buf);
+        Paragraph::new(
+            "Its fd table could not be read (permission denied): another user's process needs \
+             root; one protected from ptrace stays hidden even then.",
+        )
+        .style(theme::dim())
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
         return;
     }
     let rows = d
@@ -173,9 +176,12 @@ fn peers(d: &DetailView, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     if d.detail.tcp_peers.is_empty() {
-        Paragraph::new("No TCP connections.")
-            .style(theme::dim())
-            .render(inner, buf);
+        let none = if d.detail.fds_hidden {
+            "Its sockets are behind its fd table: unknown."
+        } else {
+            "No TCP connections."
+        };
+        Paragraph::new(none).style(theme::dim()).render(inner, buf);
         return;
     }
     let rows = d
