@@ -296,8 +296,13 @@ mod tests {
             Duration::from_millis(100),
         )
         .unwrap();
-        // Twice as long as the queue takes to fill: the feed thread waits instead of piling up.
-        std::thread::sleep(Duration::from_millis(100 * 2 * QUEUE as u64 + 200));
+        // Until the queue is full (a loaded machine samples slowly), then three intervals more:
+        // the feed thread waits instead of piling up.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while feed.rx.len() < QUEUE && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
         let mut waiting = 0;
         while feed.try_next().is_some() {
             waiting += 1;

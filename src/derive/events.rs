@@ -1,12 +1,12 @@
 //! Events: the moments worth a line in the morning report. Kernel messages about a limit (matched
-//! by `limits::kernel_messages`), a failure counter increasing, a limit passing 90%.
+//! by `limits::messages`), a failure counter increasing, a limit passing 90%.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::{LimitView, Severity};
-use crate::limits::kernel_messages as messages;
+use crate::limits::messages;
 use crate::model::Snapshot;
 
 /// The share of a limit at which a crossing is an event.
@@ -139,7 +139,7 @@ impl EventDeriver {
             }
             self.last_seq = Some(r.seq);
             let time_ms = r.time_ms.unwrap_or(snap.time_ms);
-            if let Some(m) = messages::matching(&r.text) {
+            if let Some(m) = messages::kernel_line(&r.text) {
                 let severity = if m.critical {
                     Severity::Critical
                 } else {
@@ -149,7 +149,7 @@ impl EventDeriver {
                 out.push(event(
                     time_ms,
                     Source::Kmsg,
-                    Some(limit),
+                    Some(&limit),
                     severity,
                     r.text.clone(),
                 ));
@@ -189,14 +189,21 @@ pub fn kmsg_note(snap: &Snapshot) -> Option<crate::limits::SourceNote> {
     }
 }
 
-/// The first of a message's limits that this machine has a row for.
-fn pick_limit<'a>(limits: &'a [&'a str], views: &[LimitView]) -> &'a str {
+/// The row of the first of a message's limits that this machine has a row for (the fullest
+/// when a pattern covers several); else the first limit's id.
+fn pick_limit(limits: &[&str], views: &[LimitView]) -> String {
     limits
         .iter()
-        .find(|id| views.iter().any(|v| v.limit.id == **id))
-        .or(limits.first())
-        .copied()
-        .unwrap_or_default()
+        .find_map(|p| {
+            views
+                .iter()
+                .filter(|v| messages::covers(p, &v.limit.id))
+                .max_by(|a, b| a.pct.unwrap_or(0.0).total_cmp(&b.pct.unwrap_or(0.0)))
+        })
+        .map_or_else(
+            || limits.first().copied().unwrap_or_default().to_string(),
+            |v| v.limit.id.clone(),
+        )
 }
 
 fn event(
