@@ -8,6 +8,7 @@ pub mod graphs;
 pub mod procs;
 pub mod slope;
 pub mod tcp;
+pub mod why;
 
 use std::collections::HashMap;
 
