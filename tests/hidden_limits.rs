@@ -240,8 +240,18 @@ fn live_processes_of_a_user_under_a_low_ulimit() {
         eprintln!("skipped: setpriv to another user needs root");
         return;
     }
+    // What nobody runs already (a daemon started with -u nobody) counts against the limit
+    // too: ours come on top, under a limit raised by as much.
+    let before = derived(Roots::default())
+        .limits
+        .iter()
+        .find(|l| l.limit.id == "user.nproc:65534")
+        .and_then(|l| l.limit.used)
+        .unwrap_or(0);
     // uid 65534 (nobody): bash and nine sleeps against a soft limit of 12.
-    let script = "ulimit -S -u 12; for i in 1 2 3 4 5 6 7 8 9; do sleep 60 & done; wait";
+    let limit = before + 12;
+    let script =
+        format!("ulimit -S -u {limit}; for i in 1 2 3 4 5 6 7 8 9; do sleep 60 & done; wait");
     let Some(_group) = spawn_group(
         "setpriv",
         &[
@@ -250,7 +260,7 @@ fn live_processes_of_a_user_under_a_low_ulimit() {
             "--clear-groups",
             "bash",
             "-c",
-            script,
+            &script,
         ],
     ) else {
         eprintln!("skipped: setpriv not here");
@@ -259,10 +269,10 @@ fn live_processes_of_a_user_under_a_low_ulimit() {
     let d = until(|d| {
         d.limits
             .iter()
-            .any(|l| l.limit.id == "user.nproc:65534" && l.limit.used >= Some(10))
+            .any(|l| l.limit.id == "user.nproc:65534" && l.limit.used >= Some(before + 10))
     });
     let v = row(&d, "user.nproc:65534");
-    assert_eq!(used_max(v), (Some(10), Some(12)));
+    assert_eq!(used_max(v), (Some(before + 10), Some(limit)));
     assert!(v.limit.consumers.iter().any(|c| c.comm() == "sleep"));
     let found = why::matches("fork: retry: Resource temporarily unavailable", &d.limits);
     assert_eq!(
