@@ -9,6 +9,7 @@ pub mod overview;
 pub mod procs;
 pub mod slope;
 pub mod tcp;
+pub mod why;
 
 use std::collections::HashMap;
 

@@ -63,6 +63,60 @@ fn limits_pane_shows_a_failing_beancounter_live_then_quits() {
 }
 
 #[test]
+fn w_asks_which_limits_give_an_error_and_ranks_them() {
+    let dir = copy_fixture("openvz-container");
+    let t = Tmux::start(&pane_command("", &roots(dir.path())), 100, 30);
+    t.wait_for("numothersock (uid 101)", WAIT);
+    t.send(&["w"]);
+    t.wait_for("why: █", WAIT);
+    // Typed as a person types it, with Tab completing the message.
+    t.send(&["-l", "Cannot al"]);
+    t.wait_for("Tab: Cannot allocate memory (ENOMEM)", WAIT);
+    t.send(&["Tab"]);
+    t.wait_for("why: Cannot allocate memory█", WAIT);
+    t.send(&["Enter"]);
+    let screen = t.wait_for(
+        "why \"Cannot allocate memory\" (ENOMEM): 7 limits here",
+        WAIT,
+    );
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("(uid 101)") && (l.contains('█') || l.contains('░')))
+        .collect();
+    // Closest first: the one refusing sockets, then by the share in use.
+    assert!(rows[0].starts_with("numothersock (uid 101)"), "{screen}");
+    assert!(rows[1].starts_with("privvmpages (uid 101)"), "{screen}");
+    assert_eq!(rows.len(), 7, "{screen}");
+    assert!(screen.contains("not seen here: cgroup.memory"), "{screen}");
+    assert!(
+        screen.contains("numothersock (uid 101): 399 of 400; 99.8%; failed 127 times"),
+        "the evidence of the selected row:\n{screen}"
+    );
+    // Esc clears: every limit again.
+    t.send(&["Escape"]);
+    t.wait_gone("why \"Cannot", WAIT);
+    t.wait_for("numiptent (uid 101)", WAIT);
+    // An errno name works too; unknown text says what is known.
+    t.send(&["w"]);
+    t.send(&["-l", "EMFILE"]);
+    t.send(&["Enter"]);
+    t.wait_for("why \"Too many open files\" (EMFILE): 1 limit here", WAIT);
+    // `w` starts from the question shown; Ctrl-U clears it.
+    t.send(&["w"]);
+    t.wait_for("why: EMFILE█", WAIT);
+    t.send(&["C-u"]);
+    t.send(&["-l", "printer on fire"]);
+    t.send(&["Enter"]);
+    let screen = t.wait_for("is not a message headroom knows", WAIT);
+    assert!(
+        screen.contains("Cannot allocate memory (ENOMEM) ·"),
+        "{screen}"
+    );
+    t.send(&["Escape", "q"]);
+    assert_restored(&t, "0");
+}
+
+#[test]
 fn sigterm_and_sighup_leave_a_clean_terminal() {
     for sig in [rustix::process::Signal::TERM, rustix::process::Signal::HUP] {
         let dir = copy_fixture("cgroup2-container");

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use headroom::app::AppState;
 use headroom::app::action::{Action, apply};
-use headroom::app::limits::LimitsState;
+use headroom::app::limits::{LimitsAction, LimitsState};
 use headroom::collect::{Collector, Roots};
 use headroom::limits::Unit;
 use ratatui::style::Color;
@@ -135,4 +135,99 @@ fn long_names_and_signed_trends_are_not_cut_at_120_columns() {
     let s = term_screen::screen(&draw(&state, 120, 30));
     assert!(s.contains("fds memcached[10762] "), "{s}");
     assert!(s.contains(" +108.8MiB/m "), "{s}");
+}
+
+/// `w`, then the keys of `text`, as a person types them.
+fn ask(state: &mut AppState, text: &str, enter: bool) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    apply(state, LimitsAction::Why.key());
+    for c in text.chars() {
+        assert!(state.typing(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+    if enter {
+        assert!(state.typing(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    }
+}
+
+#[test]
+fn why_cannot_allocate_memory_80x24() {
+    let mut state = failing_container();
+    ask(&mut state, "Cannot allocate memory", true);
+    let t = draw(&state, 80, 24);
+    insta::assert_snapshot!(t.backend());
+    // The rows are the limits behind the message, the one failing now first and selected.
+    let shown: Vec<String> = limits(&state)
+        .rows(&state.derived.limits)
+        .iter()
+        .map(|v| v.limit.id.clone())
+        .collect();
+    assert_eq!(shown[0], "ubc.101.numothersock", "{shown:?}");
+    assert!(
+        shown.iter().all(|id| id.starts_with("ubc.101.")),
+        "{shown:?}"
+    );
+    assert_eq!(limits(&state).selected_id(), Some("ubc.101.numothersock"));
+}
+
+#[test]
+fn why_cannot_allocate_memory_160x50() {
+    let mut state = failing_container();
+    ask(&mut state, "Cannot allocate memory", true);
+    let t = draw(&state, 160, 50);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn why_prompt_offers_the_known_messages() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut state = failing_container();
+    ask(&mut state, "too many", false);
+    let s = term_screen::screen(&draw(&state, 120, 30));
+    assert!(s.contains("why: too many█"), "{s}");
+    assert!(
+        s.contains(
+            "Tab: Too many open files in system (ENFILE) · Too many open files (EMFILE) · \
+             too many orphaned sockets"
+        ),
+        "{s}"
+    );
+    for c in " open".chars() {
+        state.typing(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    state.typing(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    let s = term_screen::screen(&draw(&state, 120, 30));
+    assert!(s.contains("why: Too many open files█"), "{s}");
+    state.typing(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let s = term_screen::screen(&draw(&state, 100, 30));
+    assert!(
+        s.contains("why \"Too many open files\" (EMFILE): 1 limit here, closest first"),
+        "{s}"
+    );
+    assert!(s.contains("numfile (uid 101)"), "{s}");
+    assert!(s.contains("not seen here: proc.nofile:*"), "{s}");
+    // Esc clears: every row again, the selection where it was.
+    apply(&mut state, Action::Back);
+    assert_eq!(
+        limits(&state).rows(&state.derived.limits).len(),
+        state.derived.limits.len()
+    );
+    let s = term_screen::screen(&draw(&state, 100, 30));
+    assert!(!s.contains("why \""), "{s}");
+    assert!(s.contains("numothersock (uid 101) is at its limit"), "{s}");
+}
+
+#[test]
+fn why_unknown_text_lists_the_known_messages() {
+    let mut state = failing_container();
+    ask(&mut state, "the printer is on fire", true);
+    let s = term_screen::screen(&draw(&state, 100, 30));
+    assert!(
+        s.contains("\"the printer is on fire\" is not a message headroom knows"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Cannot allocate memory (ENOMEM) · Too many open files"),
+        "{s}"
+    );
+    assert!(s.contains("neighbor table overflow"), "{s}");
 }

@@ -1,7 +1,10 @@
 //! View state of the Limits pane: the selected limit, by its id, so the highlight stays on it
-//! while the rows re-sort by urgency.
+//! while the rows re-sort by urgency; and the question `w` asks ([`why`]), which narrows the
+//! rows to the limits behind an error message.
 
-use crossterm::event::KeyCode;
+mod why;
+
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::widgets::Widget;
@@ -28,6 +31,8 @@ pub const PANE: Pane = Pane {
 pub enum LimitsAction {
     /// Show the processes holding the selected limit, in the Processes pane.
     Owners,
+    /// Ask which limits can produce an error message.
+    Why,
 }
 
 impl LimitsAction {
@@ -37,17 +42,28 @@ impl LimitsAction {
     }
 
     fn of(action: Action) -> Option<Self> {
-        [Self::Owners].into_iter().find(|a| a.key() == action)
+        [Self::Owners, Self::Why]
+            .into_iter()
+            .find(|a| a.key() == action)
     }
 }
 
-const KEYS: &[Binding] = &[b(
-    &[KeyCode::Char('o')],
-    LimitsAction::Owners.key(),
-    "o",
-    "the processes holding this limit",
-)
-.footer("o", "owners")];
+const KEYS: &[Binding] = &[
+    b(
+        &[KeyCode::Char('o')],
+        LimitsAction::Owners.key(),
+        "o",
+        "the processes holding this limit",
+    )
+    .footer("o", "owners"),
+    b(
+        &[KeyCode::Char('w')],
+        LimitsAction::Why.key(),
+        "w",
+        "why: the limits behind an error message (Tab completes, Esc clears)",
+    )
+    .footer("w", "why"),
+];
 
 /// The Limits pane has one table.
 pub const TABLE: u8 = 0;
@@ -55,13 +71,33 @@ pub const TABLE: u8 = 0;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LimitsState {
     selected: Selection<String>,
+    why: WhyView,
 }
 
-fn ids(rows: &[LimitView]) -> impl ExactSizeIterator<Item = String> + '_ {
+pub use why::WhyView;
+
+fn ids<'a>(rows: &'a [&'a LimitView]) -> impl ExactSizeIterator<Item = String> + 'a {
     rows.iter().map(|v| v.limit.id.clone())
 }
 
 impl LimitsState {
+    /// The question asked with `w`, and its prompt.
+    pub fn why(&self) -> &WhyView {
+        &self.why
+    }
+
+    /// The rows shown: every limit, or those behind the question asked, closest first.
+    pub fn rows<'a>(&self, all: &'a [LimitView]) -> Vec<&'a LimitView> {
+        if self.why.asked().is_none() {
+            return all.iter().collect();
+        }
+        self.why
+            .ranked()
+            .iter()
+            .filter_map(|(id, _)| all.iter().find(|v| v.limit.id == *id))
+            .collect()
+    }
+
     /// The row of the selected limit.
     pub fn selected(&self) -> usize {
         self.selected.index()
@@ -73,18 +109,26 @@ impl LimitsState {
     }
 
     /// After new rows: back on the same limit.
-    pub fn follow(&mut self, rows: &[LimitView]) {
-        self.selected.follow(ids(rows));
+    pub fn follow(&mut self, all: &[LimitView]) {
+        self.why.refresh(all);
+        self.selected.follow(ids(&self.rows(all)));
     }
 
-    /// Selects the limit with this id, when it has a row.
-    pub fn select_id(&mut self, id: &str, rows: &[LimitView]) {
+    /// Selects the limit with this id, when it has a row (the question, if any, is closed so
+    /// that every row shows).
+    pub fn select_id(&mut self, id: &str, all: &[LimitView]) {
+        if !self.rows(all).iter().any(|v| v.limit.id == id) {
+            while self.why.close() {}
+        }
+        let rows = self.rows(all);
         if let Some(i) = rows.iter().position(|v| v.limit.id == id) {
-            self.selected.set(i, ids(rows));
+            self.selected.set(i, ids(&rows));
         }
     }
 
-    pub fn apply(&mut self, action: Action, rows: &[LimitView]) {
+    pub fn apply(&mut self, action: Action, all: &[LimitView]) {
+        let rows = self.rows(all);
+        let rows = rows.as_slice();
         if let Action::Click(spot) = action {
             if let Some(row) = spot.row {
                 self.selected.set(row, ids(rows));
@@ -106,11 +150,34 @@ impl PaneState for LimitsState {
                 to: super::procs::PANE.id,
                 request: Request::HoldersOf(self.selected_id()?.to_string()),
             }),
+            Some(LimitsAction::Why) => {
+                self.why.open();
+                None
+            }
+            None if action == Action::Back && self.why.close() => {
+                self.follow(&data.derived.limits);
+                None
+            }
             None => {
                 LimitsState::apply(self, action, &data.derived.limits);
                 None
             }
         }
+    }
+
+    fn typing(&mut self, key: KeyEvent, data: &Data) -> bool {
+        let asked = self.why.asked().map(str::to_string);
+        if !self.why.typing(key, &data.derived.limits) {
+            return false;
+        }
+        let rows = self.rows(&data.derived.limits);
+        if self.why.asked() != asked.as_deref() {
+            // A new question: the closest limit first.
+            self.selected.set(0, ids(&rows));
+        } else {
+            self.selected.follow(ids(&rows));
+        }
+        true
     }
 
     fn receive(&mut self, request: &Request, data: &Data) -> bool {

@@ -106,6 +106,14 @@ impl Message {
             e => format!("{} ({e})", self.text),
         }
     }
+
+    /// The same, the text in quotes: "\"Cannot allocate memory\" (ENOMEM)".
+    pub fn quoted(&self) -> String {
+        match self.errno {
+            "" => format!("{:?}", self.text),
+            e => format!("{:?} ({e})", self.text),
+        }
+    }
 }
 
 /// Whether a limit id is one of `pattern`'s rows.

@@ -8,6 +8,11 @@
 //! ...
 //! numothersock (uid 101): new unix/UDP sockets fail ...; raise: vzctl set --numothersock
 //! ```
+//!
+//! While `w` asks which limits can produce an error message, the question takes the place of
+//! the findings and the table holds only those limits, closest first ([`why`]).
+
+mod why;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -28,6 +33,8 @@ pub struct LimitsPane<'a> {
     pub state: &'a LimitsState,
     /// A first sample has arrived.
     pub started: bool,
+    /// The rows shown: every limit, or those behind the question asked.
+    rows: Vec<&'a LimitView>,
 }
 
 impl<'a> LimitsPane<'a> {
@@ -36,6 +43,7 @@ impl<'a> LimitsPane<'a> {
             derived: &app.derived,
             state,
             started: app.snapshot.is_some(),
+            rows: state.rows(&app.derived.limits),
         }
     }
 
@@ -48,9 +56,13 @@ impl<'a> LimitsPane<'a> {
             .iter()
             .map(|f| (f.text.chars().count() + 2).div_ceil(width))
             .sum();
-        let findings_h = (wrapped.clamp(1, 6) as u16)
-            .min(area.height / 3)
-            .max(1.min(area.height));
+        let findings_h = if why::shown(self.state.why()) {
+            why::HEIGHT.min(area.height)
+        } else {
+            (wrapped.clamp(1, 6) as u16)
+                .min(area.height / 3)
+                .max(1.min(area.height))
+        };
         let detail_h = match area.height {
             0..12 => 0,
             12..20 => 3,
@@ -69,12 +81,7 @@ impl<'a> LimitsPane<'a> {
         let [_, t, _] = self.areas(area);
         t.contains(at).then(|| Spot {
             table: TABLE,
-            row: table::row_at(
-                t,
-                self.derived.limits.len(),
-                Some(self.state.selected()),
-                at.y,
-            ),
+            row: table::row_at(t, self.rows.len(), Some(self.state.selected()), at.y),
         })
     }
 }
@@ -82,8 +89,17 @@ impl<'a> LimitsPane<'a> {
 impl Widget for LimitsPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [top, table, detail] = self.areas(area);
-        findings(&self, top, buf);
-        limits_table(&self, table, buf);
+        let why = self.state.why();
+        if why::shown(why) {
+            why::top(&self, top, buf);
+        } else {
+            findings(&self, top, buf);
+        }
+        if why::unknown(why) {
+            why::known(table, buf);
+        } else {
+            limits_table(&self, table, buf);
+        }
         details(&self, detail, buf);
     }
 }
@@ -136,7 +152,18 @@ fn trend(v: &LimitView) -> String {
     }
 }
 
-fn row(v: &LimitView) -> Row<'_> {
+/// The last column: what breaks and how to raise it; while answering a question, the evidence
+/// (failures, note, holders) where there is some.
+fn last_column(v: &LimitView, asked: bool) -> String {
+    let signs = crate::derive::why::signs(v);
+    if asked && !signs.is_empty() {
+        signs.join("; ")
+    } else {
+        v.limit.note.clone().unwrap_or_else(|| v.hint.clone())
+    }
+}
+
+fn row(v: &LimitView, asked: bool) -> Row<'_> {
     let q =
         |n: Option<u64>, none: &str| n.map_or_else(|| none.to_string(), |n| v.limit.quantity(n));
     let fails = Line::from(v.limit.failures.map_or_else(String::new, |f| f.to_string()));
@@ -164,7 +191,7 @@ fn row(v: &LimitView) -> Row<'_> {
         Line::from(trend(v)),
         fails,
         delta,
-        Line::from(v.limit.note.as_deref().unwrap_or(&v.hint)),
+        Line::from(last_column(v, asked)),
     ])
     .style(theme::limit_row(v))
 }
@@ -172,7 +199,12 @@ fn row(v: &LimitView) -> Row<'_> {
 /// Columns, and which leave first on a narrow screen: the hint (too short to read below 24
 /// columns; the details below the table say it in full), then the total failures, the trend,
 /// the maximum, the usage, the bar; the name and the fresh failures stay.
-fn columns() -> Vec<Column<'static>> {
+fn columns(asked: bool) -> Vec<Column<'static>> {
+    let last = if asked {
+        "evidence, else what breaks"
+    } else {
+        "what breaks; how to raise"
+    };
     vec![
         Column::name("limit", 12, 32),
         Column::number("used", 3),
@@ -181,12 +213,14 @@ fn columns() -> Vec<Column<'static>> {
         Column::number("trend", 5),
         Column::number("fails", 6),
         Column::number("Δ", 0),
-        Column::text("what breaks; how to raise", 24, 7),
+        Column::text(last, 24, 7),
     ]
 }
 
 fn limits_table(p: &LimitsPane, area: Rect, buf: &mut Buffer) {
-    Table::new(columns(), p.derived.limits.iter().map(row).collect())
+    let asked = p.state.why().asked().is_some();
+    let rows = p.rows.iter().map(|v| row(v, asked)).collect();
+    Table::new(columns(asked), rows)
         .header_style(theme::header())
         .select(Some(p.state.selected()), theme::selected())
         .render(area, buf);
@@ -198,7 +232,17 @@ fn details(p: &LimitsPane, area: Rect, buf: &mut Buffer) {
     }
     let d = p.derived;
     let mut lines = Vec::new();
-    if let Some(v) = d.limits.get(p.state.selected()) {
+    let asked = p.state.why().asked().is_some();
+    if let Some(v) = p.rows.get(p.state.selected())
+        && asked
+    {
+        // The evidence first: its use, failures, note and holders; then what breaks.
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", v.limit.name), theme::title()),
+            Span::raw(crate::derive::why::evidence(v)),
+        ]));
+        lines.push(Line::from(v.hint.clone()));
+    } else if let Some(v) = p.rows.get(p.state.selected()) {
         if !v.limit.consumers.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled("Held most by: ", theme::title()),

@@ -50,8 +50,9 @@ fn messages_page() -> String {
     let mut page = String::from(
         "# Messages and the limits behind them\n\n\
          <!-- Generated from src/limits/messages/table.rs by `cargo run --example gen-assets`. -->\n\n\
-         `headroom why \"MESSAGE\"` looks these up, by the message, a line that holds it, or its \
-         errno name, and ranks the limits behind it by how close each is now. The Limits pane's \
+         `headroom why \"MESSAGE\"` and `w` on the Limits pane look these up, by the message, a \
+         line that holds it, or its errno name, and rank the limits behind it by how close each \
+         is now. The Limits pane's \
          hints quote the same words, and the kernel log lines below are what the Events pane \
          shows, on the first of their limits that the machine has.\n\n\
          A limit is the id of a row of the Limits table (`limits[].id` in `snapshot --json`): \
