@@ -249,13 +249,14 @@ fn live_processes_of_a_user_under_a_low_ulimit() {
         eprintln!("skipped: setpriv to another user needs root");
         return;
     }
-    // uid 65534 (nobody): bash and nine sleeps against a soft limit of 12.
+    // A uid of its own (nobody may run a daemon here, memcached often does): bash and nine
+    // sleeps against a soft limit of 12.
     let script = "ulimit -S -u 12; for i in 1 2 3 4 5 6 7 8 9; do sleep 60 & done; wait";
     let Some(_group) = spawn_group(
         "setpriv",
         &[
-            "--reuid=65534",
-            "--regid=65534",
+            "--reuid=64917",
+            "--regid=64917",
             "--clear-groups",
             "bash",
             "-c",
@@ -268,15 +269,15 @@ fn live_processes_of_a_user_under_a_low_ulimit() {
     let d = until(|d| {
         d.limits
             .iter()
-            .any(|l| l.limit.id == "user.nproc:65534" && l.limit.used >= Some(10))
+            .any(|l| l.limit.id == "user.nproc:64917" && l.limit.used >= Some(10))
     });
-    let v = row(&d, "user.nproc:65534");
+    let v = row(&d, "user.nproc:64917");
     assert_eq!(used_max(v), (Some(10), Some(12)));
     assert!(v.limit.consumers.iter().any(|c| c.comm() == "sleep"));
     let found = why::matches("fork: retry: Resource temporarily unavailable", &d.limits);
     assert_eq!(
         found[0].view.limit.id,
-        "user.nproc:65534",
+        "user.nproc:64917",
         "{:?}",
         found.iter().map(|m| &m.view.limit.id).collect::<Vec<_>>()
     );
