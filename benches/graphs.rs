@@ -102,6 +102,8 @@ fn render_160x50(b: divan::Bencher, zoom: Zoom) {
     b.bench_local(|| {
         let pane = GraphsPane {
             history: &h,
+            overview: None,
+            ahead: None,
             view: &view,
             state: &state,
             interval_ms: 1000,

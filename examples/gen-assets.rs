@@ -1,5 +1,6 @@
-//! Writes the man page and the shell completions generated from the CLI into assets/
-//! (`cargo run --example gen-assets`); run it after changing a subcommand or an option.
+//! Writes the man page and the shell completions generated from the CLI into assets/, and
+//! docs/messages.md from the table of messages (`cargo run --example gen-assets`); run it after
+//! changing a subcommand, an option or a message.
 
 #[path = "../tests/support/generated.rs"]
 mod generated;

@@ -27,8 +27,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::feed::signals::{self, JobControl, Signal, Signals};
-use crate::feed::{Feed, Source};
-use crate::model::Snapshot;
+use crate::feed::{Delivery, Feed, Source};
 use crate::scan::ScanEvent;
 use crate::term::TerminalGuard;
 pub use state::AppState;
@@ -37,7 +36,8 @@ pub use state::AppState;
 #[derive(Debug)]
 pub enum AppEvent {
     Term(Event),
-    Snapshot(Box<Snapshot>),
+    /// A snapshot from the feed, or what a replay read ahead of play.
+    Feed(Delivery),
     /// Progress or the outcome of a directory scan.
     Scan(ScanEvent),
     Tick,
@@ -78,6 +78,12 @@ pub fn run(
         let mut signals = Signals::listen(JobControl::Handle).map_err(|e| short_of_fds(&e))?;
         let mut state = AppState::new(title, interval.as_millis() as u64);
         state.live = live;
+        if replay.is_some()
+            && let Some(g) = state.pane_mut::<graphs::GraphsState>()
+        {
+            // The whole recording at once, the cursor at the replayed time.
+            g.zoom = crate::history::Zoom::Whole;
+        }
         state.replay = replay;
         state.recorder = recorder::RecorderState::new(record.filter(|_| live), interval);
         let mut guard = TerminalGuard::new()?;
@@ -163,8 +169,8 @@ async fn event_loop(
                 Some(Ok(ev)) => Input::Event(AppEvent::Term(ev)),
                 Some(Err(_)) | None => Input::Event(AppEvent::InputClosed),
             },
-            snap = feed.next(), if feed_open => match snap {
-                Some(snap) => Input::Event(AppEvent::Snapshot(Box::new(snap))),
+            d = feed.next_delivery(), if feed_open => match d {
+                Some(d) => Input::Event(AppEvent::Feed(d)),
                 None => Input::FeedEnded,
             },
             Some(ev) = scan_rx.recv() => Input::Event(AppEvent::Scan(ev)),
@@ -193,9 +199,9 @@ async fn event_loop(
             Input::FeedEnded => feed_open = false,
         }
         start_pending_scan(state, &scan_tx);
-        // Keep up with a burst: take every queued snapshot, draw once.
-        while let Some(snap) = feed.try_next() {
-            state.ingest(snap);
+        // Keep up with a burst (a jump's lead-in): take every queued snapshot, draw once.
+        while let Some(d) = feed.try_next_delivery() {
+            state.take(d);
         }
         if state.quit {
             return Ok(());
@@ -280,7 +286,7 @@ pub fn handle(state: &mut AppState, event: AppEvent) {
         AppEvent::Tick if state.live => state.now_ms = crate::collect::now_ms(),
         AppEvent::Tick => {}
         AppEvent::Term(_) => {}
-        AppEvent::Snapshot(snap) => state.ingest(*snap),
+        AppEvent::Feed(d) => state.take(d),
         AppEvent::Signal(_) | AppEvent::InputClosed => state.quit = true,
     }
 }

@@ -34,6 +34,7 @@ pub mod procs;
 mod read;
 pub mod softnet;
 pub mod stat;
+pub mod sysctl_cache;
 pub mod sysctl_dump;
 pub mod tables;
 pub mod tcp;
@@ -48,7 +49,7 @@ use std::path::{Path, PathBuf};
 use crate::model::Reading;
 
 use crate::model::procs::{DetailReading, ProcessTable};
-pub use read::{MAX_FILE_BYTES, read_parsed, read_text};
+pub use read::{MAX_FILE_BYTES, parse_text, read_parsed, read_text};
 
 pub use error::{ParseError, SourceError};
 
@@ -124,6 +125,8 @@ pub struct Collector {
     cpuinfo_freq: Option<(u32, Reading<crate::model::graphs::CpuFreqs>)>,
     /// The distribution's name; it does not change while we run.
     distro: Option<String>,
+    /// The sysctls that bound the kernel tables and network limits, read every few samples.
+    sysctls: sysctl_cache::SysctlCache,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
     /// The last socket dump and owner map, and how sockets are enumerated.
@@ -149,6 +152,7 @@ impl Collector {
             selected_pid: None,
             zone_reserve: None,
             cpuinfo_freq: None,
+            sysctls: sysctl_cache::SysctlCache::default(),
             statvfs_budget: std::time::Duration::from_millis(500),
             tcp: tcp::TcpCollector::default(),
         }
@@ -241,7 +245,9 @@ impl Collector {
             self.kmsg.boot_ms = btime.btime.map(|s| s * 1000);
         }
         let kmsg = self.kmsg.read();
+        self.sysctls.next_sample();
         let roots = &self.roots;
+        let meminfo = read_text(&roots.proc_path("meminfo"));
         crate::model::Snapshot {
             time_ms: now_ms(),
             hostname: read_text(&roots.proc_path("sys/kernel/hostname"))
@@ -252,13 +258,13 @@ impl Collector {
             cgroup: cgroup::read(roots, &mountinfo),
             files: kernel::read_files(roots),
             mounts: mounts::read(roots, &mountinfo, &self.statvfs, self.statvfs_budget),
-            kernel: kernel::read_kernel(roots, &loadavg),
-            net: kernel::read_net(roots),
+            kernel: kernel::read_kernel(roots, &loadavg, &mut self.sysctls),
+            net: kernel::read_net(roots, &mut self.sysctls),
             nofile: processes
                 .as_ref()
                 .map(nofile::summary)
                 .map_err(Clone::clone),
-            memory: read_memory_with(roots, reserve),
+            memory: read_memory_with(roots, meminfo::from_text(roots, &meminfo), reserve),
             cpu: crate::model::graphs::CpuReadings {
                 freq,
                 hwmon: hwmon::read(roots),
@@ -273,9 +279,9 @@ impl Collector {
             process_detail,
             sample_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
             cgroup_more: cgroup_more::read(roots, &mountinfo),
-            tables: tables::read(roots, &mountinfo),
-            net_limits: netlimits::read(roots),
-            overcommit: overcommit::read(roots),
+            tables: tables::read(roots, &mountinfo, &mut self.sysctls),
+            net_limits: netlimits::read(roots, &mut self.sysctls),
+            overcommit: overcommit::read(roots, &meminfo, &mut self.sysctls),
             per_process: self.procs.perproc.last(),
         }
     }
@@ -296,16 +302,17 @@ const ZONEINFO_EVERY: u32 = 60;
 
 /// Memory readings behind the dirty-page chart: meminfo, vmstat, the dirty sysctls, zoneinfo.
 pub fn read_memory(roots: &Roots) -> crate::model::graphs::MemoryReadings {
-    read_memory_with(roots, zoneinfo::read(roots))
+    read_memory_with(roots, meminfo::read(roots), zoneinfo::read(roots))
 }
 
-/// The same, with the zoneinfo reserve already read.
+/// The same, with /proc/meminfo and the zoneinfo reserve already read.
 fn read_memory_with(
     roots: &Roots,
+    meminfo: Reading<crate::model::graphs::Meminfo>,
     reserve_pages: Reading<u64>,
 ) -> crate::model::graphs::MemoryReadings {
     crate::model::graphs::MemoryReadings {
-        meminfo: meminfo::read(roots),
+        meminfo,
         vmstat: vmstat::read(roots),
         dirty_sysctls: dirty::read(roots),
         reserve_pages,

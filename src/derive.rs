@@ -5,6 +5,7 @@ pub mod events;
 pub mod failures;
 mod findings;
 pub mod graphs;
+pub mod overview;
 pub mod procs;
 pub mod slope;
 pub mod tcp;
@@ -140,9 +141,22 @@ pub struct Deriver {
 }
 
 impl Deriver {
+    /// A deriver whose Graphs history keeps up to `marks` marks (a whole recording's events).
+    pub fn keeping_marks(marks: usize) -> Self {
+        Self {
+            series: SeriesHistory::keeping_marks(marks),
+            ..Self::default()
+        }
+    }
+
     /// The Graphs pane's series, with a mark wherever a limit failed.
     pub fn series(&self) -> &SeriesHistory {
         &self.series
+    }
+
+    /// The Graphs pane's series, kept once derivation is over.
+    pub fn into_series(self) -> SeriesHistory {
+        self.series
     }
 
     /// Derives the Graphs pane's values and adds them (and failed limits as marks) to its history.

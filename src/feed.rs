@@ -18,6 +18,10 @@
 //! Stopping never waits for the feed thread: a sample may be stuck in the kernel (a hung
 //! mount), and the thread ends on its own at its next wait or when it finds the queue closed.
 //!
+//! What comes out is a [`Delivery`]: a snapshot with how it came ([`Arrival`]: in order, or as
+//! part of a jump a recording made), or what a recording's pass ahead of play found. [`Feed::next`]
+//! gives the snapshots alone, for consumers that never jump.
+//!
 //! Adding a source: a variant of [`Source`] and a `run` function for its thread, written like
 //! [`live`] or `replay::play`: send each snapshot with `tx.blocking_send`, wait between them
 //! with a function that takes [`Control`] messages and returns `false` on [`Control::Stop`].
@@ -91,10 +95,31 @@ pub enum Control {
     Speed(f64),
 }
 
+/// How a snapshot came, so the consumer derives it right.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Arrival {
+    /// The first frame after a jump: derivation starts afresh from it (rates over a jump mean
+    /// nothing).
+    pub fresh: bool,
+    /// Read only so derivation covers the minutes before a jump's landing frame (trends,
+    /// rates, deltas): derive it, do not show it.
+    pub lead_in: bool,
+}
+
+/// What the feed thread hands over.
+#[derive(Debug)]
+pub enum Delivery {
+    Frame(Box<Snapshot>, Arrival),
+    /// A recording read through once, ahead of play.
+    Overview(Box<crate::derive::overview::Overview>),
+    /// How far that pass has come, 0 to 1.
+    Ahead(f32),
+}
+
 /// A running feed: its snapshots, and the line to its thread. Dropping it stops the thread.
 pub struct Feed {
     control: std_mpsc::Sender<Control>,
-    rx: mpsc::Receiver<Snapshot>,
+    rx: mpsc::Receiver<Delivery>,
 }
 
 impl Feed {
@@ -115,13 +140,32 @@ impl Feed {
         Ok(Feed { control, rx })
     }
 
-    /// The next snapshot; `None` once the source has ended (a recording played to its end).
+    /// The next snapshot to show (lead-in frames and overviews are passed over); `None` once
+    /// the source has ended (a recording played to its end).
     pub async fn next(&mut self) -> Option<Snapshot> {
+        loop {
+            if let Some(s) = shown(self.rx.recv().await?) {
+                return Some(s);
+            }
+        }
+    }
+
+    /// A snapshot to show already waiting, without waiting for one.
+    pub fn try_next(&mut self) -> Option<Snapshot> {
+        loop {
+            if let Some(s) = shown(self.rx.try_recv().ok()?) {
+                return Some(s);
+            }
+        }
+    }
+
+    /// The next delivery; `None` once the source has ended.
+    pub async fn next_delivery(&mut self) -> Option<Delivery> {
         self.rx.recv().await
     }
 
-    /// A snapshot already waiting, without waiting for one.
-    pub fn try_next(&mut self) -> Option<Snapshot> {
+    /// A delivery already waiting, without waiting for one.
+    pub fn try_next_delivery(&mut self) -> Option<Delivery> {
         self.rx.try_recv().ok()
     }
 
@@ -162,6 +206,14 @@ impl Feed {
     }
 }
 
+/// The snapshot of a delivery that is shown.
+fn shown(d: Delivery) -> Option<Snapshot> {
+    match d {
+        Delivery::Frame(s, arrival) if !arrival.lead_in => Some(*s),
+        _ => None,
+    }
+}
+
 impl Drop for Feed {
     fn drop(&mut self) {
         self.send(Control::Stop);
@@ -173,12 +225,16 @@ impl Drop for Feed {
 fn live(
     mut collector: Collector,
     interval: Duration,
-    tx: &mpsc::Sender<Snapshot>,
+    tx: &mpsc::Sender<Delivery>,
     controls: &std_mpsc::Receiver<Control>,
 ) {
     loop {
         let due = Instant::now() + interval;
-        if tx.blocking_send(collector.sample()).is_err() {
+        let snap = Box::new(collector.sample());
+        if tx
+            .blocking_send(Delivery::Frame(snap, Arrival::default()))
+            .is_err()
+        {
             return;
         }
         if !wait_live(controls, due, &mut collector) {
@@ -240,8 +296,13 @@ mod tests {
             Duration::from_millis(100),
         )
         .unwrap();
-        // Twice as long as the queue takes to fill: the feed thread waits instead of piling up.
-        std::thread::sleep(Duration::from_millis(100 * 2 * QUEUE as u64 + 200));
+        // Until the queue is full (a loaded machine samples slowly), then three intervals more:
+        // the feed thread waits instead of piling up.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while feed.rx.len() < QUEUE && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
         let mut waiting = 0;
         while feed.try_next().is_some() {
             waiting += 1;

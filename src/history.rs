@@ -1,10 +1,13 @@
 //! History: the one place where past readings are kept between snapshots.
 
+pub mod buckets;
+pub mod layered;
 pub mod series;
 
+pub use layered::Layered;
 pub use series::{Mark, SeriesHistory, Zoom};
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// One reading of a limit: when, how much was used, the cumulative failure counter.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,10 +31,13 @@ pub const TREND_SPAN_MS: u64 = 60_000;
 impl LimitHistory {
     /// Adds the readings of one snapshot and forgets limits that are gone.
     pub fn push<'a>(&mut self, time_ms: u64, points: impl Iterator<Item = (&'a str, LimitPoint)>) {
-        let mut seen: HashMap<String, VecDeque<LimitPoint>> =
-            HashMap::with_capacity(self.series.len());
+        let mut seen: HashSet<&str> = HashSet::with_capacity(self.series.len());
         for (id, p) in points {
-            let mut q = self.series.remove(id).unwrap_or_default();
+            // In place: a night replayed runs through here once a frame for every limit.
+            let q = match self.series.get_mut(id) {
+                Some(q) => q,
+                None => self.series.entry(id.to_string()).or_default(),
+            };
             // A clock stepped backwards makes old points meaningless.
             if q.back().is_some_and(|last| last.time_ms > time_ms) {
                 q.clear();
@@ -43,9 +49,9 @@ impl LimitHistory {
             {
                 q.pop_front();
             }
-            seen.insert(id.to_string(), q);
+            seen.insert(id);
         }
-        self.series = seen;
+        self.series.retain(|id, _| seen.contains(id.as_str()));
     }
 
     /// The oldest reading within the trend span before the newest one, and the newest.

@@ -12,7 +12,7 @@
 //! - `pub const SOURCE: Source = Source { rows, notes };`
 //!
 //! and is listed once in [`SOURCES`]. Its hints (what breaks, which knob raises it) go in
-//! [`hints`]. Nothing else needs to change: `derive`, the Limits pane, `snapshot`, `export` and
+//! [`hints`], quoting a message that [`messages`] attaches to it. Nothing else needs to change: `derive`, the Limits pane, `snapshot`, `export` and
 //! the findings all read the table.
 
 pub mod beancounters;
@@ -22,7 +22,6 @@ pub mod consumers;
 pub mod fs;
 pub mod hints;
 pub mod kernel;
-pub mod kernel_messages;
 pub mod messages;
 pub mod net;
 pub mod netlimits;

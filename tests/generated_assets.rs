@@ -1,5 +1,5 @@
-//! The man page and completions under assets/ match what the CLI generates now, and the
-//! `completions` subcommand prints the same scripts.
+//! The man page and completions under assets/ match what the CLI generates now, docs/messages.md
+//! what the table of messages generates, and the `completions` subcommand prints the same scripts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -17,7 +17,7 @@ fn committed_files_match_the_cli() {
         let committed = std::fs::read(root.join(&path)).unwrap_or_default();
         assert!(
             committed == now,
-            "{path} is out of step with the CLI; regenerate it with `{}` and commit the result",
+            "{path} is out of step with the code; regenerate it with `{}` and commit the result",
             generated::REGENERATE
         );
     }

@@ -92,17 +92,86 @@ fn the_time_cursor_pauses_steps_jumps_and_goes_to_events() {
     t.wait_for("go to (HH:MM[:SS])", WAIT);
     t.send(&["2", "2", ":", "1", "9", ":", "2", "0", "Enter"]);
     at(&t, "22:19:20Z");
-    // The failures seen at 22:19:20 are an event; the first frame's crossing of 90% another.
+    // The failures that started at 22:18:20 are an event, the first frame's crossing of 90%
+    // another.
     t.send(&["6"]);
     t.wait_for("new failures", WAIT);
     t.send(&["{"]);
+    at(&t, "22:18:20Z");
+    t.send(&["{"]);
     at(&t, "22:13:20Z");
     t.send(&["}"]);
-    at(&t, "22:19:20Z");
+    at(&t, "22:18:20Z");
     t.send(&["Left"]);
-    at(&t, "22:18:50Z");
+    at(&t, "22:17:50Z");
     t.send(&["+"]);
     t.wait_for("×2 ", WAIT);
+    t.send(&["q"]);
+    t.wait_for("EXITED 0", WAIT);
+}
+
+/// 22:00 to 06:00 at a frame a minute from the busy fixture; at 05:28 the kernel says TCP ran
+/// out of memory.
+fn busy_night(file: &Path) -> u64 {
+    let mut busy = collector("graphs-busy");
+    let first = busy.sample();
+    let opts = headroom::recording::Options {
+        min_free_pct: 0.0,
+        ..Default::default()
+    };
+    let minute = 60_000;
+    let header = headroom::headless::record::header(&first, Duration::from_millis(minute), &opts);
+    let mut rec = headroom::recording::Writer::open(file, header, opts).unwrap();
+    // 2023-11-14T22:00:00Z
+    let start = 1_700_000_000_000 - 1_700_000_000_000 % 86_400_000 + 22 * 3_600_000;
+    let oom = start + (7 * 60 + 28) * minute;
+    for i in 0..=8 * 60 {
+        let mut s = first.clone();
+        s.time_ms = start + i * minute;
+        s.kmsg = Ok(if s.time_ms == oom {
+            vec![headroom::model::events::KernelMessage {
+                seq: 7,
+                level: 4,
+                usec: 1,
+                time_ms: Some(oom),
+                text: "TCP: out of memory -- consider tuning tcp_mem".into(),
+            }]
+        } else {
+            Vec::new()
+        });
+        rec.write(&s).unwrap();
+    }
+    rec.finish(start + 8 * 60 * minute, "done").unwrap();
+    oom
+}
+
+#[test]
+fn the_graphs_pane_shows_the_whole_night_and_the_next_event_is_one_not_yet_played() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("night.hr");
+    busy_night(&file);
+    let t = Tmux::start(
+        &pane_command("", &format!("replay {} --speed 1", file.display())),
+        120,
+        36,
+    );
+    at(&t, "22:00:00Z");
+    t.send(&["Space"]);
+    t.wait_for("PAUSED", WAIT);
+    t.send(&["4"]);
+    // Read ahead, the night spans the axis from its first frame to its last, and the kernel's
+    // message at 05:28 is marked though playback has not gone past 22:00.
+    let screen = t.wait_for("▲ 05:28:00Z TCP: out of memory", WAIT);
+    assert!(screen.contains("window all  now 22:00:00Z"), "{screen}");
+    // 02:00 is the middle of 22:00 to 06:00.
+    assert!(
+        screen.contains("22:00──") && screen.contains("02:00"),
+        "{screen}"
+    );
+    t.send(&["}"]);
+    at(&t, "05:28:00Z");
+    t.send(&["6"]);
+    t.wait_for("TCP: out of memory -- consider tuning tcp_mem", WAIT);
     t.send(&["q"]);
     t.wait_for("EXITED 0", WAIT);
 }

@@ -13,7 +13,9 @@ use headroom::app::panes::PaneId;
 use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::derive::Deriver;
+use headroom::derive::events::EventIndex;
 use headroom::derive::graphs::{GraphsView, key};
+use headroom::derive::overview::Overview;
 use headroom::history::{SeriesHistory, Zoom};
 use headroom::model::Snapshot;
 use headroom::ui::graphs::{GraphsPane, render_pane};
@@ -170,6 +172,8 @@ fn snapshot_of(fixture_name: &str) -> (Snapshot, GraphsView) {
 fn draw_pane(h: &SeriesHistory, view: &GraphsView, state: GraphsState, w: u16, hgt: u16) -> String {
     let pane = GraphsPane {
         history: h,
+        overview: None,
+        ahead: None,
         view,
         state: &state,
         interval_ms: 1000,
@@ -247,6 +251,8 @@ fn paused_the_window_holds_still() {
     let state = GraphsState::default();
     let pane = GraphsPane {
         history: &h,
+        overview: None,
+        ahead: None,
         view: &view,
         state: &state,
         interval_ms: 1000,
@@ -273,4 +279,76 @@ fn before_any_sample_it_says_so() {
         24,
     );
     assert!(text.contains("Reading the first sample"));
+}
+
+/// A night from 22:00 at a sample every 10 s, read ahead: quiet until the backup at 05:28, busy
+/// to 07:30; and the five minutes played up to 05:30 at one a second.
+fn replayed_night() -> (Overview, SeriesHistory) {
+    let first_ms = END_MS - 7 * 3_600_000 - 1_800_000;
+    let last_ms = END_MS + 2 * 3_600_000;
+    let dirty = |t: u64| if t >= BACKUP_MS { 300.0e6 } else { 20.0e6 };
+    let mut far = SeriesHistory::default();
+    for t in (first_ms..=last_ms).step_by(10_000) {
+        far.push(t, [(key::DIRTY, dirty(t)), (key::LOAD1, 0.5)]);
+    }
+    far.mark(BACKUP_MS + 13_000, "numothersock (uid 101)");
+    let mut near = SeriesHistory::default();
+    for t in (END_MS - 300_000..=END_MS).step_by(1_000) {
+        near.push(t, [(key::DIRTY, dirty(t)), (key::LOAD1, 0.5)]);
+    }
+    let overview = Overview {
+        series: far,
+        events: EventIndex::default(),
+        first_ms,
+        last_ms,
+        frames: 3_000,
+    };
+    (overview, near)
+}
+
+fn draw_replay(overview: Option<&Overview>, near: &SeriesHistory, ahead: Option<f32>) -> String {
+    let (_, view) = snapshot_of("graphs-busy");
+    let state = GraphsState {
+        zoom: Zoom::Whole,
+        cursor_back_ms: None,
+    };
+    let pane = GraphsPane {
+        history: near,
+        overview,
+        ahead,
+        view: &view,
+        state: &state,
+        interval_ms: 1000,
+        end_ms: Some(END_MS),
+    };
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| render_pane(&pane, f.area(), f.buffer_mut()))
+        .unwrap();
+    format!("{}", term.backend())
+}
+
+#[test]
+fn a_replay_spans_the_whole_night_with_the_cursor_at_the_replayed_time_80x24() {
+    let (overview, near) = replayed_night();
+    let text = draw_replay(Some(&overview), &near, None);
+    assert!(text.contains("window all  now 05:30:00Z"), "{text}");
+    // The axis runs from the start of the recording to its end; the cursor is at 05:30.
+    assert!(text.contains("22:00") && text.contains("07:30"), "{text}");
+    assert!(text.contains('┃'), "{text}");
+    assert!(text.contains("numothersock (uid 101)"), "{text}");
+    // The backup's dirty pages are read at the cursor.
+    assert!(text.contains("Dirty 286.1MiB"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn while_the_recording_is_read_ahead_the_header_says_how_far() {
+    let (_, near) = replayed_night();
+    let text = draw_replay(None, &near, Some(0.42));
+    assert!(text.contains("reading the whole recording: 42%"), "{text}");
+    // Meanwhile the window holds what has been played.
+    assert!(text.contains("window all  now 05:30:00Z"), "{text}");
+    let (overview, near) = replayed_night();
+    let text = draw_replay(Some(&overview), &near, Some(1.0));
+    assert!(!text.contains("reading the whole"), "{text}");
 }

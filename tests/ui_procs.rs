@@ -17,6 +17,7 @@ use headroom::app::{AppEvent, AppState, handle};
 use headroom::collect::{Collector, Roots};
 use headroom::model::Snapshot;
 use headroom::model::procs::{Process, SocketCounts};
+use headroom::model::tcp::{Listener, StateCounts, TcpState};
 
 #[path = "support/screen.rs"]
 mod term_screen;
@@ -324,4 +325,37 @@ fn a_drilled_process_whose_fds_are_hidden_says_so_and_keeps_its_count() {
         "{s}"
     );
     assert!(!s.contains("No TCP connections."), "{s}");
+}
+
+#[test]
+fn a_server_drilled_shows_the_connections_its_listener_accepted() {
+    let mut state = drilled();
+    let mut c = collector();
+    let mut next = reading(&mut c, 8);
+    let Some(Ok(d)) = &mut next.process_detail else {
+        panic!("the drilled process has a detail");
+    };
+    d.tcp_peers.clear();
+    let mut states = StateCounts::default();
+    states.add(TcpState::Established, 400);
+    d.tcp_listeners = vec![Listener {
+        local: "127.0.0.1:11211".parse().unwrap(),
+        service: Some("memcached".into()),
+        states,
+        accept_queue: 0,
+        backlog: Some(1024),
+        sockets: 1,
+        processes: Vec::new(),
+    }];
+    state.ingest(next);
+    let s = screen(&draw(&state, 160, 50));
+    assert!(!s.contains("No TCP connections."), "{s}");
+    let row = s
+        .lines()
+        .find(|l| l.contains("127.0.0.1:11211 accepted"))
+        .unwrap_or_else(|| panic!("no accepted row:\n{s}"));
+    assert!(
+        row.contains("memcached") && row.contains("ESTAB 400"),
+        "{row}"
+    );
 }

@@ -68,18 +68,19 @@ pub const KEYS: &[Binding] = &[
         "→/l",
         "time cursor forward",
     ),
+    // Replaying, + and - set the speed: z and Z zoom there.
     b(
-        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        &[KeyCode::Char('+'), KeyCode::Char('='), KeyCode::Char('z')],
         GraphsAction::ZoomIn.key(),
-        "+",
-        "zoom in: 2h → 30m → 5m → 1m",
+        "+/z",
+        "zoom in: all → 2h → 30m → 5m → 1m",
     )
     .footer("+-", "zoom"),
     b(
-        &[KeyCode::Char('-')],
+        &[KeyCode::Char('-'), KeyCode::Char('Z')],
         GraphsAction::ZoomOut.key(),
-        "-",
-        "zoom out: 1m → 5m → 30m → 2h",
+        "-/Z",
+        "zoom out: 1m → 5m → 30m → 2h → all (everything held)",
     ),
     b(
         &[KeyCode::End, KeyCode::Char('G'), KeyCode::Esc],
@@ -104,6 +105,7 @@ impl GraphsState {
             Zoom::Min1 | Zoom::Min5 => 1_000,
             Zoom::Min30 => 10_000,
             Zoom::Hour2 => 60_000,
+            Zoom::Whole => 300_000,
         }
     }
 

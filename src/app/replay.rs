@@ -1,6 +1,8 @@
 //! The time cursor of a replay: pause, step, jump a minute or to an event, go to a time, and the
 //! speed. Each becomes a [`Control`] for the feed, which moves the playback; the loop sends them.
 
+use super::event_log::EventLog;
+use crate::derive::overview::Overview;
 use crate::feed::Control;
 use crate::feed::replay::MAX_SPEED;
 
@@ -24,7 +26,7 @@ const SPEEDS: &[f64] = &[1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, MAX_SPEE
 
 const MINUTE_MS: u64 = 60_000;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct ReplayState {
     /// The recording's file name, for the header.
     pub file: String,
@@ -35,6 +37,11 @@ pub struct ReplayState {
     pub error: Option<String>,
     /// Messages for the feed, sent by the loop.
     pub requests: Vec<Control>,
+    /// The whole recording, read ahead of play: the Graphs pane's series from end to end and
+    /// every event's time; None until read.
+    pub overview: Option<Box<Overview>>,
+    /// How far that reading has come, 0 to 1.
+    pub ahead: Option<f32>,
 }
 
 impl ReplayState {
@@ -45,7 +52,23 @@ impl ReplayState {
             prompt: None,
             error: None,
             requests: Vec::new(),
+            overview: None,
+            ahead: None,
         }
+    }
+
+    /// The times of the events just before and just after `time_ms`: from every event of the
+    /// recording once it has been read ahead, and from those seen in the meantime.
+    pub fn events_around(&self, seen: &EventLog, time_ms: u64) -> (Option<u64>, Option<u64>) {
+        let index = self.overview.as_ref().map(|o| &o.events);
+        let before = index.and_then(|i| i.before(time_ms));
+        let after = index.and_then(|i| i.after(time_ms));
+        let (seen_before, seen_after) = (seen.before(time_ms), seen.after(time_ms));
+        let after = match (after, seen_after) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        (before.max(seen_before), after)
     }
 
     /// Carries out a key of the time cursor at `now` (the time on screen), with the event times

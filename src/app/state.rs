@@ -5,6 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
 use crate::derive::{Derived, Deriver};
+use crate::feed::{Arrival, Delivery};
 use crate::model::Snapshot;
 
 use super::action::{Action, Spot};
@@ -168,32 +169,55 @@ impl AppState {
         self.deriver.series()
     }
 
+    /// Takes in what the feed hands over: a snapshot, or what a replay read ahead.
+    pub fn take(&mut self, delivery: Delivery) {
+        match delivery {
+            Delivery::Frame(snap, arrival) => self.arrive(*snap, arrival),
+            Delivery::Overview(o) => {
+                self.events.take(o.events.events());
+                if let Some(r) = self.replay.as_mut() {
+                    r.overview = Some(o);
+                }
+                self.refresh_panes();
+            }
+            Delivery::Ahead(done) => {
+                if let Some(r) = self.replay.as_mut() {
+                    r.ahead = Some(done);
+                }
+            }
+        }
+    }
+
+    /// Takes in a new snapshot in order: see [`AppState::arrive`].
+    pub fn ingest(&mut self, snap: Snapshot) {
+        self.arrive(snap, Arrival::default());
+    }
+
     /// Takes in a new snapshot: derive once, keep it, bring every pane up to it. Paused, the
     /// view holds still but history keeps counting so deltas stay right.
     ///
-    /// A replay that moved back starts derivation afresh from the new place (rates over a
-    /// backward gap mean nothing); a paused replay still shows the frames a step or seek brings.
-    pub fn ingest(&mut self, snap: Snapshot) {
-        // Derivation started afresh has no earlier reading: what it would call a crossing is
-        // only where the replay landed, not an event.
-        let mut fresh = false;
+    /// A replay's jump starts derivation afresh at the first frame of its lead-in (rates over
+    /// a jump mean nothing) and derives the lead-in's frames without showing them, so the
+    /// landing frame has the trends, rates and deltas of the minutes before it; a paused
+    /// replay still shows the frames a step or seek brings.
+    pub fn arrive(&mut self, snap: Snapshot, arrival: Arrival) {
         if self.live {
             self.now_ms = self.now_ms.max(snap.time_ms);
             self.recorder.write(&snap);
-        } else {
-            self.now_ms = snap.time_ms;
-            if self
-                .snapshot
-                .as_ref()
-                .is_some_and(|s| snap.time_ms < s.time_ms)
-            {
-                self.deriver = Deriver::default();
-                fresh = true;
-            }
+        } else if arrival.fresh {
+            self.deriver = Deriver::default();
         }
         let derived = self.deriver.update(&snap);
-        if !fresh {
+        // Derivation started afresh has no earlier reading: what it would call a crossing is
+        // only where the replay landed, not an event.
+        if !arrival.fresh {
             self.events.take(&derived.events);
+        }
+        if arrival.lead_in {
+            return;
+        }
+        if !self.live {
+            self.now_ms = snap.time_ms;
         }
         if !(self.paused && self.live) {
             self.derived = derived;
@@ -207,7 +231,11 @@ impl AppState {
     /// A key of the replay's time cursor, at the time on screen.
     pub fn replay_key(&mut self, action: ReplayAction) {
         let now = self.snapshot.as_ref().map(|s| s.time_ms);
-        let around = now.map(|t| (self.events.before(t), self.events.after(t)));
+        let around = self
+            .replay
+            .as_ref()
+            .zip(now)
+            .map(|(r, t)| r.events_around(&self.events, t));
         let (before, after) = around.unwrap_or_default();
         if let Some(r) = self.replay.as_mut() {
             r.apply(action, now, before, after);

@@ -3,6 +3,7 @@
 //! `kernel.pid_max`, `kernel.threads-max`, and the network sysctls behind the net limits.
 //! See proc(5) and the kernel's Documentation/admin-guide/sysctl/.
 
+use crate::collect::sysctl_cache::SysctlCache;
 use crate::collect::text::{single_u64, u64_list};
 use crate::collect::{ParseError, Roots, counters, read_parsed};
 use crate::model::{FileNr, Kernel, Net, Reading};
@@ -36,35 +37,36 @@ pub fn parse_triple(text: &str) -> Result<[u64; 3], ParseError> {
     }
 }
 
-fn sysctl(roots: &Roots, name: &str) -> Reading<u64> {
-    let item = name.rsplit('/').next().unwrap_or(name);
-    read_parsed(&roots.proc_path(&format!("sys/{name}")), |t| {
-        single_u64(t, item)
-    })
-}
-
 pub fn read_files(roots: &Roots) -> Reading<FileNr> {
     read_parsed(&roots.proc_path("sys/fs/file-nr"), parse_file_nr)
 }
 
 /// The kernel tables; the task count is the "entities" field of the load average reading.
-pub fn read_kernel(roots: &Roots, loadavg: &Reading<crate::model::graphs::LoadAvg>) -> Kernel {
+pub fn read_kernel(
+    roots: &Roots,
+    loadavg: &Reading<crate::model::graphs::LoadAvg>,
+    limits: &mut SysctlCache,
+) -> Kernel {
     Kernel {
         tasks: loadavg.as_ref().map(|l| l.entities).map_err(Clone::clone),
-        pid_max: sysctl(roots, "kernel/pid_max"),
-        threads_max: sysctl(roots, "kernel/threads-max"),
+        pid_max: limits.u64(roots, "kernel/pid_max"),
+        threads_max: limits.u64(roots, "kernel/threads-max"),
     }
 }
 
-pub fn read_net(roots: &Roots) -> Net {
+/// The TCP and conntrack counters every sample; the sysctls that bound them from `limits`.
+pub fn read_net(roots: &Roots, limits: &mut SysctlCache) -> Net {
     Net {
         sockstat: read_parsed(&roots.proc_path("net/sockstat"), counters::parse_pairs),
         netstat: read_parsed(&roots.proc_path("net/netstat"), counters::parse_tables),
-        tcp_max_orphans: sysctl(roots, "net/ipv4/tcp_max_orphans"),
-        tcp_max_tw_buckets: sysctl(roots, "net/ipv4/tcp_max_tw_buckets"),
-        tcp_mem: read_parsed(&roots.proc_path("sys/net/ipv4/tcp_mem"), parse_triple),
-        conntrack_count: sysctl(roots, "net/netfilter/nf_conntrack_count"),
-        conntrack_max: sysctl(roots, "net/netfilter/nf_conntrack_max"),
+        tcp_max_orphans: limits.u64(roots, "net/ipv4/tcp_max_orphans"),
+        tcp_max_tw_buckets: limits.u64(roots, "net/ipv4/tcp_max_tw_buckets"),
+        tcp_mem: limits.parsed(roots, "net/ipv4/tcp_mem", parse_triple),
+        conntrack_count: read_parsed(
+            &roots.proc_path("sys/net/netfilter/nf_conntrack_count"),
+            |t| single_u64(t, "nf_conntrack_count"),
+        ),
+        conntrack_max: limits.u64(roots, "net/netfilter/nf_conntrack_max"),
         conntrack_drops: crate::collect::conntrack::read_drops(roots),
     }
 }

@@ -11,7 +11,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::error::{ParseError, SourceError};
-use crate::limits::kernel_messages as messages;
+use crate::limits::messages;
 use crate::model::events::KernelMessage;
 
 /// At most this many records are kept from one read (a flood is summarized by the kernel's

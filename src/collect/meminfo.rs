@@ -53,6 +53,11 @@ pub fn read(roots: &Roots) -> Reading<Meminfo> {
     read_parsed(&roots.proc_path("meminfo"), parse)
 }
 
+/// The same from the text of /proc/meminfo already read.
+pub fn from_text(roots: &Roots, text: &Reading<String>) -> Reading<Meminfo> {
+    super::parse_text(&roots.proc_path("meminfo"), text, parse)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

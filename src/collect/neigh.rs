@@ -1,12 +1,19 @@
-//! Neighbour tables: `/proc/net/stat/arp_cache` and `ndisc_cache` (one line per CPU, hex
-//! columns headed "entries ... table_fulls"; entries is the table's size, table_fulls counts
-//! "neighbour table overflow"), `/proc/net/arp` (one line per IPv4 entry of our namespace) and
-//! `net.ipv{4,6}.neigh.default.gc_thresh3`, above which no entry is added. See arp(7), ip-sysctl.
-//! The statistics exist only in the first network namespace; in others (containers) the IPv4
-//! entries are counted from `/proc/net/arp` and refusals are not known.
+//! Neighbour tables (ARP for IPv4, NDP for IPv6): each table's size over every network
+//! namespace against `gc_thresh3`, above which no entry is added ("neighbor table overflow"),
+//! its refusals, and the entries of our own namespace. See arp(7), ndisc, ip-sysctl.
+//!
+//! The live machine is read through netlink ([`netlink`]), which works in any namespace: a
+//! container sees the shared table and its own IPv6 neighbours. Where netlink is not there
+//! (a captured tree, or a socket refused), the files: `/proc/net/stat/arp_cache` and
+//! `ndisc_cache` (one line per CPU, hex columns headed "entries ... table_fulls"),
+//! `net.ipv{4,6}.neigh.default.gc_thresh3` (these two exist only in the first namespace) and
+//! `/proc/net/arp` (one line per IPv4 entry of our namespace; in other namespaces the table
+//! is counted from it, IPv6 not at all, and refusals are not known).
 
-use crate::collect::text::single_u64;
-use crate::collect::{ParseError, Roots, read_parsed};
+pub mod netlink;
+
+use crate::collect::sysctl_cache::SysctlCache;
+use crate::collect::{ParseError, Roots, SourceError, read_parsed};
 use crate::model::Reading;
 use crate::model::netlimits::Neigh;
 
@@ -56,9 +63,14 @@ pub fn parse_arp(text: &str) -> Result<u64, ParseError> {
     }
 }
 
-fn read_one(roots: &Roots, cache: &str, family: &str) -> Reading<Neigh> {
-    let thresh = format!("sys/net/{family}/neigh/default/gc_thresh3");
-    let gc_thresh3 = read_parsed(&roots.proc_path(&thresh), |t| single_u64(t, "gc_thresh3"))?;
+fn read_one(
+    roots: &Roots,
+    limits: &mut SysctlCache,
+    cache: &str,
+    family: &str,
+    fallback: Option<&str>,
+) -> Reading<Neigh> {
+    let gc_thresh3 = limits.u64(roots, &format!("net/{family}/neigh/default/gc_thresh3"))?;
     let here = (family == "ipv4").then(|| read_here(roots));
     let (entries, table_fulls) =
         match read_parsed(&roots.proc_path(&format!("net/stat/{cache}")), parse_stat) {
@@ -75,6 +87,23 @@ fn read_one(roots: &Roots, cache: &str, family: &str) -> Reading<Neigh> {
         table_fulls,
         here: here.and_then(Result::ok),
         gc_thresh3,
+        permanent: None,
+        fallback: fallback.map(str::to_string),
+    })
+}
+
+/// One family of a netlink dump.
+fn from_netlink(f: netlink::Family, cache: &str) -> Reading<Neigh> {
+    let t = f.table.ok_or_else(|| SourceError::Missing {
+        path: format!("netlink {cache}"),
+    })?;
+    Ok(Neigh {
+        entries: t.entries,
+        table_fulls: Some(t.table_fulls),
+        here: Some(f.here),
+        gc_thresh3: t.gc_thresh3,
+        permanent: Some(f.permanent),
+        fallback: None,
     })
 }
 
@@ -83,11 +112,25 @@ pub fn read_here(roots: &Roots) -> Reading<u64> {
     read_parsed(&roots.proc_path("net/arp"), parse_arp)
 }
 
-/// The IPv4 and IPv6 tables.
-pub fn read(roots: &Roots) -> (Reading<Neigh>, Reading<Neigh>) {
+/// The IPv4 and IPv6 tables: through netlink on the live machine, from /proc when it fails
+/// (the reason is kept) or for a captured tree.
+pub fn read(roots: &Roots, limits: &mut SysctlCache) -> (Reading<Neigh>, Reading<Neigh>) {
+    let mut fallback = None;
+    if roots.is_live() {
+        match netlink::dump() {
+            Ok(d) => {
+                return (
+                    from_netlink(d.v4, "arp_cache"),
+                    from_netlink(d.v6, "ndisc_cache"),
+                );
+            }
+            Err(e) => fallback = Some(e.to_string()),
+        }
+    }
+    let fallback = fallback.as_deref();
     (
-        read_one(roots, "arp_cache", "ipv4"),
-        read_one(roots, "ndisc_cache", "ipv6"),
+        read_one(roots, limits, "arp_cache", "ipv4", fallback),
+        read_one(roots, limits, "ndisc_cache", "ipv6", fallback),
     )
 }
 

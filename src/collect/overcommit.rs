@@ -2,8 +2,9 @@
 //! `vm.overcommit_memory` (Documentation/mm/overcommit-accounting.rst); under mode 2 an
 //! allocation that would take Committed_AS past CommitLimit fails with ENOMEM.
 
-use crate::collect::text::{single_u64, u64_field};
-use crate::collect::{ParseError, Roots, read_parsed};
+use crate::collect::sysctl_cache::SysctlCache;
+use crate::collect::text::u64_field;
+use crate::collect::{ParseError, Roots, SourceError, parse_text};
 use crate::model::Reading;
 use crate::model::overcommit::Overcommit;
 
@@ -32,11 +33,16 @@ pub fn parse_meminfo(text: &str) -> Result<(u64, u64), ParseError> {
     }
 }
 
-pub fn read(roots: &Roots) -> Reading<Overcommit> {
-    let mode = read_parsed(&roots.proc_path("sys/vm/overcommit_memory"), |t| {
-        single_u64(t, "overcommit_memory")
-    })?;
-    let (committed_bytes, limit_bytes) = read_parsed(&roots.proc_path("meminfo"), parse_meminfo)?;
+/// The commitments from the sample's reading of /proc/meminfo (`meminfo`, which the memory
+/// charts parse too), the mode from `limits`.
+pub fn read(
+    roots: &Roots,
+    meminfo: &Result<String, SourceError>,
+    limits: &mut SysctlCache,
+) -> Reading<Overcommit> {
+    let mode = limits.u64(roots, "vm/overcommit_memory")?;
+    let (committed_bytes, limit_bytes) =
+        parse_text(&roots.proc_path("meminfo"), meminfo, parse_meminfo)?;
     Ok(Overcommit {
         mode,
         committed_bytes,
@@ -60,7 +66,9 @@ mod tests {
 
     #[test]
     fn live_reading() {
-        let o = read(&Roots::default()).unwrap();
+        let roots = Roots::default();
+        let meminfo = crate::collect::read_text(&roots.proc_path("meminfo"));
+        let o = read(&roots, &meminfo, &mut SysctlCache::default()).unwrap();
         assert!(o.limit_bytes > 0 && o.mode <= 2);
     }
 

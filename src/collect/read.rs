@@ -79,3 +79,14 @@ pub fn read_parsed<T>(
     let text = read_text(path)?;
     parse(&text).map_err(|e| SourceError::parse(path, e))
 }
+
+/// Runs a pure parser over a file already read (one file two sources share), attaching the
+/// path to any failure.
+pub fn parse_text<T>(
+    path: &Path,
+    text: &Result<String, SourceError>,
+    parse: impl FnOnce(&str) -> Result<T, ParseError>,
+) -> Result<T, SourceError> {
+    let text = text.as_ref().map_err(Clone::clone)?;
+    parse(text).map_err(|e| SourceError::parse(path, e))
+}

@@ -4,6 +4,7 @@
 //! namespace against `fs.mount-max` and `fs.nr_open`. See Documentation/admin-guide/sysctl/.
 
 use crate::collect::mountinfo::MountEntry;
+use crate::collect::sysctl_cache::SysctlCache;
 use crate::collect::text::{single_u64, u64_field, u64_list};
 use crate::collect::{ParseError, Roots, read_parsed};
 use crate::model::Reading;
@@ -81,15 +82,16 @@ fn sysctl(roots: &Roots, name: &str) -> Reading<u64> {
     })
 }
 
-fn pair(roots: &Roots, used: &str, max: &str) -> Reading<Used> {
+/// A count read every sample against its limit from the cache.
+fn pair(roots: &Roots, limits: &mut SysctlCache, used: &str, max: &str) -> Reading<Used> {
     Ok(Used {
         used: sysctl(roots, used)?,
-        max: sysctl(roots, max)?,
+        max: limits.u64(roots, max)?,
     })
 }
 
-fn read_sem(roots: &Roots) -> Reading<Semaphores> {
-    let (semmns, semmni) = read_parsed(&roots.proc_path("sys/kernel/sem"), parse_sem_sysctl)?;
+fn read_sem(roots: &Roots, limits: &mut SysctlCache) -> Reading<Semaphores> {
+    let (semmns, semmni) = limits.parsed(roots, "kernel/sem", parse_sem_sysctl)?;
     let (sets, semaphores) = read_parsed(&roots.proc_path("sysvipc/sem"), |t| {
         parse_sysvipc(t, Some("nsems"))
     })?;
@@ -101,28 +103,33 @@ fn read_sem(roots: &Roots) -> Reading<Semaphores> {
     })
 }
 
-fn read_msg(roots: &Roots) -> Reading<Used> {
-    let max = sysctl(roots, "kernel/msgmni")?;
+fn read_msg(roots: &Roots, limits: &mut SysctlCache) -> Reading<Used> {
+    let max = limits.u64(roots, "kernel/msgmni")?;
     let (used, _) = read_parsed(&roots.proc_path("sysvipc/msg"), |t| parse_sysvipc(t, None))?;
     Ok(Used { used, max })
 }
 
-/// Every table; `mountinfo` is the sample's own reading of our mount table.
-pub fn read(roots: &Roots, mountinfo: &Reading<Vec<MountEntry>>) -> KernelTables {
+/// Every table; `mountinfo` is the sample's own reading of our mount table, `limits` holds the
+/// sysctls that bound them.
+pub fn read(
+    roots: &Roots,
+    mountinfo: &Reading<Vec<MountEntry>>,
+    limits: &mut SysctlCache,
+) -> KernelTables {
     let mounts = mountinfo.as_ref().map_err(Clone::clone).and_then(|m| {
         Ok(Used {
             used: m.len() as u64,
-            max: sysctl(roots, "fs/mount-max")?,
+            max: limits.u64(roots, "fs/mount-max")?,
         })
     });
     KernelTables {
-        pty: pair(roots, "kernel/pty/nr", "kernel/pty/max"),
-        aio: pair(roots, "fs/aio-nr", "fs/aio-max-nr"),
-        sem: read_sem(roots),
-        msg: read_msg(roots),
+        pty: pair(roots, limits, "kernel/pty/nr", "kernel/pty/max"),
+        aio: pair(roots, limits, "fs/aio-nr", "fs/aio-max-nr"),
+        sem: read_sem(roots, limits),
+        msg: read_msg(roots, limits),
         keys: read_parsed(&roots.proc_path("key-users"), parse_key_users),
         mounts,
-        nr_open: sysctl(roots, "fs/nr_open"),
+        nr_open: limits.u64(roots, "fs/nr_open"),
     }
 }
 
@@ -170,6 +177,7 @@ mod tests {
         let t = read(
             &Roots::default(),
             &crate::collect::mountinfo::read(&Roots::default()),
+            &mut SysctlCache::default(),
         );
         assert!(t.nr_open.unwrap() >= 1024);
         assert!(t.mounts.unwrap().used > 0);

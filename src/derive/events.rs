@@ -1,12 +1,12 @@
 //! Events: the moments worth a line in the morning report. Kernel messages about a limit (matched
-//! by `limits::kernel_messages`), a failure counter increasing, a limit passing 90%.
+//! by `limits::messages`), a failure counter increasing, a limit passing 90%.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::{LimitView, Severity};
-use crate::limits::kernel_messages as messages;
+use crate::limits::messages;
 use crate::model::Snapshot;
 
 /// The share of a limit at which a crossing is an event.
@@ -139,7 +139,7 @@ impl EventDeriver {
             }
             self.last_seq = Some(r.seq);
             let time_ms = r.time_ms.unwrap_or(snap.time_ms);
-            if let Some(m) = messages::matching(&r.text) {
+            if let Some(m) = messages::kernel_line(&r.text) {
                 let severity = if m.critical {
                     Severity::Critical
                 } else {
@@ -149,7 +149,7 @@ impl EventDeriver {
                 out.push(event(
                     time_ms,
                     Source::Kmsg,
-                    Some(limit),
+                    Some(&limit),
                     severity,
                     r.text.clone(),
                 ));
@@ -189,14 +189,21 @@ pub fn kmsg_note(snap: &Snapshot) -> Option<crate::limits::SourceNote> {
     }
 }
 
-/// The first of a message's limits that this machine has a row for.
-fn pick_limit<'a>(limits: &'a [&'a str], views: &[LimitView]) -> &'a str {
+/// The row of the first of a message's limits that this machine has a row for (the fullest
+/// when a pattern covers several); else the first limit's id.
+fn pick_limit(limits: &[&str], views: &[LimitView]) -> String {
     limits
         .iter()
-        .find(|id| views.iter().any(|v| v.limit.id == **id))
-        .or(limits.first())
-        .copied()
-        .unwrap_or_default()
+        .find_map(|p| {
+            views
+                .iter()
+                .filter(|v| messages::covers(p, &v.limit.id))
+                .max_by(|a, b| a.pct.unwrap_or(0.0).total_cmp(&b.pct.unwrap_or(0.0)))
+        })
+        .map_or_else(
+            || limits.first().copied().unwrap_or_default().to_string(),
+            |v| v.limit.id.clone(),
+        )
 }
 
 fn event(
@@ -214,5 +221,111 @@ fn event(
         severity,
         text,
         suppressed: None,
+    }
+}
+
+/// Event times an [`EventIndex`] holds: a failure every second of a day fits twice over.
+pub const INDEX_TIMES: usize = 200_000;
+/// Events an [`EventIndex`] holds in full (as many as the Events pane keeps).
+pub const INDEX_EVENTS: usize = 10_000;
+
+/// Every event of a whole recording, found by a pass ahead of play: the time of each, so the
+/// time cursor can jump to any of them, and the first [`INDEX_EVENTS`] in full.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventIndex {
+    /// Distinct times, ascending.
+    times: Vec<u64>,
+    /// In time order.
+    events: Vec<Event>,
+    /// Events past [`INDEX_EVENTS`]: counted, not kept (their times are, up to [`INDEX_TIMES`]).
+    pub dropped: u64,
+}
+
+impl EventIndex {
+    /// Takes in the events of one frame. They come about in time order; a kernel message
+    /// stamped before the frame that brought it goes in its place.
+    pub fn add(&mut self, events: &[Event]) {
+        for e in events {
+            let at = self.times.partition_point(|t| *t < e.time_ms);
+            let known = self.times.get(at) == Some(&e.time_ms);
+            if !known && self.times.len() < INDEX_TIMES {
+                self.times.insert(at, e.time_ms);
+            }
+            if self.events.len() < INDEX_EVENTS {
+                let at = self.events.partition_point(|x| x.time_ms <= e.time_ms);
+                self.events.insert(at, e.clone());
+            } else {
+                self.dropped += 1;
+            }
+        }
+    }
+
+    /// The time of the newest event before `time_ms`.
+    pub fn before(&self, time_ms: u64) -> Option<u64> {
+        let at = self.times.partition_point(|t| *t < time_ms);
+        at.checked_sub(1).and_then(|i| self.times.get(i)).copied()
+    }
+
+    /// The time of the oldest event after `time_ms`.
+    pub fn after(&self, time_ms: u64) -> Option<u64> {
+        let at = self.times.partition_point(|t| *t <= time_ms);
+        self.times.get(at).copied()
+    }
+
+    /// The events kept in full, oldest first.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// How many distinct moments had an event.
+    pub fn moments(&self) -> usize {
+        self.times.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(time_ms: u64, text: &str) -> Event {
+        event(
+            time_ms,
+            Source::Counter,
+            Some("fs.files"),
+            Severity::Critical,
+            text.into(),
+        )
+    }
+
+    #[test]
+    fn the_index_finds_the_events_around_any_time() {
+        let mut ix = EventIndex::default();
+        ix.add(&[at(1_000, "a"), at(5_000, "b")]);
+        // A kernel message stamped before the frame that brought it, and a second event at a
+        // time already held.
+        ix.add(&[at(3_000, "c"), at(5_000, "d")]);
+        assert_eq!(ix.moments(), 3);
+        assert_eq!((ix.before(1_000), ix.after(1_000)), (None, Some(3_000)));
+        assert_eq!(
+            (ix.before(4_000), ix.after(4_000)),
+            (Some(3_000), Some(5_000))
+        );
+        assert_eq!((ix.before(9_000), ix.after(5_000)), (Some(5_000), None));
+        let texts: Vec<&str> = ix.events().iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["a", "c", "b", "d"]);
+    }
+
+    #[test]
+    fn the_index_is_bounded() {
+        let mut ix = EventIndex::default();
+        let many: Vec<Event> = (0..INDEX_EVENTS as u64 + 7).map(|i| at(i, "x")).collect();
+        ix.add(&many);
+        assert_eq!(ix.events().len(), INDEX_EVENTS);
+        assert_eq!(ix.dropped, 7);
+        assert_eq!(ix.moments(), INDEX_EVENTS + 7);
+        assert_eq!(
+            ix.after(INDEX_EVENTS as u64 + 5),
+            Some(INDEX_EVENTS as u64 + 6)
+        );
     }
 }

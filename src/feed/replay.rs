@@ -2,14 +2,21 @@
 //! recorded gap divided by the speed, with only the frame at hand in memory. Pause, seek, step
 //! and speed move the playback; a recording holds every socket already, so the rest mean
 //! nothing here. At its end the playback waits: a seek may take it back.
+//!
+//! A jump does not restart derivation at its landing frame: the frames of the [`LEAD_IN_MS`]
+//! before it are read through the seek index and handed over first, marked as lead-in, so the
+//! landing frame comes with the trends, rates and deltas of the minutes before it. Once the
+//! first frame is on its way, a second reader goes through the whole file ahead of play (see
+//! [`ahead`]).
+
+mod ahead;
 
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::Control;
-use crate::model::Snapshot;
+use super::{Arrival, Control, Delivery};
 use crate::recording::Reader;
 use crate::recording::reader::Frame;
 
@@ -77,12 +84,131 @@ impl Clock<'_> {
     }
 }
 
+/// How far before a jump's landing frame derivation starts: the longest span derivation looks
+/// back over is the limits' 90 s (trends, recent failures, growth), so two minutes of frames
+/// read before the landing one give it the trends, rates and deltas it had when recorded.
+pub const LEAD_IN_MS: u64 = 120_000;
+
+/// The playback: the reader, where it stands, and the line to the consumer.
+struct Player<'a> {
+    reader: Reader,
+    tx: &'a mpsc::Sender<Delivery>,
+    /// The time of the frame last shown.
+    shown: Option<u64>,
+    /// The frame after it (read ahead).
+    pending: Option<Frame>,
+}
+
+/// The consumer is gone.
+struct Closed;
+
+impl Player<'_> {
+    fn send(&mut self, f: Frame, arrival: Arrival) -> Result<(), Closed> {
+        if !arrival.lead_in {
+            self.shown = Some(f.time_ms);
+        }
+        let d = Delivery::Frame(Box::new(f.snapshot), arrival);
+        self.tx.blocking_send(d).map_err(|_| Closed)
+    }
+
+    /// Shows the next frame.
+    fn next(&mut self) -> Result<(), Closed> {
+        if let Some(f) = self.pending.take() {
+            self.send(f, Arrival::default())?;
+            self.pending = self.reader.next_frame();
+        }
+        Ok(())
+    }
+
+    /// Shows the `n`th frame from here (or the last there is), deriving those before it.
+    fn forward(&mut self, n: u64) -> Result<(), Closed> {
+        for _ in 1..n {
+            let Some(f) = self.pending.take() else { break };
+            self.pending = self.reader.next_frame();
+            if self.pending.is_none() {
+                self.pending = Some(f);
+                break;
+            }
+            self.send(
+                f,
+                Arrival {
+                    fresh: false,
+                    lead_in: true,
+                },
+            )?;
+        }
+        self.next()
+    }
+
+    /// Shows the last frame at or before `t` with derivation run over the [`LEAD_IN_MS`]
+    /// before it. Ahead within the lead-in, playback just runs on to it; otherwise
+    /// derivation restarts at the lead-in's first frame, read through the seek index.
+    fn jump(&mut self, t: u64) -> Result<(), Closed> {
+        let near_ahead = self.shown.is_some_and(|s| t >= s && t - s <= LEAD_IN_MS);
+        let (first, fresh) = match self.pending.take() {
+            Some(p) if near_ahead && p.time_ms <= t => (Some(p), false),
+            // Nothing between here and `t`: already there.
+            p if near_ahead => {
+                self.pending = p;
+                return Ok(());
+            }
+            _ => (self.reader.seek(t.saturating_sub(LEAD_IN_MS)), true),
+        };
+        let Some(mut cur) = first else {
+            return Ok(());
+        };
+        let mut fresh = fresh;
+        loop {
+            match self.reader.next_frame() {
+                Some(n) if n.time_ms <= t => {
+                    self.send(
+                        cur,
+                        Arrival {
+                            fresh,
+                            lead_in: true,
+                        },
+                    )?;
+                    cur = n;
+                }
+                next => {
+                    self.send(
+                        cur,
+                        Arrival {
+                            fresh,
+                            lead_in: false,
+                        },
+                    )?;
+                    self.pending = next;
+                    return Ok(());
+                }
+            }
+            fresh = false;
+        }
+    }
+
+    /// Shows the `n`th frame before the one shown (or the first), derived as after a jump.
+    fn back(&mut self, n: u64) -> Result<(), Closed> {
+        let Some(shown) = self.shown else {
+            return Ok(());
+        };
+        let target = if n <= 1 {
+            Some(shown.saturating_sub(1))
+        } else {
+            step_back(&mut self.reader, shown, n).map(|f| f.time_ms)
+        };
+        // Behind the frame shown: `jump` restarts derivation there.
+        self.shown = None;
+        let at = target.unwrap_or(shown);
+        self.jump(at)
+    }
+}
+
 /// The recording's thread: hands over each frame on its recorded schedule, and moves where it
 /// is told.
 pub fn play(
-    mut reader: Reader,
+    reader: Reader,
     speed: f64,
-    tx: &mpsc::Sender<Snapshot>,
+    tx: &mpsc::Sender<Delivery>,
     controls: &std_mpsc::Receiver<Control>,
 ) {
     let mut clock = Clock {
@@ -90,45 +216,41 @@ pub fn play(
         paused: false,
         speed,
     };
-    // The time of the frame last handed over, and the frame after it (read ahead).
-    let mut shown: Option<u64> = None;
-    let mut pending = reader.next_frame();
+    let mut ahead = Some(reader.path().to_path_buf());
+    let mut p = Player {
+        reader,
+        tx,
+        shown: None,
+        pending: None,
+    };
+    p.pending = p.reader.next_frame();
     loop {
-        let wait = pending.as_ref().map(|f| match shown {
+        let wait = p.pending.as_ref().map(|f| match p.shown {
             Some(t) => gap(t, f.time_ms, clock.speed),
             None => Duration::ZERO,
         });
-        let frame = match clock.wait(wait) {
+        let moved = match clock.wait(wait) {
             Wake::Stop => return,
-            Wake::Due => pending.take(),
-            Wake::Seek(t) => reader.seek(t),
-            Wake::Step(n) if n >= 0 => step_forward(&mut reader, pending.take(), n),
-            Wake::Step(n) => step_back(&mut reader, shown, n.unsigned_abs()),
+            Wake::Due => p.next(),
+            Wake::Seek(t) => p.jump(t),
+            Wake::Step(n) if n >= 0 => p.forward(n.unsigned_abs()),
+            Wake::Step(n) => p.back(n.unsigned_abs()),
         };
-        let Some(frame) = frame else { continue };
-        shown = Some(frame.time_ms);
-        if tx.blocking_send(frame.snapshot).is_err() {
+        if moved.is_err() {
             return;
         }
-        pending = reader.next_frame();
-    }
-}
-
-/// The `n`th frame from `pending` (the next one), or the last one there is.
-fn step_forward(reader: &mut Reader, pending: Option<Frame>, n: i64) -> Option<Frame> {
-    let mut f = pending?;
-    for _ in 1..n {
-        match reader.next_frame() {
-            Some(next) => f = next,
-            None => break,
+        // Started once the first frame is on its way, so it never delays it.
+        if p.shown.is_some()
+            && let Some(path) = ahead.take()
+        {
+            ahead::spawn(path, tx.clone());
         }
     }
-    Some(f)
 }
 
 /// The `n`th frame before the one at `shown`, or the first.
-fn step_back(reader: &mut Reader, shown: Option<u64>, n: u64) -> Option<Frame> {
-    let mut t = shown?;
+fn step_back(reader: &mut Reader, shown: u64, n: u64) -> Option<Frame> {
+    let mut t = shown;
     let mut f = None;
     for _ in 0..n {
         let Some(before) = reader.seek(t.saturating_sub(1)) else {
@@ -141,13 +263,162 @@ fn step_back(reader: &mut Reader, shown: Option<u64>, n: u64) -> Option<Frame> {
             break;
         }
     }
-    // The reader is left after the frame handed over, so playback carries on from it.
-    f.or_else(|| reader.seek(t))
+    f
 }
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::feed::{Feed, Source};
+
+    const START: u64 = 1_700_000_000_000;
+
+    /// Ten minutes at a frame a second.
+    fn ten_minutes(path: &std::path::Path) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/openvz-container");
+        let mut c = crate::collect::Collector::new(crate::collect::Roots::fixture(dir));
+        let first = c.sample();
+        let opts = crate::recording::Options {
+            min_free_pct: 0.0,
+            ..Default::default()
+        };
+        let header = crate::headless::record::header(&first, Duration::from_secs(1), &opts);
+        let mut w = crate::recording::Writer::open(path, header, opts).unwrap();
+        for i in 0..600 {
+            let mut s = first.clone();
+            s.time_ms = START + i * 1000;
+            w.write(&s).unwrap();
+        }
+        w.finish(START + 600_000, "done").unwrap();
+    }
+
+    /// The frames of one move, up to the one shown: (time, arrival).
+    fn moved(rt: &tokio::runtime::Runtime, feed: &mut Feed) -> Vec<(u64, Arrival)> {
+        let mut out = Vec::new();
+        loop {
+            match rt.block_on(feed.next_delivery()).unwrap() {
+                Delivery::Frame(s, a) => {
+                    out.push((s.time_ms, a));
+                    if !a.lead_in {
+                        return out;
+                    }
+                }
+                Delivery::Ahead(_) | Delivery::Overview(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_jump_derives_the_minutes_before_its_landing_frame() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.hr");
+        ten_minutes(&path);
+        let source = Source::Recording {
+            reader: Box::new(Reader::open(&path).unwrap()),
+            speed: 1.0,
+        };
+        let mut feed = Feed::start(source, Duration::from_secs(1)).unwrap();
+        let first = moved(&rt, &mut feed);
+        assert_eq!(first, [(START, Arrival::default())]);
+        // The next frame is due a second later: paused long before.
+        feed.pause(true);
+
+        // Far ahead: derivation restarts two minutes before the landing frame.
+        feed.seek(START + 480_500);
+        let m = moved(&rt, &mut feed);
+        assert_eq!(m.len(), 121, "{m:?}");
+        assert_eq!(
+            m[0],
+            (
+                START + 360_000,
+                Arrival {
+                    fresh: true,
+                    lead_in: true
+                }
+            )
+        );
+        assert!(m[1..120].iter().all(|(_, a)| *a
+            == Arrival {
+                fresh: false,
+                lead_in: true
+            }));
+        assert_eq!(m[120], (START + 480_000, Arrival::default()));
+
+        // Near ahead: playback runs on to it, deriving every frame between.
+        feed.seek(START + 510_000);
+        let m = moved(&rt, &mut feed);
+        assert_eq!(m.len(), 30);
+        assert_eq!(
+            m[0],
+            (
+                START + 481_000,
+                Arrival {
+                    fresh: false,
+                    lead_in: true
+                }
+            )
+        );
+        assert_eq!(m[29], (START + 510_000, Arrival::default()));
+
+        // A step back lands on the frame before, with its two minutes before it.
+        feed.step(-1);
+        let m = moved(&rt, &mut feed);
+        assert_eq!(
+            m.first().unwrap(),
+            &(
+                START + 389_000,
+                Arrival {
+                    fresh: true,
+                    lead_in: true
+                }
+            )
+        );
+        assert_eq!(m.last().unwrap(), &(START + 509_000, Arrival::default()));
+
+        // Near the start there is less before it.
+        feed.seek(START + 30_000);
+        let m = moved(&rt, &mut feed);
+        assert_eq!((m.len(), m[0].0), (31, START));
+        assert!(m[0].1.fresh);
+    }
+
+    #[test]
+    fn the_whole_file_is_read_ahead_of_play() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.hr");
+        ten_minutes(&path);
+        let source = Source::Recording {
+            reader: Box::new(Reader::open(&path).unwrap()),
+            speed: 1.0,
+        };
+        let mut feed = Feed::start(source, Duration::from_secs(1)).unwrap();
+        let mut progress = Vec::new();
+        let overview = loop {
+            match rt.block_on(feed.next_delivery()).unwrap() {
+                Delivery::Ahead(f) => progress.push(f),
+                Delivery::Overview(o) => break o,
+                Delivery::Frame(..) => {}
+            }
+        };
+        assert_eq!(
+            (overview.first_ms, overview.last_ms, overview.frames),
+            (START, START + 599_000, 600)
+        );
+        assert!(!progress.is_empty() && progress.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            progress.iter().all(|f| (0.0..=1.0).contains(f)),
+            "{progress:?}"
+        );
+    }
 
     #[test]
     fn gaps_follow_the_recording_and_the_speed() {

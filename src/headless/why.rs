@@ -23,9 +23,7 @@ pub fn matches<'a>(text: &str, views: &'a [LimitView]) -> Vec<Match<'a>> {
     let mut out: Vec<Match> = views
         .iter()
         .filter_map(|view| {
-            let message = wanted
-                .iter()
-                .find(|m| m.limits.iter().any(|p| messages::covers(p, &view.limit.id)))?;
+            let message = wanted.iter().find(|m| m.names(&view.limit.id))?;
             Some(Match { message, view })
         })
         .collect();
@@ -63,10 +61,7 @@ pub fn unseen(text: &str, views: &[LimitView]) -> Vec<&'static str> {
 pub fn known() -> String {
     MESSAGES
         .iter()
-        .map(|m| match m.errno {
-            "" => format!("  {}", m.text),
-            e => format!("  {} ({e})", m.text),
-        })
+        .map(|m| format!("  {}", m.label()))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::buckets::Buckets;
+
 /// How far back samples are kept at the sample interval (two hours and a little slack).
 pub const FINE_SPAN_MS: u64 = 2 * 3_600_000 + 60_000;
 /// Most samples per series in the fine tier (two hours at 100 ms).
@@ -26,17 +28,28 @@ pub enum Zoom {
     Min5,
     Min30,
     Hour2,
+    /// Everything held: a replayed recording from end to end, or live the day of minute
+    /// aggregates since the dashboard started.
+    Whole,
 }
 
 impl Zoom {
-    pub const ALL: [Zoom; 4] = [Zoom::Min1, Zoom::Min5, Zoom::Min30, Zoom::Hour2];
+    pub const ALL: [Zoom; 5] = [
+        Zoom::Min1,
+        Zoom::Min5,
+        Zoom::Min30,
+        Zoom::Hour2,
+        Zoom::Whole,
+    ];
 
+    /// The span of the x axis; for [`Zoom::Whole`] the most it can be (a day of minutes).
     pub fn span_ms(self) -> u64 {
         match self {
             Zoom::Min1 => 60_000,
             Zoom::Min5 => 5 * 60_000,
             Zoom::Min30 => 30 * 60_000,
             Zoom::Hour2 => 2 * 3_600_000,
+            Zoom::Whole => COARSE_MAX as u64 * COARSE_MS,
         }
     }
 
@@ -46,6 +59,7 @@ impl Zoom {
             Zoom::Min5 => "5m",
             Zoom::Min30 => "30m",
             Zoom::Hour2 => "2h",
+            Zoom::Whole => "all",
         }
     }
 
@@ -53,12 +67,14 @@ impl Zoom {
         match self {
             Zoom::Min1 => Zoom::Min5,
             Zoom::Min5 => Zoom::Min30,
-            Zoom::Min30 | Zoom::Hour2 => Zoom::Hour2,
+            Zoom::Min30 => Zoom::Hour2,
+            Zoom::Hour2 | Zoom::Whole => Zoom::Whole,
         }
     }
 
     pub fn narrower(self) -> Zoom {
         match self {
+            Zoom::Whole => Zoom::Hour2,
             Zoom::Hour2 => Zoom::Min30,
             Zoom::Min30 => Zoom::Min5,
             Zoom::Min5 | Zoom::Min1 => Zoom::Min1,
@@ -144,14 +160,32 @@ impl Series {
 }
 
 /// Every series of the Graphs pane over time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SeriesHistory {
     times: VecDeque<u64>,
     series: BTreeMap<String, Series>,
     marks: VecDeque<Mark>,
+    marks_max: usize,
+}
+
+impl Default for SeriesHistory {
+    fn default() -> Self {
+        Self::keeping_marks(MARKS_MAX)
+    }
 }
 
 impl SeriesHistory {
+    /// An empty history that keeps up to `marks` marks (a whole recording's events need more
+    /// than the dashboard's last day).
+    pub fn keeping_marks(marks: usize) -> Self {
+        Self {
+            times: VecDeque::new(),
+            series: BTreeMap::new(),
+            marks: VecDeque::new(),
+            marks_max: marks,
+        }
+    }
+
     /// Adds one sample of every series present at `time_ms`. A time not after the newest one
     /// (a clock stepped back) starts the fine tier afresh.
     pub fn push<K: AsRef<str>>(
@@ -208,7 +242,7 @@ impl SeriesHistory {
             time_ms,
             label: label.into(),
         });
-        while self.marks.len() > MARKS_MAX {
+        while self.marks.len() > self.marks_max {
             self.marks.pop_front();
         }
     }
@@ -227,6 +261,20 @@ impl SeriesHistory {
     /// Time of the oldest sample at the sample interval.
     pub fn oldest_fine_ms(&self) -> Option<u64> {
         self.times.front().copied()
+    }
+
+    /// Time of the oldest value held, in either tier.
+    pub fn earliest_ms(&self) -> Option<u64> {
+        let coarse = self
+            .series
+            .values()
+            .filter_map(|s| s.coarse.front().or(s.open.as_ref()))
+            .map(|a| a.start_ms)
+            .min();
+        match (coarse, self.oldest_fine_ms()) {
+            (Some(c), Some(f)) => Some(c.min(f)),
+            (c, f) => c.or(f),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -278,32 +326,23 @@ impl SeriesHistory {
     /// the 2-hour zoom). Where the fine tier does not reach back, minute aggregates stand in.
     /// x is in seconds relative to `to_ms` (so ≤ 0).
     pub fn points(&self, key: &str, from_ms: u64, to_ms: u64, buckets: usize) -> Vec<(f64, f64)> {
+        let mut b = Buckets::new(from_ms, to_ms, buckets);
+        self.each_value(key, from_ms, to_ms, |t, v| b.put(t, v));
+        b.points()
+    }
+
+    /// Every value of a series between two moments, oldest first: each minute's peak (at its
+    /// middle) where the fine tier does not reach back, then the samples.
+    pub fn each_value(&self, key: &str, from_ms: u64, to_ms: u64, mut f: impl FnMut(u64, f32)) {
         let Some(s) = self.series.get(key) else {
-            return Vec::new();
-        };
-        if to_ms <= from_ms || buckets == 0 {
-            return Vec::new();
-        }
-        let width = (to_ms - from_ms).div_ceil(buckets as u64).max(1);
-        let mut best: Vec<Option<(u64, f32)>> = vec![None; buckets];
-        let mut put = |t: u64, v: f32| {
-            if v.is_nan() || t < from_ms || t > to_ms {
-                return;
-            }
-            let b = (((t - from_ms) / width) as usize).min(buckets - 1);
-            if let Some(slot) = best.get_mut(b) {
-                match slot {
-                    Some((_, old)) if *old >= v => {}
-                    _ => *slot = Some((t, v)),
-                }
-            }
+            return;
         };
         let fine_from = self.times.front().copied().unwrap_or(u64::MAX);
         if from_ms < fine_from {
             for a in s.coarse.iter().chain(s.open.iter()) {
                 let mid = a.start_ms + COARSE_MS / 2;
-                if mid < fine_from {
-                    put(mid, a.max);
+                if mid < fine_from && mid >= from_ms && mid <= to_ms {
+                    f(mid, a.max);
                 }
             }
         }
@@ -312,12 +351,8 @@ impl SeriesHistory {
             if *t > to_ms {
                 break;
             }
-            put(*t, *v);
+            f(*t, *v);
         }
-        best.into_iter()
-            .flatten()
-            .map(|(t, v)| ((t as f64 - to_ms as f64) / 1000.0, f64::from(v)))
-            .collect()
     }
 }
 
@@ -424,7 +459,9 @@ mod tests {
     #[test]
     fn zoom_steps() {
         assert_eq!(Zoom::Min5.wider(), Zoom::Min30);
-        assert_eq!(Zoom::Hour2.wider(), Zoom::Hour2);
+        assert_eq!(Zoom::Hour2.wider(), Zoom::Whole);
+        assert_eq!(Zoom::Whole.wider(), Zoom::Whole);
+        assert_eq!(Zoom::Whole.narrower(), Zoom::Hour2);
         assert_eq!(Zoom::Min30.narrower(), Zoom::Min5);
         assert_eq!(Zoom::Hour2.span_ms(), 7_200_000);
         assert_eq!(Zoom::Min5.narrower(), Zoom::Min1);

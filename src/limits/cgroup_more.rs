@@ -16,7 +16,7 @@ pub const MEMORY_HIGH: Hint = Hint {
     knob: "memory.high of the cgroup (systemd MemoryHigh=)",
 };
 pub const SWAP: Hint = Hint {
-    breaks: "the cgroup's swap is full: OOM kills with swap free on the host",
+    breaks: "the cgroup's swap is full: 'Memory cgroup out of memory: Killed process' with swap free on the host",
     knob: "memory.swap.max (systemd MemorySwapMax=, docker --memory-swap)",
 };
 pub const IO: Hint = Hint {

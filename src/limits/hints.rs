@@ -41,10 +41,13 @@ pub fn beancounter(resource: &str) -> Hint {
             "vzctl set --privvmpages (or --ram/--swap on vSwap)",
         ),
         "physpages" => h(
-            "container RAM is full: swapping, then OOM kills",
+            "container RAM is full: swapping, then 'Out of memory: Killed process'",
             "vzctl set --physpages (--ram)",
         ),
-        "swappages" => h("container swap is full: OOM kills", "vzctl set --swap"),
+        "swappages" => h(
+            "container swap is full: 'Out of memory: Killed process'",
+            "vzctl set --swap",
+        ),
         "shmpages" => h(
             "shmget fails with 'Cannot allocate memory'",
             "vzctl set --shmpages",
@@ -108,7 +111,7 @@ pub const CGROUP_PIDS: Hint = h(
     "pids.max of the cgroup (systemd TasksMax=, docker --pids-limit)",
 );
 pub const CGROUP_MEMORY: Hint = h(
-    "reclaim stalls, then the OOM killer ends processes",
+    "reclaim stalls, then the OOM killer ends processes ('Memory cgroup out of memory: Killed process')",
     "memory limit of the cgroup (systemd MemoryMax=, docker --memory)",
 );
 pub const ORPHANS: Hint = h(
@@ -124,7 +127,7 @@ pub const TCP_MEM: Hint = h(
     "sysctl net.ipv4.tcp_mem (pages)",
 );
 pub const LISTEN: Hint = h(
-    "new connections time out: the accept queue overflows",
+    "connect fails with 'Connection timed out': the accept queue overflows ('possible SYN flooding on port' in the kernel log)",
     "sysctl net.core.somaxconn and the server's listen backlog",
 );
 pub const CONNTRACK: Hint = h(

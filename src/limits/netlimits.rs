@@ -7,11 +7,11 @@ use crate::model::tcp::TcpState;
 use crate::model::{Snapshot, counter};
 
 pub const NEIGH: Hint = Hint {
-    breaks: "'neighbour table overflow' in the kernel log; new hosts on the LAN become unreachable ('No buffer space available')",
+    breaks: "'neighbour: arp_cache: neighbor table overflow!' (ndisc_cache for IPv6) in the kernel log; new hosts on the LAN become unreachable ('No buffer space available')",
     knob: "sysctl net.ipv4.neigh.default.gc_thresh3 (and gc_thresh1/2; net.ipv6.neigh.* for NDP)",
 };
 pub const UDP_RCVBUF: Hint = Hint {
-    breaks: "UDP datagrams dropped on arrival: the receiving socket's buffer is full (DNS, syslog, statsd lose packets)",
+    breaks: "UDP datagrams dropped on arrival ('packet receive errors'): the receiving socket's buffer is full (DNS, syslog, statsd lose packets)",
     knob: "sysctl net.core.rmem_max and the program's SO_RCVBUF; read faster",
 };
 pub const UDP_SNDBUF: Hint = Hint {
@@ -19,21 +19,39 @@ pub const UDP_SNDBUF: Hint = Hint {
     knob: "sysctl net.core.wmem_max and the program's SO_SNDBUF",
 };
 pub const UDP_IN: Hint = Hint {
-    breaks: "UDP datagrams dropped: buffer full, bad checksum or no memory",
+    breaks: "UDP datagrams dropped ('packet receive errors'): buffer full, bad checksum or no memory",
     knob: "see RcvbufErrors; sysctl net.core.rmem_max",
 };
 pub const SOFTNET: Hint = Hint {
-    breaks: "packets dropped before any socket sees them: a CPU's input backlog is full",
+    breaks: "packets dropped before any socket sees them: a CPU's input backlog is full (retransmits, 'Connection timed out')",
     knob: "sysctl net.core.netdev_max_backlog (and netdev_budget); spread interrupts (RPS/irqbalance)",
 };
 pub const SYN: Hint = Hint {
-    breaks: "connection attempts time out: SYNs dropped ('possible SYN flooding' in the kernel log)",
+    breaks: "connect fails with 'Connection timed out': SYNs dropped ('possible SYN flooding on port' in the kernel log)",
     knob: "sysctl net.ipv4.tcp_max_syn_backlog and net.core.somaxconn; tcp_syncookies=1",
 };
 pub const PORTS: Hint = Hint {
     breaks: "connect fails with 'Cannot assign requested address': no free local port for this destination",
     knob: "sysctl net.ipv4.ip_local_port_range; reuse connections (keep-alive, pools); tcp_tw_reuse",
 };
+
+/// Our namespace's share of a neighbour table, and how it was read when not through netlink.
+fn neigh_note(t: &crate::model::netlimits::Neigh) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(here) = t.here {
+        let permanent = match t.permanent {
+            Some(p) if p > 0 => format!(", {p} permanent"),
+            _ => String::new(),
+        };
+        parts.push(format!(
+            "{here} in this namespace{permanent} (all namespaces share the table)"
+        ));
+    }
+    if let Some(why) = &t.fallback {
+        parts.push(format!("read from /proc: {why}"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
 
 /// How many destinations get a ports row.
 pub const PORT_ROWS: usize = 5;
@@ -48,11 +66,7 @@ pub fn rows(snap: &Snapshot, out: &mut Vec<Limit>) {
             let mut row = Limit::new(id, "net", name, Unit::Count, NEIGH)
                 .with(t.entries, Some(t.gc_thresh3))
                 .failing(t.table_fulls);
-            if let Some(here) = t.here {
-                row.note = Some(format!(
-                    "{here} in this namespace (all namespaces share the table)"
-                ));
-            }
+            row.note = neigh_note(t);
             out.push(row);
         }
     }
@@ -183,4 +197,45 @@ pub fn notes(snap: &Snapshot, notes: &mut Notes) {
     notes.check("net.snmp", &n.snmp);
     notes.check("net.softnet", &n.softnet);
     notes.check("net.tcp_max_syn_backlog", &n.tcp_max_syn_backlog);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::netlimits::Neigh;
+
+    fn table() -> Neigh {
+        Neigh {
+            entries: 900,
+            table_fulls: Some(0),
+            here: Some(12),
+            gc_thresh3: 1024,
+            permanent: Some(1),
+            fallback: None,
+        }
+    }
+
+    #[test]
+    fn the_note_gives_our_share_and_how_it_was_read() {
+        assert_eq!(
+            neigh_note(&table()).as_deref(),
+            Some("12 in this namespace, 1 permanent (all namespaces share the table)")
+        );
+        let procfs = Neigh {
+            here: None,
+            permanent: None,
+            fallback: Some("netlink route socket: Protocol not supported".into()),
+            ..table()
+        };
+        assert_eq!(
+            neigh_note(&procfs).as_deref(),
+            Some("read from /proc: netlink route socket: Protocol not supported")
+        );
+        let captured = Neigh {
+            here: None,
+            fallback: None,
+            ..table()
+        };
+        assert_eq!(neigh_note(&captured), None);
+    }
 }

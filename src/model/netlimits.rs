@@ -44,15 +44,22 @@ impl Default for NetLimits {
 }
 
 /// A neighbour table: its size as the kernel counts it against gc_thresh3, and refusals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Neigh {
-    /// Entries of the table (all network namespaces share it), from /proc/net/stat/*_cache.
+    /// Entries of the table (all network namespaces share it), from netlink or
+    /// /proc/net/stat/*_cache.
     pub entries: u64,
     /// Times an entry could not be added: "neighbour table overflow" (first namespace only).
     pub table_fulls: Option<u64>,
-    /// Entries of our namespace (/proc/net/arp), for IPv4.
+    /// Entries of our namespace: from netlink, or for IPv4 from /proc/net/arp.
     pub here: Option<u64>,
     pub gc_thresh3: u64,
+    /// Of `here`, the permanent entries (never garbage-collected); known through netlink only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permanent: Option<u64>,
+    /// Why the live table was read from /proc rather than through netlink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 /// /proc/net/softnet_stat summed over CPUs.

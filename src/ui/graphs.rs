@@ -16,6 +16,7 @@
 //! its line. A source that is absent says why where its chart would be, once per source.
 
 mod parts;
+mod window;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,63 +26,58 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::app::AppState;
 use crate::app::graphs::GraphsState;
 use crate::derive::graphs::{GraphsView, key};
+use crate::derive::overview::Overview;
 use crate::format::{self, celsius, ghz};
-use crate::history::SeriesHistory;
+use crate::history::{Layered, SeriesHistory};
 use crate::ui::theme;
 use crate::ui::widgets::chart::{ChartSpec, SCALE_WIDTH, Series, Threshold};
+use window::Window;
 
 /// Everything the pane reads.
 pub struct GraphsPane<'a> {
     pub history: &'a SeriesHistory,
+    /// Replaying: the whole recording, read ahead of play; None live, and until it is read.
+    pub overview: Option<&'a Overview>,
+    /// Replaying: how far the pass ahead of play has come (0 to 1), while it runs.
+    pub ahead: Option<f32>,
     /// The newest derived values (scaling bounds, temperatures' critical points, what is missing).
     pub view: &'a GraphsView,
     pub state: &'a GraphsState,
     pub interval_ms: u64,
-    /// The right edge of the window; None follows the newest sample (paused, it holds still).
+    /// Now: None follows the newest sample (paused, it holds still); replaying, the replayed
+    /// time. The window ends there, or over a whole recording at its end.
     pub end_ms: Option<u64>,
 }
 
+impl GraphsPane<'_> {
+    /// The series drawn: the history, over the recording's overview when there is one.
+    fn series(&self) -> Layered<'_> {
+        Layered::new(self.history, self.overview.map(|o| &o.series))
+    }
+}
+
 pub fn render(state: &GraphsState, app: &AppState, area: Rect, buf: &mut Buffer) {
+    let replay = app.replay.as_ref();
     let pane = GraphsPane {
         history: app.series(),
+        overview: replay.and_then(|r| r.overview.as_deref()),
+        ahead: replay.and_then(|r| r.ahead),
         view: &app.derived.graphs,
         state,
         interval_ms: app.interval_ms,
+        // Replaying, now is the replayed time, whatever derivation has read past it.
         end_ms: app
             .snapshot
             .as_ref()
-            .filter(|_| app.paused)
+            .filter(|_| app.paused || replay.is_some())
             .map(|s| s.time_ms),
     };
     render_pane(&pane, area, buf);
 }
 
-/// The window on screen: its ends and the cursor, all in ms since the epoch.
-struct Window {
-    from_ms: u64,
-    to_ms: u64,
-    cursor_ms: Option<u64>,
-    /// Where values are read: the cursor, or the newest sample.
-    at_ms: u64,
-    tolerance_ms: u64,
-    /// Points per line: two per column of braille.
-    buckets: usize,
-}
-
-impl Window {
-    fn span_s(&self) -> f64 {
-        (self.to_ms - self.from_ms) as f64 / 1000.0
-    }
-
-    fn cursor_x(&self) -> Option<f64> {
-        self.cursor_ms
-            .map(|c| (c as f64 - self.to_ms as f64) / 1000.0)
-    }
-}
-
 /// Reads one series of the history as a chart line: its value at the cursor and its points.
 struct Reader<'a> {
-    h: &'a SeriesHistory,
+    h: Layered<'a>,
     w: &'a Window,
 }
 
@@ -134,21 +130,11 @@ pub fn render_pane(p: &GraphsPane, area: Rect, buf: &mut Buffer) {
     if area.height < 3 || area.width < 20 {
         return;
     }
-    let Some(to_ms) = p.end_ms.or(p.history.latest_ms()) else {
+    let Some(w) = Window::of(p, &p.series(), area.width) else {
         Paragraph::new("Reading the first sample…")
             .style(theme::dim())
             .render(area, buf);
         return;
-    };
-    let span = p.state.zoom.span_ms();
-    let cursor_ms = p.state.cursor_back_ms.map(|b| to_ms.saturating_sub(b));
-    let w = Window {
-        from_ms: to_ms.saturating_sub(span),
-        to_ms,
-        cursor_ms,
-        at_ms: cursor_ms.unwrap_or(to_ms),
-        tolerance_ms: (p.interval_ms * 3 / 2).max(1_500),
-        buckets: usize::from(area.width),
     };
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     parts::header(p, &w, head, buf);
@@ -234,7 +220,7 @@ fn spec<'a>(
         ceiling: None,
         span_s: w.span_s(),
         cursor_x: w.cursor_x(),
-        empty: if p.history.len() < 2 {
+        empty: if p.series().len() < 2 {
             "waiting for a second reading"
         } else {
             "no values in this window"
@@ -253,7 +239,7 @@ fn render_cell(p: &GraphsPane, w: &Window, cell: Cell, area: Rect, buf: &mut Buf
             .render(area, buf);
         return;
     }
-    let r = Reader { h: p.history, w };
+    let r = Reader { h: p.series(), w };
     match cell {
         Cell::Dirty => {
             let lines = [
@@ -338,8 +324,9 @@ fn freq(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
 /// The hottest sensors at the cursor, with the hottest one's critical point.
 fn temps(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
     let mut keys: Vec<(&str, f64)> = p
-        .history
+        .series()
         .keys_with_prefix(key::TEMP)
+        .into_iter()
         .map(|k| (k, r.value(k).unwrap_or(f64::MIN)))
         .collect();
     keys.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -374,8 +361,9 @@ fn temps(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
 /// Utilisation of up to four disks, 0–100%, with the total IOPS in the legend only.
 fn util(p: &GraphsPane, w: &Window, r: &Reader, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Series> = p
-        .history
+        .series()
         .keys_with_prefix(key::DISK)
+        .into_iter()
         .filter(|k| k.ends_with(".util"))
         .take(4)
         .enumerate()

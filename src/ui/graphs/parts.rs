@@ -7,9 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::{GraphsPane, Window};
+use super::GraphsPane;
+use super::window::{Window, ago};
 use crate::derive::Severity;
 use crate::derive::graphs::key;
+use crate::history::Zoom;
 use crate::ui::{clock, theme};
 
 pub(super) fn header(p: &GraphsPane, w: &Window, area: Rect, buf: &mut Buffer) {
@@ -17,33 +19,34 @@ pub(super) fn header(p: &GraphsPane, w: &Window, area: Rect, buf: &mut Buffer) {
         Span::styled("Graphs ", theme::title()),
         Span::raw(" window "),
         Span::styled(p.state.zoom.label(), theme::key()),
-        Span::raw(format!("  now {}", clock(w.to_ms))),
+        Span::raw(format!("  now {}", clock(w.now_ms))),
     ];
-    if let Some(c) = w.cursor_ms {
+    // Over a whole recording the cursor marks now until it is moved: nothing more to say.
+    if let Some(c) = w
+        .cursor_ms
+        .filter(|c| *c != w.now_ms || w.to_ms == w.now_ms)
+    {
         spans.push(Span::raw("   "));
         spans.push(Span::styled(
-            format!("cursor {} (-{})", clock(c), ago(w.to_ms.saturating_sub(c))),
+            format!("cursor {} (-{})", clock(c), ago(w.now_ms.saturating_sub(c))),
             theme::cursor().reversed(),
         ));
     }
     let fine = p.history.oldest_fine_ms().unwrap_or(w.to_ms);
-    if w.from_ms < fine && w.to_ms - fine < p.state.zoom.span_ms() {
+    let zoom = p.state.zoom;
+    if zoom != Zoom::Whole && w.from_ms < fine && w.to_ms - fine < zoom.span_ms() {
         spans.push(Span::styled(
             format!("   history since {}", clock(fine)),
             theme::dim(),
         ));
     }
-    Line::from(spans).render(area, buf);
-}
-
-/// "28s", "4m05s", "1h30m".
-fn ago(ms: u64) -> String {
-    let s = ms / 1000;
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
-        _ => format!("{}h{:02}m", s / 3600, s / 60 % 60),
+    if let Some(done) = p.ahead.filter(|_| p.overview.is_none()) {
+        spans.push(Span::styled(
+            format!("   reading the whole recording: {:.0}%", done * 100.0),
+            theme::dim(),
+        ));
     }
+    Line::from(spans).render(area, buf);
 }
 
 /// One block per core, coloured by where its frequency sits between the scaling bounds.
@@ -57,9 +60,10 @@ pub(super) fn heat_strip(
     if area.height == 0 {
         return;
     }
-    let h = p.history;
+    let h = p.series();
     let mut cores: Vec<(usize, f64)> = h
         .keys_with_prefix(key::FREQ_CORE)
+        .into_iter()
         .filter_map(|k| {
             let n: usize = k.strip_prefix(key::FREQ_CORE)?.parse().ok()?;
             Some((n, h.value_at(k, w.at_ms, w.tolerance_ms)?))
@@ -87,12 +91,13 @@ pub(super) fn heat_strip(
 }
 
 pub(super) fn failures(p: &GraphsPane, w: &Window, area: Rect, buf: &mut Buffer) {
-    let mut marks: Vec<_> = p.history.marks_between(w.from_ms, w.to_ms).collect();
+    let mut marks = p.series().marks_between(w.from_ms, w.to_ms);
     marks.sort_by_key(|m| std::cmp::Reverse(m.time_ms));
-    let mut lines = vec![Line::styled(
-        format!("Limit events, last {}", p.state.zoom.label()),
-        theme::title(),
-    )];
+    let title = match p.state.zoom {
+        Zoom::Whole => "Limit events, all".to_string(),
+        z => format!("Limit events, last {}", z.label()),
+    };
+    let mut lines = vec![Line::styled(title, theme::title())];
     if marks.is_empty() {
         lines.push(Line::styled(
             "none (▲ on the time axis when one happens)",
@@ -129,18 +134,19 @@ pub(super) fn time_axis(p: &GraphsPane, w: &Window, area: Rect, buf: &mut Buffer
             }
         }
     };
-    let left = format!("-{}", p.state.zoom.label());
-    let mid = format!("-{}", ago(span / 2));
+    let [left, mid, right] = w.labels(p.state.zoom);
     put_text(0, &left);
     put_text((width / 2).saturating_sub(mid.len() / 2), &mid);
-    put_text(width.saturating_sub(3), "now");
-    for m in p.history.marks_between(w.from_ms, w.to_ms) {
+    put_text(width.saturating_sub(right.len()), &right);
+    for m in p.series().marks_between(w.from_ms, w.to_ms) {
         if let Some(c) = cells.get_mut(col(m.time_ms)) {
             *c = ('▲', theme::severity(Severity::Critical));
         }
     }
+    // The charts draw the cursor from top to bottom; on the axis it leaves the labels whole.
     if let Some(c) = w.cursor_ms
         && let Some(cell) = cells.get_mut(col(c))
+        && matches!(cell.0, '─' | '▲')
     {
         *cell = ('┃', theme::cursor());
     }

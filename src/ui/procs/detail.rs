@@ -21,7 +21,7 @@ use crate::derive::Severity;
 use crate::derive::procs::{DetailView, ProcsView};
 use crate::format::{count, size};
 use crate::model::procs::DetailLimit;
-use crate::model::tcp::TcpState;
+use crate::model::tcp::{StateCounts, TcpState};
 use crate::ui::theme;
 use crate::ui::widgets::table::{Column, Row, Table};
 
@@ -175,7 +175,7 @@ fn peers(d: &DetailView, area: Rect, buf: &mut Buffer) {
     let block = section(&title);
     let inner = block.inner(area);
     block.render(area, buf);
-    if d.detail.tcp_peers.is_empty() {
+    if d.detail.tcp_peers.is_empty() && d.detail.tcp_listeners.is_empty() {
         let none = if d.detail.fds_hidden {
             "Its sockets are behind its fd table: unknown."
         } else {
@@ -184,26 +184,18 @@ fn peers(d: &DetailView, area: Rect, buf: &mut Buffer) {
         Paragraph::new(none).style(theme::dim()).render(inner, buf);
         return;
     }
-    let rows = d
+    // A server's connections are the ones its listeners accepted: those come first, named by
+    // the local address, then the peers it connected to.
+    let accepted = d.detail.tcp_listeners.iter().map(|l| {
+        let name = format!("{} accepted", l.local);
+        peer_row(name, l.service.as_deref(), &l.states)
+    });
+    let outgoing = d
         .detail
         .tcp_peers
         .iter()
-        .map(|p| {
-            let states = p
-                .states
-                .iter()
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, n)| format!("{} {}", short(s), count(n)))
-                .collect::<Vec<_>>()
-                .join(" ");
-            Row::new(vec![
-                Line::from(p.remote.to_string()),
-                Line::from(p.service.clone().unwrap_or_default()),
-                Line::from(count(p.total)),
-                Line::from(states),
-            ])
-        })
-        .collect();
+        .map(|p| peer_row(p.remote.to_string(), p.service.as_deref(), &p.states));
+    let rows = accepted.chain(outgoing).collect();
     let columns = vec![
         Column::name("peer", 10, 40),
         Column::name("service", 4, 10).dropped(2),
@@ -213,6 +205,22 @@ fn peers(d: &DetailView, area: Rect, buf: &mut Buffer) {
     Table::new(columns, rows)
         .header_style(theme::header())
         .render(inner, buf);
+}
+
+fn peer_row(name: String, service: Option<&str>, states: &StateCounts) -> Row<'static> {
+    let total: u64 = states.iter().map(|(_, n)| n).sum();
+    let states = states
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{} {}", short(s), count(n)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Row::new(vec![
+        Line::from(name),
+        Line::from(service.unwrap_or_default().to_string()),
+        Line::from(count(total)),
+        Line::from(states),
+    ])
 }
 
 fn short(s: TcpState) -> &'static str {
