@@ -4,7 +4,8 @@
 #
 # usage: scripts/fuzz.sh TARGET|all SECONDS
 #   needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz).
-#   The first run seeds each corpus (fuzz/corpus/TARGET, not in git) from tests/fixtures.
+#   The first run seeds each corpus (fuzz/corpus/TARGET, not in git) from tests/fixtures;
+#   `recording` also gets recordings written by the current writer (examples/seed_recordings).
 #   A crash leaves its input in fuzz/artifacts/TARGET/; reproduce it with
 #   (cd fuzz && cargo +nightly fuzz run TARGET artifacts/TARGET/crash-…).
 set -euo pipefail
@@ -31,7 +32,7 @@ seeds() {
     memory_cpu) echo "*/meminfo */vmstat */zoneinfo */pressure/* */diskstats */proc/stat */loadavg */cpuinfo */file-nr */tcp_mem" ;;
     tcp) echo "*/net/tcp */net/tcp6" ;;
     limits_status) echo "*/limits */comm */status" ;;
-    recording) echo "*.zst" ;;
+    recording) echo "*/recordings/*" ;;
   esac
 }
 
@@ -45,6 +46,9 @@ seed() {
         cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-16)"
       done
   done
+  if [ "$target" = recording ]; then
+    (cd .. && cargo run -q --example seed_recordings -- "fuzz/$dir")
+  fi
 }
 
 cargo +nightly fuzz build >/dev/null
