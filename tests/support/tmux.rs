@@ -70,13 +70,19 @@ impl Tmux {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
     }
 
-    /// Waits until the screen shows `needle`; fails with the screen if it does not in time.
+    /// Waits until the screen shows `needle` in a whole frame (the same screen twice, 60 ms
+    /// apart, so a capture taken while a frame is half written is not read); fails with the
+    /// screen if it does not in time.
     pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.capture();
             if screen.contains(needle) {
-                return screen;
+                thread::sleep(Duration::from_millis(60));
+                if self.capture() == screen {
+                    return screen;
+                }
+                continue;
             }
             if start.elapsed() > timeout {
                 panic!("screen never showed {needle:?}; it shows:\n{screen}");
