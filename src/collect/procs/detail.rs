@@ -48,7 +48,7 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
     };
     let mut targets = Vec::new();
     match fds::walk(roots, None, pid, |fd, t| targets.push((fd, t))) {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(SourceError::Denied { .. }) => d.fds_hidden = true,
         Err(e) => return Err(e),
     }
