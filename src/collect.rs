@@ -29,7 +29,6 @@ pub mod nofile;
 pub mod overcommit;
 pub mod perproc;
 pub mod pressure;
-pub mod proc_user;
 pub mod procs;
 mod read;
 pub mod softnet;

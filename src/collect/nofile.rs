@@ -3,7 +3,7 @@
 //! the processes closest to their limit and those holding the most descriptors and threads.
 
 use std::fs;
-use std::os::fd::OwnedFd;
+use std::os::fd::BorrowedFd;
 
 use rustix::fs::{AtFlags, StatxFlags, statx};
 
@@ -20,7 +20,7 @@ pub const KEEP: usize = 20;
 /// On a captured tree (a plain directory) the size means nothing.
 pub fn count_fds(
     roots: &Roots,
-    proc_dir: Option<&OwnedFd>,
+    proc_dir: Option<BorrowedFd<'_>>,
     sized: bool,
     pid: u32,
 ) -> Result<u64, SourceError> {

@@ -1,48 +1,54 @@
-//! The limits processes consume per user, gathered as the per-process walk visits each process:
-//! RLIMIT_NPROC ([`super::proc_user`]), inotify ([`super::inotify`]) and, for the
-//! [`MAPS_OF`] largest processes by resident memory, their mappings ([`super::maps`]).
+//! The limits processes consume per user, summed from what the per-process pass
+//! ([`super::procs`]) knows of each process: processes and threads per real uid against
+//! RLIMIT_NPROC, inotify instances and watches per effective uid, and, for the [`MAPS_OF`]
+//! largest processes by resident memory, their mappings ([`super::maps`]).
 //!
-//! A process's user, limits and inotify use are read when first seen and then every
-//! [`REFRESH`] walks (staggered by pid, as the fd walk does with limits), so a walk costs a
-//! few file reads per process only now and then; maps are read on every walk, but only for the
-//! largest few, where mappings pile up (JVMs, databases, Elasticsearch).
+//! Nothing here reads a process's files but the maps: owners, limits and inotify use come with
+//! the pass, which re-reads them now and then. Maps are counted again every [`MAPS_EVERY`]
+//! passes, or when a process joins the largest three (mappings pile up in JVMs, databases,
+//! Elasticsearch; a maps file can be megabytes).
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::collect::inotify::{self, InotifyUse};
-use crate::collect::proc_user::{self, ProcUser};
+use crate::collect::inotify::InotifyUse;
+use crate::collect::procs::live::LiveProc;
 use crate::collect::text::single_u64;
 use crate::collect::{Roots, SourceError, maps, read_parsed};
 use crate::model::Reading;
 use crate::model::perproc::{PerProcess, ProcAmount, ProcMaps, UserUse};
+use crate::model::procs::Process;
 
-/// Walks between re-reads of one process's user, limits and inotify use.
-pub const REFRESH: u64 = 10;
 /// How many of the largest processes by resident memory have their maps counted.
 pub const MAPS_OF: usize = 3;
+/// Passes between counts of the same process's maps.
+pub const MAPS_EVERY: u64 = 15;
 /// Processes named per user and limit.
 const LEADERS: usize = 5;
 
-#[derive(Debug, Clone)]
+/// Who a process runs as and how many processes its user may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcUser {
+    pub ruid: u32,
+    pub euid: u32,
+    /// Soft RLIMIT_NPROC; None when unlimited.
+    pub nproc: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy)]
 struct Seen {
-    comm: String,
+    pid: u32,
     threads: u64,
     user: ProcUser,
     inotify: Option<InotifyUse>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Cached {
-    user: ProcUser,
-    inotify: Option<InotifyUse>,
-}
-
-/// What lives between walks, and the last walk's result.
+/// What lives between passes, and the last pass's result.
 #[derive(Debug)]
 pub struct Pass {
-    cache: HashMap<u32, Cached>,
-    walk: u64,
-    seen: Vec<(u32, Seen)>,
+    pass: u64,
+    seen: Vec<Seen>,
+    /// Maps counted, by pid, with the pass they were counted at.
+    maps: HashMap<u32, (u64, u64)>,
     inotify_unreadable: u64,
     unreadable: u64,
     last: Reading<PerProcess>,
@@ -51,9 +57,9 @@ pub struct Pass {
 impl Default for Pass {
     fn default() -> Self {
         Self {
-            cache: HashMap::new(),
-            walk: 0,
+            pass: 0,
             seen: Vec::new(),
+            maps: HashMap::new(),
             inotify_unreadable: 0,
             unreadable: 0,
             last: Err(SourceError::Missing {
@@ -64,58 +70,56 @@ impl Default for Pass {
 }
 
 impl Pass {
-    /// Starts a walk over `pids` (sorted): forgets processes that are gone.
-    pub fn begin(&mut self, pids: &[u32]) {
-        self.walk += 1;
-        self.cache.retain(|pid, _| pids.binary_search(pid).is_ok());
+    /// Starts a pass.
+    pub fn begin(&mut self) {
+        self.pass += 1;
         self.seen.clear();
         self.inotify_unreadable = 0;
         self.unreadable = 0;
     }
 
-    /// One process of the walk.
-    pub fn visit(&mut self, roots: &Roots, pid: u32, comm: &str, threads: Option<u64>) {
-        let due = (self.walk + u64::from(pid)).is_multiple_of(REFRESH);
-        let cached = match self.cache.get(&pid) {
-            Some(c) if !due => *c,
-            _ => match proc_user::read(roots, pid) {
-                Ok(user) => {
-                    let inotify = inotify::read(roots, pid).ok();
-                    let c = Cached { user, inotify };
-                    self.cache.insert(pid, c);
-                    c
-                }
-                Err(SourceError::Missing { .. }) => return,
-                Err(_) => {
-                    self.unreadable += 1;
-                    return;
-                }
-            },
+    /// One process: its threads, its owner and limit (None when its status or limits could
+    /// not be read) and its inotify use (None when its descriptors could not be read).
+    pub fn visit(
+        &mut self,
+        pid: u32,
+        threads: u64,
+        user: Option<ProcUser>,
+        inotify: Option<InotifyUse>,
+    ) {
+        let Some(user) = user else {
+            self.unreadable += 1;
+            return;
         };
-        if cached.inotify.is_none() {
+        if inotify.is_none() {
             self.inotify_unreadable += 1;
         }
-        self.seen.push((
+        self.seen.push(Seen {
             pid,
-            Seen {
-                comm: comm.to_string(),
-                threads: threads.unwrap_or(1).max(1),
-                user: cached.user,
-                inotify: cached.inotify,
-            },
-        ));
+            threads: threads.max(1),
+            user,
+            inotify,
+        });
     }
 
-    /// Ends the walk: sums per user, counts maps of the largest processes.
-    pub fn finish(&mut self, roots: &Roots) {
+    /// Ends the pass over `procs` (by pid): sums per user, counts maps of the largest.
+    pub fn finish(&mut self, roots: &Roots, live: Option<&mut LiveProc>, procs: &[Process]) {
         let sysctl = |name: &str| {
             read_parsed(&roots.proc_path(&format!("sys/{name}")), |t| {
                 single_u64(t, name)
             })
         };
+        let comm = |pid: u32| {
+            procs
+                .binary_search_by_key(&pid, |p| p.pid)
+                .ok()
+                .and_then(|i| procs.get(i))
+                .map(|p| p.comm.clone())
+                .unwrap_or_default()
+        };
         self.last = Ok(PerProcess {
-            users: users(&self.seen),
-            maps: largest_maps(roots, &self.seen),
+            users: users(&self.seen, &comm),
+            maps: self.largest_maps(roots, live, procs),
             max_user_watches: sysctl("fs/inotify/max_user_watches"),
             max_user_instances: sysctl("fs/inotify/max_user_instances"),
             max_map_count: sysctl("vm/max_map_count"),
@@ -124,31 +128,86 @@ impl Pass {
         });
     }
 
-    /// The last walk's result.
+    /// The last pass's result.
     pub fn last(&self) -> Reading<PerProcess> {
         self.last.clone()
     }
+
+    /// Maps of the [`MAPS_OF`] largest processes by resident memory (kernel threads have
+    /// none), counted again when [`MAPS_EVERY`] passes old.
+    fn largest_maps(
+        &mut self,
+        roots: &Roots,
+        mut live: Option<&mut LiveProc>,
+        procs: &[Process],
+    ) -> Vec<ProcMaps> {
+        let mut big: Vec<(&Process, u64)> = procs
+            .iter()
+            .filter_map(|p| Some((p, p.rss_bytes.filter(|r| *r > 0)?)))
+            .collect();
+        big.sort_by_key(|b| std::cmp::Reverse(b.1));
+        let pass = self.pass;
+        let mut out = Vec::new();
+        for (p, rss) in big {
+            if out.len() == MAPS_OF {
+                break;
+            }
+            let fresh = self
+                .maps
+                .get(&p.pid)
+                .filter(|(at, _)| pass < at + MAPS_EVERY)
+                .map(|(_, n)| *n);
+            let maps = match fresh {
+                Some(n) => n,
+                None => {
+                    let Some(n) = count_maps(roots, live.as_deref_mut(), p.pid) else {
+                        continue;
+                    };
+                    self.maps.insert(p.pid, (pass, n));
+                    n
+                }
+            };
+            out.push(ProcMaps {
+                pid: p.pid,
+                comm: p.comm.clone(),
+                rss_bytes: rss,
+                maps,
+            });
+        }
+        self.maps.retain(|pid, _| out.iter().any(|m| m.pid == *pid));
+        out
+    }
 }
 
-fn amount(pid: u32, s: &Seen, amount: u64) -> ProcAmount {
+/// Mappings of one process (owner or root): lines of its maps file, counted as they stream
+/// by on the live system.
+fn count_maps(roots: &Roots, live: Option<&mut LiveProc>, pid: u32) -> Option<u64> {
+    match live {
+        Some(live) => live.count_lines(pid, "maps").ok(),
+        None => maps::read(roots, pid).ok(),
+    }
+}
+
+fn amount(pid: u32, comm: &impl Fn(u32) -> String, amount: u64) -> ProcAmount {
     ProcAmount {
         pid,
-        comm: s.comm.clone(),
+        comm: comm(pid),
         amount,
     }
 }
 
-fn leaders(mut v: Vec<ProcAmount>) -> Vec<ProcAmount> {
-    v.retain(|p| p.amount > 0);
-    v.sort_by(|a, b| b.amount.cmp(&a.amount).then(a.pid.cmp(&b.pid)));
+/// The [`LEADERS`] largest, largest first; names are looked up for those alone.
+fn leaders(mut v: Vec<(u32, u64)>, comm: &impl Fn(u32) -> String) -> Vec<ProcAmount> {
+    v.retain(|p| p.1 > 0);
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v.truncate(LEADERS);
-    v
+    v.into_iter().map(|(pid, n)| amount(pid, comm, n)).collect()
 }
 
 /// Per user: tasks by real uid (what RLIMIT_NPROC counts), inotify by effective uid.
-fn users(seen: &[(u32, Seen)]) -> Vec<UserUse> {
+fn users(seen: &[Seen], comm: &impl Fn(u32) -> String) -> Vec<UserUse> {
     let mut by_uid: BTreeMap<u32, Acc> = BTreeMap::new();
-    for (pid, s) in seen {
+    for s in seen {
         let (u, tasks, _, _) = by_uid
             .entry(s.user.ruid)
             .or_insert_with(|| blank(s.user.ruid));
@@ -157,29 +216,29 @@ fn users(seen: &[(u32, Seen)]) -> Vec<UserUse> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        tasks.push(amount(*pid, s, s.threads));
+        tasks.push((s.pid, s.threads));
         if let Some(i) = s.inotify {
             let (u, _, watches, instances) = by_uid
                 .entry(s.user.euid)
                 .or_insert_with(|| blank(s.user.euid));
             u.inotify_instances += i.instances;
             u.inotify_watches += i.watches;
-            watches.push(amount(*pid, s, i.watches));
-            instances.push(amount(*pid, s, i.instances));
+            watches.push((s.pid, i.watches));
+            instances.push((s.pid, i.instances));
         }
     }
     by_uid
         .into_values()
         .map(|(mut u, tasks, watches, instances)| {
-            u.most_tasks = leaders(tasks);
-            u.most_watches = leaders(watches);
-            u.most_instances = leaders(instances);
+            u.most_tasks = leaders(tasks, comm);
+            u.most_watches = leaders(watches, comm);
+            u.most_instances = leaders(instances, comm);
             u
         })
         .collect()
 }
 
-type Acc = (UserUse, Vec<ProcAmount>, Vec<ProcAmount>, Vec<ProcAmount>);
+type Acc = (UserUse, Vec<(u32, u64)>, Vec<(u32, u64)>, Vec<(u32, u64)>);
 
 fn blank(uid: u32) -> Acc {
     (
@@ -197,24 +256,4 @@ fn blank(uid: u32) -> Acc {
         Vec::new(),
         Vec::new(),
     )
-}
-
-/// Maps of the [`MAPS_OF`] largest processes by resident memory (kernel threads have none).
-fn largest_maps(roots: &Roots, seen: &[(u32, Seen)]) -> Vec<ProcMaps> {
-    let mut big: Vec<(&u32, &Seen, u64)> = seen
-        .iter()
-        .filter_map(|(pid, s)| Some((pid, s, s.user.rss_bytes.filter(|r| *r > 0)?)))
-        .collect();
-    big.sort_by_key(|b| std::cmp::Reverse(b.2));
-    big.into_iter()
-        .filter_map(|(pid, s, rss)| {
-            Some(ProcMaps {
-                pid: *pid,
-                comm: s.comm.clone(),
-                rss_bytes: rss,
-                maps: maps::read(roots, *pid).ok()?,
-            })
-        })
-        .take(MAPS_OF)
-        .collect()
 }

@@ -1,34 +1,53 @@
-//! Every process in one pass: /proc/PID/status, the size of /proc/PID/fd, /proc/PID/io, and
-//! (re-read every few passes) /proc/PID/{limits,cmdline,cgroup} (proc(5)).
+//! Every process in one pass, as cheaply as each column allows (proc(5)):
 //!
-//! Sockets per process come from the fd links (`socket:[INODE]`) matched against the inodes of
-//! /proc/net/{tcp,tcp6,udp,udp6,unix}. Reading every link costs one readlink per descriptor,
-//! so a process's links are read again only when its descriptor count changed, when it is
-//! watched (the selected process, the largest holders), or every [`REFRESH`] passes.
+//! - every pass, for every process: its descriptor count (one statx of /proc/PID/fd, whose
+//!   size is the count since Linux 6.2) and, while the Processes pane is shown
+//!   ([`Depth::Full`]), /proc/PID/stat (state, parent, threads, memory); otherwise
+//!   ([`Depth::Counts`]) only its threads (one statx of /proc/PID/task), which is what the
+//!   limits need;
+//! - when a process is first seen, on the next pass (a fork is mostly followed by exec), when
+//!   its name, start time or owner changes, and every [`REFRESH`] passes otherwise: its owner
+//!   (status), limits, command line and cgroup;
+//! - its links (`socket:[INODE]` matched against /proc/net/{tcp,tcp6,udp,udp6,unix}, inotify
+//!   instances) only when its count changed, when it is watched (the selected process, the
+//!   largest holders), or every [`LINKS_EVERY`] passes;
+//! - /proc/PID/io for the largest holders every pass, for the others with the rest.
+//!
+//! On the live system every file is opened relative to the open proc root and read into one
+//! buffer ([`live`]); a captured tree (`--proc-root`) is read by path, status every pass.
 
 pub mod cgroup;
 pub mod detail;
+mod entry;
 pub mod fds;
 pub mod io;
 pub mod limits;
+mod links;
+pub mod live;
 pub mod passwd;
+pub mod stat;
 pub mod status;
 
-use std::collections::HashMap;
-use std::os::fd::OwnedFd;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use rustix::fs::{Mode, OFlags, open};
-
-use crate::collect::nofile::{count_fds, is_procfs, pids};
+use crate::collect::inotify::InotifyUse;
+use crate::collect::nofile::count_fds;
+use crate::collect::perproc::ProcUser;
 use crate::collect::{Roots, SourceError, now_ms, read_parsed, read_text};
 use crate::model::Reading;
 use crate::model::procs::{Process, ProcessTable, SocketCounts};
-use fds::{Proto, ProtoMap, Target};
+use entry::{Entry, Files};
+use live::LiveProc;
 
-/// Passes between re-reads of what rarely changes (limits, command line, cgroup, links).
-pub const REFRESH: u64 = 10;
+/// Passes between re-reads of what rarely changes (owner, limits, command line, cgroup):
+/// two minutes at the dashboard's pace. prlimit(1) on a running process shows within that.
+pub const REFRESH: u64 = 60;
+/// Passes between re-reads of the links of a process whose descriptor count did not move.
+pub const LINKS_EVERY: u64 = 60;
+/// Passes between thread counts of one process at [`Depth::Counts`].
+const THREADS_EVERY: u64 = 5;
 /// Passes between re-reads of the passwd file.
 const USERS_EVERY: u64 = 60;
 /// Longest command line kept, in bytes.
@@ -36,42 +55,40 @@ const CMDLINE_MAX: usize = 512;
 /// The largest fd holders whose links are read every pass.
 const WATCH_TOP: usize = 5;
 /// The largest fd holders whose /proc/PID/io is read every pass; the others' every
-/// [`REFRESH`] passes (each file costs as much as the status file, and few rows are shown).
-const IO_TOP: usize = 200;
+/// [`REFRESH`] passes (each file costs as much as the stat file, and few rows are shown).
+const IO_TOP: usize = 100;
+
+/// How much of every process a pass reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Depth {
+    /// Every column of the Processes pane: state, parent, threads and memory every pass.
+    #[default]
+    Full,
+    /// What the limits need while no pane shows processes: descriptor and thread counts;
+    /// state and memory stay as last read.
+    Counts,
+}
 
 /// What lives between passes.
 #[derive(Debug, Default)]
 pub struct ProcCache {
-    entries: HashMap<u32, Cached>,
+    entries: foldhash::HashMap<u32, Entry>,
     pass: u64,
-    on_procfs: Option<bool>,
-    sized_fd_dirs: Option<bool>,
-    proc_dir: Option<OwnedFd>,
+    /// The open proc root (decided on the first pass): None for a captured tree.
+    live: Option<LiveProc>,
+    opened: bool,
     users: HashMap<u32, String>,
-    protos: ProtoMap,
+    pids: Vec<u32>,
+    scratch: links::Scratch,
     /// The process a drill-down is open on: its links are read every pass.
     pub selected: Option<u32>,
+    pub depth: Depth,
     /// The largest holders: their links are read every pass, whatever their count does.
     watch: Vec<u32>,
     /// The holders whose I/O counters are read every pass.
-    io_every_pass: std::collections::HashSet<u32>,
-    /// Per-user and per-process limits (nproc, inotify, maps) gathered on the same walk.
+    io_every_pass: HashSet<u32>,
+    /// Per-user and per-process limits (nproc, inotify, maps) summed on the same pass.
     pub perproc: crate::collect::perproc::Pass,
-}
-
-/// What is kept of a process between passes.
-#[derive(Debug, Clone, Default)]
-struct Cached {
-    comm: String,
-    cmdline: String,
-    cgroup: Option<String>,
-    fd_soft: Option<u64>,
-    fd_hard: Option<u64>,
-    io_denied: bool,
-    /// The count the sockets below were read at.
-    links_at: Option<u64>,
-    sockets: Option<SocketCounts>,
-    links_denied: bool,
 }
 
 impl ProcCache {
@@ -80,20 +97,27 @@ impl ProcCache {
         &self.users
     }
 
-    fn open_root(&mut self, roots: &Roots) {
-        let on_procfs = *self.on_procfs.get_or_insert_with(|| is_procfs(roots));
-        let proc = roots.proc_path("self/fd");
-        self.sized_fd_dirs
-            .get_or_insert_with(|| on_procfs && std::fs::metadata(proc).is_ok_and(|m| m.len() > 0));
-        if on_procfs && self.proc_dir.is_none() {
-            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            self.proc_dir = open(&roots.proc, flags, Mode::empty()).ok();
+    fn open(&mut self, roots: &Roots) {
+        if !self.opened {
+            self.opened = true;
+            self.live = LiveProc::open(roots);
         }
         if (self.pass % USERS_EVERY == 1 || self.users.is_empty())
             && let Ok(text) = read_text(&passwd_path(roots))
         {
             self.users = passwd::parse(&text);
         }
+    }
+
+    fn list_pids(&mut self, roots: &Roots) -> Result<Vec<u32>, SourceError> {
+        let mut pids = std::mem::take(&mut self.pids);
+        match self.live.as_mut() {
+            Some(live) => live
+                .pids(&mut pids)
+                .map_err(|e| SourceError::io(&roots.proc, &e.into()))?,
+            None => pids = crate::collect::nofile::pids(roots)?,
+        }
+        Ok(pids)
     }
 }
 
@@ -108,9 +132,9 @@ pub fn passwd_path(roots: &Roots) -> PathBuf {
 /// One pass over every process. Fails only when the proc root cannot be listed.
 pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
     let started = Instant::now();
-    let pids = pids(roots)?;
     cache.pass += 1;
-    cache.open_root(roots);
+    cache.open(roots);
+    let pids = cache.list_pids(roots)?;
     cache
         .entries
         .retain(|pid, _| pids.binary_search(pid).is_ok());
@@ -119,17 +143,12 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
         procs: Vec::with_capacity(pids.len()),
         ..ProcessTable::default()
     };
-    let mut fresh_protos = false;
-    cache.perproc.begin(&pids);
-    for pid in pids {
-        let mut bad = |e: SourceError| {
-            if table.malformed.len() < 3 {
-                table.malformed.push(e.to_string());
-            }
-        };
-        match one(roots, cache, pid, &mut fresh_protos, &mut bad) {
-            Ok(p) => {
-                cache.perproc.visit(roots, p.pid, &p.comm, Some(p.threads));
+    cache.scratch.fresh_protos = false;
+    cache.perproc.begin();
+    for &pid in &pids {
+        match one(roots, cache, pid, &mut table.malformed) {
+            Ok((p, user, inotify)) => {
+                cache.perproc.visit(pid, p.threads, user, inotify);
                 let hidden = p.sockets.is_none() && p.fds != Some(0);
                 table.hidden += u64::from(hidden);
                 table.procs.push(p);
@@ -139,142 +158,202 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
                 table.hidden += 1;
                 table.denied += 1;
             }
-            Err(e) => bad(e),
+            Err(e) => report(&mut table.malformed, e),
         }
     }
-    cache.perproc.finish(roots);
+    cache.pids = pids;
+    cache
+        .perproc
+        .finish(roots, cache.live.as_mut(), &table.procs);
+    watch_largest(cache, &table);
+    table.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    Ok(table)
+}
+
+/// The first few files that could not be parsed.
+fn report(malformed: &mut Vec<String>, e: SourceError) {
+    if malformed.len() < 3 {
+        malformed.push(e.to_string());
+    }
+}
+
+/// Picks the holders whose links and I/O are read every pass.
+fn watch_largest(cache: &mut ProcCache, table: &ProcessTable) {
     let mut by_fds: Vec<(u64, u32)> = table
         .procs
         .iter()
         .map(|p| (p.fds.unwrap_or(0), p.pid))
         .collect();
+    let top = IO_TOP.min(by_fds.len());
+    if top > 0 && top < by_fds.len() {
+        by_fds.select_nth_unstable_by(top - 1, |a, b| b.cmp(a));
+    }
+    by_fds.truncate(top);
     by_fds.sort_unstable_by(|a, b| b.cmp(a));
     cache.watch = by_fds.iter().take(WATCH_TOP).map(|(_, pid)| *pid).collect();
-    cache.io_every_pass = by_fds.iter().take(IO_TOP).map(|(_, pid)| *pid).collect();
-    table.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    Ok(table)
+    cache.io_every_pass = by_fds.iter().map(|(_, pid)| *pid).collect();
 }
+
+type Read = (Process, Option<ProcUser>, Option<InotifyUse>);
 
 fn one(
     roots: &Roots,
     cache: &mut ProcCache,
     pid: u32,
-    fresh_protos: &mut bool,
-    malformed: &mut impl FnMut(SourceError),
-) -> Result<Process, SourceError> {
-    let st = read_status(roots, pid)?;
-    let proc_dir = cache
-        .proc_dir
-        .as_ref()
-        .filter(|_| cache.on_procfs == Some(true));
-    let sized = cache.sized_fd_dirs == Some(true);
-    let fds = match count_fds(roots, proc_dir, sized, pid) {
-        Ok(n) => Some(n),
-        Err(e @ SourceError::Missing { .. }) => return Err(e),
-        Err(_) => None,
+    malformed: &mut Vec<String>,
+) -> Result<Read, SourceError> {
+    let pass = cache.pass;
+    let mut files = Files {
+        roots,
+        live: cache.live.as_mut(),
     };
-    let due = (cache.pass + u64::from(pid)).is_multiple_of(REFRESH);
-    let mut c = match cache.entries.remove(&pid) {
-        Some(c) if !due && c.comm == st.name => c,
-        _ => {
-            let (c, err) = read_static(roots, pid, &st.name);
-            if let Some(e) = err {
-                malformed(e);
-            }
-            c
+    let e = cache.entries.entry(pid).or_insert_with(|| Entry {
+        first_pass: pass,
+        ..Entry::default()
+    });
+    let depth = match cache.depth {
+        // Thread counts move slowly; at this depth they name who fills the task tables.
+        Depth::Counts if !(pass + u64::from(pid)).is_multiple_of(THREADS_EVERY) => None,
+        depth => Some(depth),
+    };
+    let moved = dynamic(&mut files, depth, pid, e)?;
+    let (fds, owner) = count(&mut files, pid)?;
+    let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+    let static_due = e.static_pass == 0
+        || pass == e.first_pass + 1
+        || staggered(REFRESH)
+        || moved.again
+        || (owner.is_some() && owner != e.owner);
+    if static_due {
+        if let Some(err) = entry::read_static(&mut files, pid, e, pass)? {
+            report(malformed, err);
         }
-    };
+        e.owner = owner;
+        if let Some(comm) = moved.name {
+            e.comm = comm;
+        }
+    }
     let watched = cache.selected == Some(pid) || cache.watch.contains(&pid);
-    let io_due = due || watched || cache.io_every_pass.contains(&pid) || c.links_at.is_none();
-    let io = if !io_due || (c.io_denied && !due) {
-        None
+    let io = if cache.depth == Depth::Full
+        && (static_due || (!e.io_denied && (watched || cache.io_every_pass.contains(&pid))))
+    {
+        let io = files.read_once(pid, "io", io::parse);
+        e.io_denied = matches!(io, Err(SourceError::Denied { .. }));
+        io.ok()
     } else {
-        match read_parsed(&roots.proc_path(&format!("{pid}/io")), io::parse) {
-            Ok(io) => Some(io),
-            Err(e) => {
-                c.io_denied = matches!(e, SourceError::Denied { .. });
-                None
-            }
-        }
+        None
     };
-    let stale = c.links_at != fds || due || watched;
+    let links_due = staggered(LINKS_EVERY);
+    let mut walked = false;
     if fds == Some(0) {
-        c.sockets = Some(SocketCounts::default());
-        c.links_at = fds;
-    } else if fds.is_some() && stale && (due || !c.links_denied) {
-        let proc_dir = cache
-            .proc_dir
-            .as_ref()
-            .filter(|_| cache.on_procfs == Some(true));
-        let mut inodes = Vec::new();
-        let walked = fds::walk(roots, proc_dir, pid, |_, t| {
-            if let Target::Socket(i) = t {
-                inodes.push(i);
-            }
-        });
-        c.links_denied = matches!(walked, Err(SourceError::Denied { .. }));
-        c.sockets = match walked {
-            Ok(()) => Some(count_sockets(
-                roots,
-                &mut cache.protos,
-                fresh_protos,
-                &inodes,
-            )),
-            Err(_) => None,
-        };
-        c.links_at = fds;
+        e.sockets = Some(SocketCounts::default());
+        e.inotify_fds.clear();
+        e.links_at = fds;
+    } else if fds.is_some()
+        && (e.links_at != fds || watched || links_due)
+        && (links_due || !e.links_denied)
+    {
+        links::read(&mut files, &mut cache.scratch, pid, e);
+        e.links_at = fds;
+        walked = true;
+    }
+    if walked || static_due || fds == Some(0) {
+        e.inotify = links::inotify(roots, pid, e);
     }
     let p = Process {
         pid,
-        ppid: st.ppid,
-        comm: st.name,
-        cmdline: c.cmdline.clone(),
-        uid: st.uid,
-        user: st
-            .uid
+        ppid: e.ppid,
+        comm: e.comm.clone(),
+        cmdline: e.cmdline.clone(),
+        uid: e.ruid,
+        user: e
+            .ruid
             .map(|u| passwd::name(&cache.users, u))
             .unwrap_or_default(),
-        state: st.state,
-        threads: st.threads,
+        state: e.state,
+        threads: e.threads,
         fds,
-        fd_soft: c.fd_soft,
-        fd_hard: c.fd_hard,
-        sockets: c.sockets,
-        rss_bytes: st.rss_bytes,
+        fd_soft: e.fd_soft,
+        fd_hard: e.fd_hard,
+        sockets: e.sockets,
+        rss_bytes: e.rss_bytes,
         read_bytes: io.map(|(r, _)| r),
         write_bytes: io.map(|(_, w)| w),
-        cgroup: c.cgroup.clone(),
+        cgroup: e.cgroup.clone(),
     };
-    c.comm.clone_from(&p.comm);
-    cache.entries.insert(pid, c);
-    Ok(p)
+    Ok((p, e.user(), e.inotify))
 }
 
-/// Counts sockets by protocol, each inode once; the tables are read again (once per pass) when
-/// an inode is not in them yet.
-fn count_sockets(
-    roots: &Roots,
-    protos: &mut ProtoMap,
-    fresh: &mut bool,
-    inodes: &[u64],
-) -> SocketCounts {
-    let mut inodes = inodes.to_vec();
-    inodes.sort_unstable();
-    inodes.dedup();
-    if !*fresh && inodes.iter().any(|i| !protos.contains_key(i)) {
-        *protos = fds::read_protos(roots);
-        *fresh = true;
+/// Open descriptors (None when they cannot be counted), and the owner of the fd directory
+/// on the live system. Fails when the process is gone.
+fn count(files: &mut Files<'_>, pid: u32) -> Result<(Option<u64>, Option<u32>), SourceError> {
+    let counted = match files.live.as_deref_mut() {
+        Some(live) if live.sized_fd_dirs() => live
+            .fd_count(pid)
+            .map(|(n, owner)| (n, Some(owner)))
+            .map_err(|e| LiveProc::error(files.roots, pid, "fd", e)),
+        Some(live) => count_fds(files.roots, Some(live.dir()), false, pid).map(|n| (n, None)),
+        None => count_fds(files.roots, None, false, pid).map(|n| (n, None)),
+    };
+    match counted {
+        Ok((n, owner)) => Ok((Some(n), owner)),
+        Err(e @ SourceError::Missing { .. }) => Err(e),
+        Err(_) => Ok((None, None)),
     }
-    let mut n = SocketCounts::default();
-    for i in inodes {
-        match protos.get(&i) {
-            Some(Proto::Tcp) => n.tcp += 1,
-            Some(Proto::Udp) => n.udp += 1,
-            Some(Proto::Unix) => n.unix += 1,
-            None => n.other += 1,
+}
+
+/// What the reading of a pass saw that calls for the rarely changing fields again.
+#[derive(Debug, Default)]
+struct Moved {
+    /// Renamed (exec, prctl) or started anew under the same pid.
+    again: bool,
+    /// The name the stat line gives, kept over the status file's (which escapes some bytes).
+    name: Option<String>,
+}
+
+/// What moves between passes: /proc/PID/stat on the live system (the status file in a
+/// captured tree) at [`Depth::Full`], the thread count alone at [`Depth::Counts`], nothing
+/// when not due.
+fn dynamic(
+    files: &mut Files<'_>,
+    depth: Option<Depth>,
+    pid: u32,
+    e: &mut Entry,
+) -> Result<Moved, SourceError> {
+    let Some(depth) = depth else {
+        return Ok(Moved::default());
+    };
+    match (files.live.as_deref_mut(), depth) {
+        (Some(live), Depth::Counts) => {
+            if let Ok(n) = live.threads(pid) {
+                e.threads = n;
+            }
+            Ok(Moved::default())
+        }
+        (Some(_), Depth::Full) => files.read_once(pid, "stat", |text| {
+            let st = stat::parse(text)?;
+            let restarted = e.start_ticks.is_some_and(|t| t != st.start_ticks);
+            e.state = st.state;
+            e.ppid = st.ppid;
+            e.threads = st.threads;
+            e.rss_bytes = st.rss_bytes(rustix::param::page_size() as u64);
+            e.start_ticks = Some(st.start_ticks);
+            let renamed = st.comm != e.comm;
+            Ok(Moved {
+                again: renamed || restarted,
+                name: renamed.then(|| st.comm.to_string()),
+            })
+        }),
+        (None, _) => {
+            let st = read_status(files.roots, pid)?;
+            let renamed = st.name != e.comm && e.static_pass > 0;
+            e.take_status(st);
+            Ok(Moved {
+                again: renamed,
+                name: None,
+            })
         }
     }
-    n
 }
 
 /// The status file; where a captured tree holds only `comm` (and `task/`), what those tell.
@@ -293,33 +372,6 @@ pub fn read_status(roots: &Roots, pid: u32) -> Result<status::Status, SourceErro
         }
         other => other,
     }
-}
-
-/// Limits, command line and cgroup; a file that cannot be read leaves its field empty, and
-/// one that cannot be parsed is returned to be reported.
-fn read_static(roots: &Roots, pid: u32, comm: &str) -> (Cached, Option<SourceError>) {
-    let limits = read_parsed(&roots.proc_path(&format!("{pid}/limits")), limits::parse);
-    let (fd_soft, fd_hard) = limits
-        .as_ref()
-        .ok()
-        .and_then(|l| l.open_files)
-        .unwrap_or((None, None));
-    let err = limits
-        .err()
-        .filter(|e| matches!(e, SourceError::Parse { .. }));
-    let c = Cached {
-        comm: comm.to_string(),
-        cmdline: read_text(&roots.proc_path(&format!("{pid}/cmdline")))
-            .map(|t| parse_cmdline(&t))
-            .unwrap_or_default(),
-        cgroup: read_text(&roots.proc_path(&format!("{pid}/cgroup")))
-            .ok()
-            .and_then(|t| cgroup::parse(&t)),
-        fd_soft,
-        fd_hard,
-        ..Cached::default()
-    };
-    (c, err)
 }
 
 /// NUL-separated arguments as one line, cut at [`CMDLINE_MAX`] bytes.

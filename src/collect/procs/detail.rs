@@ -3,6 +3,7 @@
 //! state (the Sockets pane's aggregation) and the directories holding its open files.
 
 use std::collections::{HashMap, HashSet};
+use std::os::fd::AsFd;
 
 use super::fds::{self, Proto, Target};
 use super::{cgroup, limits, parse_cmdline, passwd, status};
@@ -49,7 +50,7 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
     d.fds_total = counted.unwrap_or(0);
     let mut targets = Vec::new();
     match fds::walk(roots, None, pid, |fd, t| targets.push((fd, t))) {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(SourceError::Denied { .. }) => d.fds_hidden = true,
         Err(e) => return Err(e),
     }
@@ -100,7 +101,7 @@ fn fd_count(roots: &Roots, pid: u32) -> Option<u64> {
     let proc_dir = is_procfs(roots)
         .then(|| rustix::fs::open(&roots.proc, flags, rustix::fs::Mode::empty()).ok())
         .flatten();
-    count_fds(roots, proc_dir.as_ref(), false, pid).ok()
+    count_fds(roots, proc_dir.as_ref().map(AsFd::as_fd), false, pid).ok()
 }
 
 /// Parent first, up to the first process (or a parent that cannot be read).

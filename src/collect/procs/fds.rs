@@ -2,11 +2,13 @@
 //! and which protocol each socket inode belongs to, from /proc/net/{tcp,tcp6,udp,udp6,unix}.
 
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
 use std::os::fd::OwnedFd;
 
-use rustix::fs::{Dir, Mode, OFlags, openat, readlinkat_raw};
+use rustix::fs::{Mode, OFlags, RawDir, openat, readlinkat_raw};
 use rustix::io::Errno;
 
+use super::live::number;
 use crate::collect::tcp::owners::socket_inode;
 use crate::collect::{ParseError, Roots, SourceError, read_text};
 
@@ -104,13 +106,60 @@ const DIR_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::DIRECTORY)
     .union(OFlags::CLOEXEC);
 
-/// Reads every link of /proc/PID/fd, calling `each(fd number, target)`.
+/// What a listing of /proc/PID/fd found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Walked {
+    /// Descriptors listed (those closed before their link was read left out).
+    pub listed: u64,
+    /// Of these, links the kernel would not let us read. readlink asks for more than the
+    /// listing does (ptrace access), so even root may list a process's descriptors and not
+    /// read one of them: init in some VMs.
+    pub unreadable: u64,
+}
+
+/// The link target of an inotify instance.
+pub const INOTIFY: &[u8] = b"anon_inode:inotify";
+
+/// Reads every link of an open /proc/PID/fd, calling `each(fd number, raw target)`; `buf`
+/// holds directory entries between reads.
+pub fn links(
+    fd_dir: &OwnedFd,
+    buf: &mut [MaybeUninit<u8>],
+    mut each: impl FnMut(u32, &[u8]),
+) -> Result<Walked, Errno> {
+    let mut walked = Walked::default();
+    let mut link = [0u8; 512];
+    let mut entries = RawDir::new(fd_dir, buf);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(fd) = number(name.to_bytes()) else {
+            continue;
+        };
+        match readlinkat_raw(fd_dir, name, &mut link[..]) {
+            Ok(n) => {
+                walked.listed += 1;
+                each(fd, link.get(..n).unwrap_or_default());
+            }
+            Err(Errno::ACCESS | Errno::PERM) => {
+                walked.listed += 1;
+                walked.unreadable += 1;
+            }
+            // Closed since the listing (or, in a captured tree, not a link).
+            Err(_) => {}
+        }
+    }
+    Ok(walked)
+}
+
+/// Reads every link of /proc/PID/fd under the proc root (open as `proc_dir` when it is the
+/// kernel's), calling `each(fd number, target)`.
 pub fn walk(
     roots: &Roots,
     proc_dir: Option<&OwnedFd>,
     pid: u32,
     mut each: impl FnMut(u32, Target),
-) -> Result<(), SourceError> {
+) -> Result<Walked, SourceError> {
     let rel = format!("{pid}/fd");
     let path = roots.proc_path(&rel);
     let err = |e: Errno| SourceError::io(&path, &std::io::Error::from(e));
@@ -119,28 +168,8 @@ pub fn walk(
         None => openat(rustix::fs::CWD, &path, DIR_FLAGS, Mode::empty()),
     }
     .map_err(err)?;
-    let mut entries = Dir::new(fd_dir).map_err(err)?;
-    let mut link = [0u8; 512];
-    while let Some(entry) = entries.read() {
-        let Ok(entry) = entry else { break };
-        let name = entry.file_name();
-        let Some(fd) = name.to_str().ok().and_then(|n| n.parse::<u32>().ok()) else {
-            continue;
-        };
-        let Ok(dirfd) = entries.fd() else { break };
-        let n = match readlinkat_raw(dirfd, name, &mut link[..]) {
-            Ok(n) => n,
-            // The listing is open to us but the links are not (a process of another user
-            // namespace, or protected from ptrace): none can be read, so none is counted.
-            Err(e @ (Errno::ACCESS | Errno::PERM)) => return Err(err(e)),
-            // A descriptor closed since the listing has no link: skipped.
-            Err(_) => continue,
-        };
-        if let Some(target) = link.get(..n) {
-            each(fd, classify(target));
-        }
-    }
-    Ok(())
+    let mut buf = vec![MaybeUninit::uninit(); 8192];
+    links(&fd_dir, &mut buf, |fd, target| each(fd, classify(target))).map_err(err)
 }
 
 #[cfg(test)]
@@ -190,10 +219,12 @@ mod tests {
     fn walks_our_own_descriptors() {
         let _sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let mut kinds = Vec::new();
-        walk(&Roots::default(), None, std::process::id(), |_, t| {
+        let walked = walk(&Roots::default(), None, std::process::id(), |_, t| {
             kinds.push(t)
         })
         .unwrap();
+        assert_eq!(walked.listed, kinds.len() as u64);
+        assert_eq!(walked.unreadable, 0);
         assert!(kinds.iter().any(|t| matches!(t, Target::Socket(_))));
         let protos = read_protos(&Roots::default());
         assert!(
