@@ -198,6 +198,23 @@ impl Collector {
         table
     }
 
+    /// Whether no pane shows processes (see [`procs::Depth`]): the pass then reads only what
+    /// the limits need. Returns true when processes come to the foreground, so the caller
+    /// samples at once and the pane fills without waiting for the next pass.
+    pub fn processes_in_background(&mut self, background: bool) -> bool {
+        let depth = if background {
+            procs::Depth::Counts
+        } else {
+            procs::Depth::Full
+        };
+        let foreground_now = self.procs.depth == procs::Depth::Counts && !background;
+        self.procs.depth = depth;
+        if foreground_now {
+            self.procs_last = None;
+        }
+        foreground_now
+    }
+
     /// The drill-down reading of the selected process, if one is selected.
     fn process_detail(&self, table: &Reading<ProcessTable>) -> DetailReading {
         let pid = self.selected_pid?;

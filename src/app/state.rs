@@ -96,6 +96,12 @@ impl AppState {
         !self.pane().sockets
     }
 
+    /// No pane on screen shows processes and none are being recorded, so the process pass
+    /// may read only what the limits need.
+    pub fn processes_in_background(&self) -> bool {
+        self.tab != Tab::Processes && !self.recorder.on
+    }
+
     /// The process the collector should read in full: the one drilled into while the
     /// Processes pane is shown, else none.
     pub fn wanted_process(&self) -> Option<u32> {
