@@ -140,11 +140,16 @@ async fn event_loop(
     let mut shown = None;
     let mut paused = false;
     let mut wanted = None;
+    let mut procs_background = None;
     let mut feed_open = true;
     loop {
         if shown != Some(state.tab) {
             shown = Some(state.tab);
             feed.sockets_in_background(state.sockets_in_background());
+        }
+        if procs_background != Some(state.processes_in_background()) {
+            procs_background = Some(state.processes_in_background());
+            feed.processes_in_background(state.processes_in_background());
         }
         if wanted != state.wanted_process() {
             wanted = state.wanted_process();

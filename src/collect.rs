@@ -44,6 +44,7 @@ pub mod vmstat;
 pub mod zoneinfo;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::Reading;
 
@@ -113,7 +114,7 @@ pub struct Collector {
     statvfs: mounts::LiveStat,
     procs: procs::ProcCache,
     /// The last process pass and when it ran: see [`PROCESS_SCAN_EVERY`].
-    procs_last: Option<(std::time::Instant, Reading<ProcessTable>)>,
+    procs_last: Option<(std::time::Instant, Reading<Arc<ProcessTable>>)>,
     /// The process a drill-down is open on: read in full every sample.
     pub selected_pid: Option<u32>,
     /// The kernel's reserve from /proc/zoneinfo (a long file on big machines that changes only
@@ -189,7 +190,7 @@ impl Collector {
     }
 
     /// The process pass, at most every [`PROCESS_SCAN_EVERY`].
-    fn processes(&mut self) -> Reading<ProcessTable> {
+    fn processes(&mut self) -> Reading<Arc<ProcessTable>> {
         let now = std::time::Instant::now();
         if let Some((at, table)) = &self.procs_last
             && now.duration_since(*at) + SCAN_SLACK < PROCESS_SCAN_EVERY
@@ -197,17 +198,34 @@ impl Collector {
             return table.clone();
         }
         self.procs.selected = self.selected_pid;
-        let table = procs::read(&self.roots, &mut self.procs);
+        let table = procs::read(&self.roots, &mut self.procs).map(Arc::new);
         self.procs_last = Some((now, table.clone()));
         table
     }
 
+    /// Whether no pane shows processes (see [`procs::Depth`]): the pass then reads only what
+    /// the limits need. Returns true when processes come to the foreground, so the caller
+    /// samples at once and the pane fills without waiting for the next pass.
+    pub fn processes_in_background(&mut self, background: bool) -> bool {
+        let depth = if background {
+            procs::Depth::Counts
+        } else {
+            procs::Depth::Full
+        };
+        let foreground_now = self.procs.depth == procs::Depth::Counts && !background;
+        self.procs.depth = depth;
+        if foreground_now {
+            self.procs_last = None;
+        }
+        foreground_now
+    }
+
     /// The drill-down reading of the selected process, if one is selected.
-    fn process_detail(&self, table: &Reading<ProcessTable>) -> DetailReading {
+    fn process_detail(&self, table: &Reading<Arc<ProcessTable>>) -> DetailReading {
         let pid = self.selected_pid?;
         let ctx = procs::detail::Context {
             users: self.procs.users(),
-            table: table.as_ref().ok(),
+            table: table.as_deref().ok(),
             method: self.tcp.reader.method,
         };
         Some(procs::detail::read(&self.roots, pid, &ctx))
@@ -261,7 +279,7 @@ impl Collector {
             net: kernel::read_net(roots, &mut self.sysctls),
             nofile: processes
                 .as_ref()
-                .map(nofile::summary)
+                .map(|t| nofile::summary(t))
                 .map_err(Clone::clone),
             memory: read_memory_with(roots, meminfo::from_text(roots, &meminfo), reserve),
             cpu: crate::model::graphs::CpuReadings {

@@ -6,7 +6,7 @@
 //! ```text
 //!   Source ──(feed thread: sample or play back, wait, obey Control)──▶ bounded queue ──▶ consumer
 //!                 ▲                                                                        │
-//!                 └──────────────────── Control (pause, sockets, select, stop) ◀──────────┘
+//!                 └──────────── Control (pause, sockets, processes, select, stop) ◀───────┘
 //! ```
 //!
 //! Delivery is bounded: the queue holds at most [`QUEUE`] snapshots and the feed thread waits
@@ -84,6 +84,9 @@ pub enum Control {
     /// Whether per-socket data is only in the background (the Sockets pane is not shown), so
     /// the full socket dump may run less often. Bringing it to the foreground samples at once.
     SocketsInBackground(bool),
+    /// Whether no pane shows processes, so the process pass may read only what the limits
+    /// need (descriptor and thread counts). Bringing them to the foreground samples at once.
+    ProcessesInBackground(bool),
     /// The process to read in full each pass (the drill-down), or none. A new one samples at
     /// once, so the drill-down fills without waiting for the next interval.
     Select(Option<u32>),
@@ -196,6 +199,10 @@ impl Feed {
         self.send(Control::SocketsInBackground(background));
     }
 
+    pub fn processes_in_background(&self, background: bool) {
+        self.send(Control::ProcessesInBackground(background));
+    }
+
     pub fn select_process(&self, pid: Option<u32>) {
         self.send(Control::Select(pid));
     }
@@ -253,6 +260,11 @@ fn wait_live(controls: &std_mpsc::Receiver<Control>, due: Instant, c: &mut Colle
                 let foreground_now = c.tcp.background && !b;
                 c.tcp.background = b;
                 if foreground_now {
+                    return true;
+                }
+            }
+            Ok(Control::ProcessesInBackground(b)) => {
+                if c.processes_in_background(b) {
                     return true;
                 }
             }
@@ -330,6 +342,24 @@ mod tests {
         feed.select_process(None);
         std::thread::sleep(Duration::from_millis(200));
         assert!(feed.try_next().is_none(), "unselecting does not sample");
+    }
+
+    #[test]
+    fn processes_brought_to_the_foreground_are_sampled_at_once() {
+        let rt = runtime();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/procs");
+        let live = Source::Live(Box::new(Collector::new(Roots::fixture(dir))));
+        let mut feed = Feed::start(live, Duration::from_secs(600)).unwrap();
+        rt.block_on(feed.next()).unwrap();
+        feed.processes_in_background(true);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            feed.try_next().is_none(),
+            "going to the background does not sample"
+        );
+        feed.processes_in_background(false);
+        let next = rt.block_on(feed.next()).unwrap();
+        assert!(next.processes.unwrap().procs.iter().any(|p| p.pid == 4242));
     }
 
     #[test]

@@ -79,9 +79,10 @@ pub struct Snapshot {
     /// Kernel log records about limits that arrived since the previous reading.
     #[serde(default = "not_recorded")]
     pub kmsg: Reading<Vec<events::KernelMessage>>,
-    /// Every process: fds, sockets, memory, I/O (read every few samples).
+    /// Every process: fds, sockets, memory, I/O (read every few samples). Shared: the samples
+    /// between two passes hold the same table, not copies of it.
     #[serde(default = "not_recorded")]
-    pub processes: Reading<procs::ProcessTable>,
+    pub processes: Reading<std::sync::Arc<procs::ProcessTable>>,
     /// The drill-down reading of the selected process, when one is selected.
     #[serde(default)]
     pub process_detail: procs::DetailReading,

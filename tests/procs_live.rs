@@ -20,14 +20,17 @@ fn child_main() {
     let Ok(role) = std::env::var("HEADROOM_CHILD") else {
         return;
     };
-    // The parent closing our stdin (or dying) ends us.
-    std::thread::spawn(|| {
-        let _ = std::io::stdin().read(&mut [0u8; 1]);
-        std::process::exit(0);
-    });
+    // The parent closing our stdin (or dying) ends us; "grow" reads its stdin itself.
+    if role != "grow" {
+        std::thread::spawn(|| {
+            let _ = std::io::stdin().read(&mut [0u8; 1]);
+            std::process::exit(0);
+        });
+    }
     match role.as_str() {
         "leak" => leak(),
         "cleanup" => cleanup(),
+        "grow" => grow(),
         _ => panic!("unknown role {role}"),
     }
 }
@@ -68,6 +71,25 @@ fn cleanup() -> ! {
     }
 }
 
+/// For each line on stdin: a unix socketpair and 64 MB more resident memory, then "grown".
+fn grow() -> ! {
+    use std::io::{BufRead, Write};
+    let mut held = Vec::new();
+    for line in std::io::stdin().lock().lines() {
+        if line.is_err() {
+            break;
+        }
+        held.push((
+            std::os::unix::net::UnixStream::pair().unwrap(),
+            vec![1u8; 64 << 20],
+        ));
+        // On a line of its own: the harness may have left one open.
+        println!("\ngrown");
+        std::io::stdout().flush().unwrap();
+    }
+    std::process::exit(0);
+}
+
 /// Children killed when the test ends, however it ends.
 struct Children(Vec<Child>);
 
@@ -85,9 +107,62 @@ fn spawn_role(role: &str) -> Child {
         .args(["child_main", "--exact", "--nocapture", "--test-threads=1"])
         .env("HEADROOM_CHILD", role)
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(if role == "grow" {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .unwrap()
+}
+
+#[test]
+fn in_the_background_a_pass_counts_and_keeps_the_rest_as_last_read() {
+    use headroom::collect::procs::{self, Depth, ProcCache};
+    use std::io::{BufRead, BufReader, Write};
+    let mut kids = Children(vec![spawn_role("grow")]);
+    let child = &mut kids.0[0];
+    let pid = child.id();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut grow = || {
+        writeln!(stdin, "grow").unwrap();
+        // The test harness says its own lines first.
+        let mut line = String::new();
+        while line.trim() != "grown" {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "the child ended");
+        }
+    };
+    let roots = Roots::default();
+    let mut cache = ProcCache::default();
+    let pass = |cache: &mut ProcCache| {
+        let t = procs::read(&roots, cache).unwrap();
+        t.procs.into_iter().find(|p| p.pid == pid).unwrap()
+    };
+    grow();
+    // Seen twice: a process is read in full on the pass after the one that found it.
+    pass(&mut cache);
+    let a = pass(&mut cache);
+    cache.depth = Depth::Counts;
+    grow();
+    let b = pass(&mut cache);
+    assert_eq!(b.fds, a.fds.map(|n| n + 2), "descriptor counts move");
+    assert_eq!(b.sockets.unwrap().unix, a.sockets.unwrap().unix + 2);
+    grow();
+    let b2 = pass(&mut cache);
+    assert_eq!(b2.fds, a.fds.map(|n| n + 4));
+    // Memory stays as last read but on the one pass in sixty that reads the status.
+    assert!(
+        b.rss_bytes == a.rss_bytes || b2.rss_bytes == b.rss_bytes,
+        "{a:?} {b:?} {b2:?}"
+    );
+    assert_eq!(b2.comm, a.comm);
+    cache.depth = Depth::Full;
+    let c = pass(&mut cache);
+    let grew = c.rss_bytes.unwrap() - a.rss_bytes.unwrap();
+    assert!(grew >= 96 << 20, "{grew} bytes more");
+    drop(kids);
 }
 
 #[test]

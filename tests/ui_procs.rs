@@ -46,7 +46,7 @@ fn reading(c: &mut Collector, n: u64) -> Snapshot {
     let mut s = c.sample();
     let t = T0 + n * 2000;
     s.time_ms = t;
-    let table = s.processes.as_mut().expect("the fixture's processes");
+    let table = std::sync::Arc::make_mut(s.processes.as_mut().expect("the fixture's processes"));
     table.time_ms = t;
     table.took_us = 900;
     table.hidden = 312;
@@ -258,7 +258,7 @@ fn a_process_that_exits_while_drilled_says_so() {
         path: "/proc/4243".into(),
     }));
     if let Ok(t) = &mut next.processes {
-        t.procs.retain(|p| p.pid != PHP);
+        std::sync::Arc::make_mut(t).procs.retain(|p| p.pid != PHP);
     }
     state.ingest(next);
     let s = screen(&draw(&state, 80, 24));

@@ -115,6 +115,12 @@ impl AppState {
         !self.shown().sockets
     }
 
+    /// No pane on screen shows processes and none are being recorded, so the process pass
+    /// may read only what the limits need.
+    pub fn processes_in_background(&self) -> bool {
+        self.tab != super::procs::PANE.id && !self.recorder.on
+    }
+
     /// The process the collector should read in full: the one the pane on screen wants (the
     /// one drilled into in the Processes pane), else none.
     pub fn wanted_process(&self) -> Option<u32> {

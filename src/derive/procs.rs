@@ -385,11 +385,11 @@ mod tests {
     }
 
     fn at(mut snap: Snapshot, t: u64, procs: Vec<Process>) -> Snapshot {
-        snap.processes = Ok(ProcessTable {
+        snap.processes = Ok(std::sync::Arc::new(ProcessTable {
             time_ms: t,
             procs,
             ..ProcessTable::default()
-        });
+        }));
         snap
     }
 
@@ -451,7 +451,7 @@ mod tests {
     fn hidden_processes_are_said() {
         let mut snap = at(base(), 0, vec![]);
         if let Ok(t) = &mut snap.processes {
-            t.hidden = 312;
+            std::sync::Arc::make_mut(t).hidden = 312;
         }
         let v = ProcDeriver::default().update(&snap);
         assert_eq!(

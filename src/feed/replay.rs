@@ -72,7 +72,11 @@ impl Clock<'_> {
                     self.paused = true;
                     return Wake::Step(n);
                 }
-                Ok(Control::SocketsInBackground(_) | Control::Select(_)) => {}
+                Ok(
+                    Control::SocketsInBackground(_)
+                    | Control::ProcessesInBackground(_)
+                    | Control::Select(_),
+                ) => {}
                 Ok(Control::Stop) | Err(std_mpsc::RecvTimeoutError::Disconnected) => {
                     return Wake::Stop;
                 }
