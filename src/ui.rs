@@ -159,6 +159,15 @@ fn recorder_spans(state: &AppState) -> Vec<Span<'static>> {
     let r = &state.recorder;
     let critical = theme::severity(crate::derive::Severity::Critical);
     match (&r.path, r.on, &r.error) {
+        (Some(path), true, _) if r.paused => vec![Span::styled(
+            format!(
+                "● REC paused, disk under {}% free: {} ({}) ",
+                r.reserve_pct(),
+                path.display(),
+                r.frames
+            ),
+            critical,
+        )],
         (Some(path), true, _) => vec![Span::styled(
             format!("● REC {} ({}) ", path.display(), r.frames),
             critical,

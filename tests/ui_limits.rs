@@ -231,3 +231,19 @@ fn why_unknown_text_lists_the_known_messages() {
     );
     assert!(s.contains("neighbor table overflow"), "{s}");
 }
+
+#[test]
+fn the_header_says_when_the_recorder_waits_for_disk_space() {
+    let mut state = failing_container();
+    state.recorder.path = Some(PathBuf::from("night.hr"));
+    state.recorder.on = true;
+    state.recorder.frames = 42;
+    let s = term_screen::screen(&draw(&state, 160, 10));
+    assert!(s.contains("● REC night.hr (42)"), "{s}");
+    state.recorder.paused = true;
+    let s = term_screen::screen(&draw(&state, 160, 10));
+    assert!(
+        s.contains("● REC paused, disk under 5% free: night.hr (42)"),
+        "{s}"
+    );
+}

@@ -18,6 +18,9 @@ pub struct RecorderState {
     pub frames: u64,
     /// Why it stopped on its own, until it is turned on again.
     pub error: Option<String>,
+    /// The last snapshot was not written: the filesystem is under its free-space reserve.
+    /// Writing resumes by itself above it.
+    pub paused: bool,
     writer: Option<Writer>,
     interval: Duration,
 }
@@ -47,6 +50,11 @@ impl RecorderState {
         }
     }
 
+    /// The share of a filesystem's bytes or inodes kept free: under it, writing pauses.
+    pub fn reserve_pct(&self) -> f64 {
+        Options::default().min_free_pct
+    }
+
     /// Writes a snapshot while recording; the file is opened (or appended to) with the first.
     pub fn write(&mut self, snap: &Snapshot) {
         if !self.on {
@@ -69,7 +77,11 @@ impl RecorderState {
         };
         match w.write(snap) {
             Ok(Outcome::Capped) => self.stop(snap.time_ms, "stopped at the size cap"),
-            Ok(_) => self.frames += 1,
+            Ok(Outcome::Paused) => self.paused = true,
+            Ok(Outcome::Written) => {
+                self.paused = false;
+                self.frames += 1;
+            }
             Err(e) => self.fail(format!("recording stopped: {e}")),
         }
     }
@@ -98,6 +110,7 @@ impl std::fmt::Debug for RecorderState {
             .field("on", &self.on)
             .field("frames", &self.frames)
             .field("error", &self.error)
+            .field("paused", &self.paused)
             .finish_non_exhaustive()
     }
 }
