@@ -435,18 +435,29 @@ mod tests {
     fn live_pass_sees_this_process_and_its_sockets() {
         let roots = Roots::default();
         let mut cache = ProcCache::default();
-        let before = read(&roots, &mut cache).unwrap();
         let me = std::process::id();
         let find = |t: &ProcessTable| t.procs.iter().find(|p| p.pid == me).cloned().unwrap();
-        let a = find(&before);
-        let (x, y) = std::os::unix::net::UnixStream::pair().unwrap();
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let b = find(&read(&roots, &mut cache).unwrap());
-        assert_eq!(b.fds, a.fds.map(|n| n + 3));
-        let (sa, sb) = (a.sockets.unwrap(), b.sockets.unwrap());
-        assert_eq!(sb.unix, sa.unix + 2);
-        assert_eq!(sb.tcp, sa.tcp + 1);
-        assert!(b.threads >= 1 && b.rss_bytes.is_some() && b.fd_soft.is_some());
-        drop((x, y, l));
+        // Other tests of this binary open and close descriptors in threads beside this one:
+        // the exact change must be seen in one of a few tries, not necessarily the first.
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            let a = find(&read(&roots, &mut cache).unwrap());
+            let (x, y) = std::os::unix::net::UnixStream::pair().unwrap();
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let b = find(&read(&roots, &mut cache).unwrap());
+            drop((x, y, l));
+            assert!(b.threads >= 1 && b.rss_bytes.is_some() && b.fd_soft.is_some());
+            let (sa, sb) = (a.sockets.unwrap(), b.sockets.unwrap());
+            let delta = (
+                b.fds.zip(a.fds).map(|(b, a)| b as i64 - a as i64),
+                sb.unix as i64 - sa.unix as i64,
+                sb.tcp as i64 - sa.tcp as i64,
+            );
+            if delta == (Some(3), 2, 1) {
+                return;
+            }
+            seen.push(delta);
+        }
+        panic!("never saw +3 fds, +2 unix, +1 tcp: {seen:?}");
     }
 }
