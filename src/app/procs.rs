@@ -260,7 +260,7 @@ mod tests {
             pid,
             ppid: 1,
             comm: comm.into(),
-            cmdline: format!("/usr/bin/{comm} --serve"),
+            cmdline: format!("/usr/bin/{comm} --serve").into(),
             user: "root".into(),
             state: 'S',
             threads,

@@ -30,6 +30,7 @@ pub mod status;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::collect::inotify::InotifyUse;
@@ -77,7 +78,7 @@ pub struct ProcCache {
     /// The open proc root (decided on the first pass): None for a captured tree.
     live: Option<LiveProc>,
     opened: bool,
-    users: HashMap<u32, String>,
+    users: HashMap<u32, Arc<str>>,
     pids: Vec<u32>,
     scratch: links::Scratch,
     /// The process a drill-down is open on: its links are read every pass.
@@ -93,7 +94,7 @@ pub struct ProcCache {
 
 impl ProcCache {
     /// The user names this cache resolved uids with.
-    pub fn users(&self) -> &HashMap<u32, String> {
+    pub fn users(&self) -> &HashMap<u32, Arc<str>> {
         &self.users
     }
 
@@ -308,7 +309,7 @@ struct Moved {
     /// Renamed (exec, prctl) or started anew under the same pid.
     again: bool,
     /// The name the stat line gives, kept over the status file's (which escapes some bytes).
-    name: Option<String>,
+    name: Option<Arc<str>>,
 }
 
 /// What moves between passes: /proc/PID/stat on the live system (the status file in a
@@ -338,15 +339,15 @@ fn dynamic(
             e.threads = st.threads;
             e.rss_bytes = st.rss_bytes(rustix::param::page_size() as u64);
             e.start_ticks = Some(st.start_ticks);
-            let renamed = st.comm != e.comm;
+            let renamed = *st.comm != *e.comm;
             Ok(Moved {
                 again: renamed || restarted,
-                name: renamed.then(|| st.comm.to_string()),
+                name: renamed.then(|| Arc::from(st.comm)),
             })
         }),
         (None, _) => {
             let st = read_status(files.roots, pid)?;
-            let renamed = st.name != e.comm && e.static_pass > 0;
+            let renamed = *st.name != *e.comm && e.static_pass > 0;
             e.take_status(st);
             Ok(Moved {
                 again: renamed,
@@ -412,9 +413,9 @@ mod tests {
     fn reads_a_captured_tree() {
         let t = read(&fixture(), &mut ProcCache::default()).unwrap();
         let bash = t.procs.iter().find(|p| p.pid == 4242).unwrap();
-        assert_eq!(bash.comm, "bash");
-        assert_eq!(bash.user, "alice");
-        assert_eq!(bash.cmdline, "-bash --login");
+        assert_eq!(&*bash.comm, "bash");
+        assert_eq!(&*bash.user, "alice");
+        assert_eq!(&*bash.cmdline, "-bash --login");
         assert_eq!(bash.fd_soft, Some(2048));
         assert_eq!(bash.read_bytes, Some(4_096_000));
         assert_eq!(
@@ -427,7 +428,7 @@ mod tests {
         assert_eq!(t.vanished, 1, "4300 exited between its status and its fds");
         assert!(t.procs.iter().all(|p| p.pid != 4300));
         let worker = t.procs.iter().find(|p| p.pid == 4243).unwrap();
-        assert_eq!((worker.user.as_str(), worker.read_bytes), ("33", None));
+        assert_eq!((&*worker.user, worker.read_bytes), ("33", None));
         assert_eq!(t.malformed.len(), 1, "{:?}", t.malformed);
     }
 

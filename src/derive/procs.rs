@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,9 +26,9 @@ pub const SPARK_POINTS: usize = 300;
 pub struct ProcRow {
     pub pid: u32,
     pub ppid: u32,
-    pub comm: String,
-    pub cmdline: String,
-    pub user: String,
+    pub comm: Arc<str>,
+    pub cmdline: Arc<str>,
+    pub user: Arc<str>,
     pub state: char,
     pub threads: u64,
     pub fds: Option<u64>,
@@ -43,7 +44,7 @@ pub struct ProcRow {
     pub rss_growth_per_min: Option<f64>,
     pub read_bytes_per_s: Option<f64>,
     pub write_bytes_per_s: Option<f64>,
-    pub cgroup: Option<String>,
+    pub cgroup: Option<Arc<str>>,
     /// The systemd unit or container the cgroup names.
     pub unit: Option<String>,
     /// Steady fd growth: the slope and the time to the limit.
@@ -137,7 +138,7 @@ struct SparkPoint {
 /// What one process keeps between passes.
 #[derive(Debug, Default)]
 struct Track {
-    comm: String,
+    comm: Arc<str>,
     points: VecDeque<Point>,
     /// (time_ms, read_bytes, write_bytes) of the previous pass.
     io: Option<(u64, u64, u64)>,

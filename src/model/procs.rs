@@ -1,6 +1,8 @@
 //! Processes as the collector reads them: one row per process, and the drill-down reading of
 //! one selected process. Plain serde data; growth and groups are derived (`derive::procs`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::Reading;
@@ -27,17 +29,18 @@ pub struct ProcessTable {
     pub took_us: u64,
 }
 
-/// One process.
+/// One process. Its strings are shared with the collector's cache and the derived rows: a
+/// pass over thousands of processes copies none of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Process {
     pub pid: u32,
     pub ppid: u32,
-    pub comm: String,
+    pub comm: Arc<str>,
     /// Arguments joined by spaces; empty for kernel threads.
-    pub cmdline: String,
+    pub cmdline: Arc<str>,
     pub uid: Option<u32>,
     /// The user's name from the passwd file, or the uid as a number.
-    pub user: String,
+    pub user: Arc<str>,
     /// R, S, D, Z, T, I … as in /proc/PID/status.
     pub state: char,
     pub threads: u64,
@@ -54,7 +57,7 @@ pub struct Process {
     pub read_bytes: Option<u64>,
     pub write_bytes: Option<u64>,
     /// The cgroup v2 path (or the pids/systemd v1 path).
-    pub cgroup: Option<String>,
+    pub cgroup: Option<Arc<str>>,
 }
 
 /// Sockets a process holds, by protocol (each inode once per process).

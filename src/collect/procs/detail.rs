@@ -16,7 +16,7 @@ use crate::model::tcp::TcpMethod;
 /// What the reading borrows from the collector.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
-    pub users: &'a HashMap<u32, String>,
+    pub users: &'a HashMap<u32, std::sync::Arc<str>>,
     /// The last process pass, for the use of per-user limits.
     pub table: Option<&'a ProcessTable>,
     pub method: tcp::Method,
@@ -37,7 +37,7 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
             .unwrap_or_default(),
         user: st
             .uid
-            .map(|u| passwd::name(ctx.users, u))
+            .map(|u| passwd::name(ctx.users, u).to_string())
             .unwrap_or_default(),
         parents: parents(roots, st.ppid),
         cgroup: read_text(&roots.proc_path(&format!("{pid}/cgroup")))
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_descriptor_in_a_captured_tree() {
-        let users = HashMap::from([(1000, "alice".to_string())]);
+        let users = HashMap::from([(1000, "alice".into())]);
         let ctx = Context {
             users: &users,
             table: None,
