@@ -178,7 +178,7 @@ fn a_leaking_child_is_ranked_first_by_fd_growth_with_its_time_to_limit() {
         std::thread::sleep(Duration::from_millis(500));
         d = deriver.update(&collector.sample());
     }
-    let mut rows = d.procs.rows.clone();
+    let mut rows = d.procs.rows.to_vec();
     rows.sort_by(|a, b| {
         b.fd_growth_per_min
             .unwrap_or(0.0)
