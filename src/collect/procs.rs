@@ -73,7 +73,8 @@ pub enum Depth {
 /// What lives between passes.
 #[derive(Debug, Default)]
 pub struct ProcCache {
-    entries: foldhash::HashMap<u32, Entry>,
+    /// Boxed: the map's free slots then cost a pointer each, not an entry.
+    entries: foldhash::HashMap<u32, Box<Entry>>,
     pass: u64,
     /// The open proc root (decided on the first pass): None for a captured tree.
     live: Option<LiveProc>,
@@ -208,9 +209,11 @@ fn one(
         roots,
         live: cache.live.as_mut(),
     };
-    let e = cache.entries.entry(pid).or_insert_with(|| Entry {
-        first_pass: pass,
-        ..Entry::default()
+    let e = cache.entries.entry(pid).or_insert_with(|| {
+        Box::new(Entry {
+            first_pass: pass,
+            ..Entry::default()
+        })
     });
     let depth = match cache.depth {
         // Thread counts move slowly; at this depth they name who fills the task tables.

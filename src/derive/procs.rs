@@ -41,8 +41,8 @@ pub struct ProcRow {
     pub cgroup: Option<Arc<str>>,
     /// The systemd unit or container the cgroup names.
     pub unit: Option<Arc<str>>,
-    /// Steady fd growth: the slope and the time to the limit.
-    pub leak: Option<Leak>,
+    /// Steady fd growth: the slope and the time to the limit (boxed: few rows have one).
+    pub leak: Option<Box<Leak>>,
 }
 
 /// Steady growth of a process's descriptors.
@@ -92,7 +92,7 @@ pub struct ProcSeries {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetailView {
     pub detail: ProcDetail,
-    pub leak: Option<Leak>,
+    pub leak: Option<Box<Leak>>,
     pub history: ProcSeries,
 }
 
@@ -138,7 +138,7 @@ impl ProcDeriver {
             self.last_pass_ms = Some(table.time_ms);
             self.history.record(table);
             let mut rows: Vec<ProcRow> = table.procs.iter().map(|p| self.row(p)).collect();
-            rows.sort_by(|a, b| b.fds.cmp(&a.fds).then(a.pid.cmp(&b.pid)));
+            rows.sort_unstable_by(|a, b| b.fds.cmp(&a.fds).then(a.pid.cmp(&b.pid)));
             self.rows = Arc::new(rows);
         }
         let rows = &self.rows;
@@ -183,7 +183,7 @@ impl ProcDeriver {
         let (fd_trend, rss_trend) = self.history.trends(p.pid);
         let leak = match (fd_trend, p.fds) {
             (Some(t), Some(used)) if t.steady && t.per_min > 0.0 => {
-                Some(leak(t.per_min, used, p.fd_soft))
+                Some(Box::new(leak(t.per_min, used, p.fd_soft)))
             }
             _ => None,
         };

@@ -86,7 +86,8 @@ pub struct Histories {
     span: u32,
     /// Passes in the newest slot so far.
     in_slot: u32,
-    tracks: HashMap<u32, Track>,
+    /// Boxed: the map's free slots then cost a pointer each, not a track.
+    tracks: HashMap<u32, Box<Track>>,
 }
 
 impl Histories {
@@ -106,9 +107,9 @@ impl Histories {
             let t = self
                 .tracks
                 .entry(p.pid)
-                .or_insert_with(|| Track::new(p.comm.clone()));
+                .or_insert_with(|| Box::new(Track::new(p.comm.clone())));
             if t.comm != p.comm {
-                *t = Track::new(p.comm.clone());
+                **t = Track::new(p.comm.clone());
             }
             t.take(pass, slot, continuing && t.seen + 1 == pass, p);
             t.prune(window_start);
