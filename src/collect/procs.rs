@@ -1,16 +1,18 @@
 //! Every process in one pass, as cheaply as each column allows (proc(5)):
 //!
 //! - every pass, for every process: its descriptor count (one statx of /proc/PID/fd, whose
-//!   size is the count since Linux 6.2) and, while the Processes pane is shown
-//!   ([`Depth::Full`]), /proc/PID/stat (state, parent, threads, memory); otherwise
-//!   ([`Depth::Counts`]) only its threads (one statx of /proc/PID/task), which is what the
+//!   size is the count since Linux 6.2); while the Processes pane is shown ([`Depth::Full`]),
+//!   /proc/PID/stat (state, parent, threads, memory) every pass for the largest holders and
+//!   every [`STAT_EVERY`] passes for the others; otherwise ([`Depth::Counts`]) only their
+//!   threads (one statx of /proc/PID/task) every [`THREADS_EVERY`] passes, which is what the
 //!   limits need;
 //! - when a process is first seen, on the next pass (a fork is mostly followed by exec), when
 //!   its name, start time or owner changes, and every [`REFRESH`] passes otherwise: its owner
 //!   (status), limits, command line and cgroup;
 //! - its links (`socket:[INODE]` matched against /proc/net/{tcp,tcp6,udp,udp6,unix}, inotify
-//!   instances) only when its count changed, when it is watched (the selected process, the
-//!   largest holders), or every [`LINKS_EVERY`] passes;
+//!   instances) only when its count changed, when it is selected (every pass), when it is one
+//!   of the largest holders (every [`WATCH_EVERY`] passes: a socket may replace a file), or
+//!   every [`LINKS_EVERY`] passes;
 //! - /proc/PID/io for the largest holders every pass, for the others with the rest.
 //!
 //! On the live system every file is opened relative to the open proc root and read into one
@@ -49,12 +51,18 @@ pub const REFRESH: u64 = 60;
 pub const LINKS_EVERY: u64 = 60;
 /// Passes between thread counts of one process at [`Depth::Counts`].
 const THREADS_EVERY: u64 = 5;
+/// Passes between stat lines of one process at [`Depth::Full`], but for the new, the selected
+/// and the [`IO_TOP`] largest holders, read every pass: state and memory of a process the
+/// pane does not single out may be a pass old.
+const STAT_EVERY: u64 = 2;
 /// Passes between re-reads of the passwd file.
 const USERS_EVERY: u64 = 60;
 /// Longest command line kept, in bytes.
 const CMDLINE_MAX: usize = 512;
-/// The largest fd holders whose links are read every pass.
+/// The largest fd holders, whose links are read every [`WATCH_EVERY`] passes.
 const WATCH_TOP: usize = 5;
+/// Passes between reads of the largest holders' links when their count did not move.
+pub const WATCH_EVERY: u64 = 5;
 /// The largest fd holders whose /proc/PID/io is read every pass; the others' every
 /// [`REFRESH`] passes (each file costs as much as the stat file, and few rows are shown).
 const IO_TOP: usize = 100;
@@ -215,14 +223,17 @@ fn one(
             ..Entry::default()
         })
     });
+    let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+    let selected = cache.selected == Some(pid);
+    let watched = selected || cache.io_every_pass.contains(&pid);
     let depth = match cache.depth {
         // Thread counts move slowly; at this depth they name who fills the task tables.
-        Depth::Counts if !(pass + u64::from(pid)).is_multiple_of(THREADS_EVERY) => None,
+        Depth::Counts if !staggered(THREADS_EVERY) => None,
+        Depth::Full if !(watched || e.static_pass == 0 || staggered(STAT_EVERY)) => None,
         depth => Some(depth),
     };
     let moved = dynamic(&mut files, depth, pid, e)?;
     let (fds, owner) = count(&mut files, pid)?;
-    let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
     let static_due = e.static_pass == 0
         || pass == e.first_pass + 1
         || staggered(REFRESH)
@@ -237,10 +248,7 @@ fn one(
             e.comm = comm;
         }
     }
-    let watched = cache.selected == Some(pid) || cache.watch.contains(&pid);
-    let io = if cache.depth == Depth::Full
-        && (static_due || (!e.io_denied && (watched || cache.io_every_pass.contains(&pid))))
-    {
+    let io = if cache.depth == Depth::Full && (static_due || (!e.io_denied && watched)) {
         let io = files.read_once(pid, "io", io::parse);
         e.io_denied = matches!(io, Err(SourceError::Denied { .. }));
         io.ok()
@@ -254,7 +262,10 @@ fn one(
         e.inotify_fds.clear();
         e.links_at = fds;
     } else if fds.is_some()
-        && (e.links_at != fds || watched || links_due)
+        && (e.links_at != fds
+            || selected
+            || (cache.watch.contains(&pid) && staggered(WATCH_EVERY))
+            || links_due)
         && (links_due || !e.links_denied)
     {
         links::read(&mut files, &mut cache.scratch, pid, e);
