@@ -151,6 +151,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
     let mut table = ProcessTable {
         time_ms: now_ms(),
         procs: Vec::with_capacity(pids.len()),
+        as_root: cache.live.is_some() && rustix::process::geteuid().is_root(),
         ..ProcessTable::default()
     };
     cache.scratch.fresh_protos = false;

@@ -143,10 +143,12 @@ impl ProcDeriver {
         }
         let rows = &self.rows;
         let hidden_note = (table.hidden > 0).then(|| {
-            format!(
-                "{} processes hidden: run as root to see their fds",
-                grouped(table.hidden)
-            )
+            let why = if table.as_root {
+                "the kernel refuses even root their fd links"
+            } else {
+                "run as root to see their fds"
+            };
+            format!("{} processes hidden: {why}", grouped(table.hidden))
         });
         let (detail, detail_error) = match &snap.process_detail {
             None => (None, None),
@@ -359,6 +361,14 @@ mod tests {
         assert_eq!(
             v.hidden_note.as_deref(),
             Some("312 processes hidden: run as root to see their fds")
+        );
+        if let Ok(t) = &mut snap.processes {
+            std::sync::Arc::make_mut(t).as_root = true;
+        }
+        let v = ProcDeriver::default().update(&snap);
+        assert_eq!(
+            v.hidden_note.as_deref(),
+            Some("312 processes hidden: the kernel refuses even root their fd links")
         );
     }
 }

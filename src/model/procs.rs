@@ -21,6 +21,9 @@ pub struct ProcessTable {
     /// Of these, processes not even their status could be read of (hidepid).
     #[serde(default)]
     pub denied: u64,
+    /// The pass ran as root: what stays hidden, the kernel refuses even root.
+    #[serde(default)]
+    pub as_root: bool,
     /// Processes that exited while being read.
     pub vanished: u64,
     /// Files that could not be parsed (the first few errors).
@@ -93,6 +96,10 @@ pub struct ProcDetail {
     pub fds_total: u64,
     /// The fd table could not be read (another user's process without root).
     pub fds_hidden: bool,
+    /// Of `fds_total`, descriptors whose links the kernel refused (readlink needs ptrace
+    /// access, which a listing does not: even root may be refused, as for init in some VMs).
+    #[serde(default)]
+    pub fds_unreadable: u64,
     /// Its TCP sockets grouped by peer and state (the Sockets pane's aggregation).
     pub tcp_peers: Vec<Peer>,
     pub tcp_listeners: Vec<Listener>,

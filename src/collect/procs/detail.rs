@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::fds::{self, Proto, Target};
 use super::{cgroup, limits, parse_cmdline, passwd, status};
-use crate::collect::nofile::count_fds;
 use crate::collect::tcp::{self, aggregate};
 use crate::collect::{Roots, SourceError, read_parsed, read_text};
 use crate::model::Reading;
@@ -22,6 +21,8 @@ pub struct Context<'a> {
     pub method: tcp::Method,
 }
 
+/// The kind of descriptors whose links the kernel would not let us read.
+pub const UNREADABLE: &str = "link not readable";
 /// Most directories named.
 const DIRS: usize = 5;
 /// Longest parent chain followed.
@@ -43,17 +44,24 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
         cgroup: read_text(&roots.proc_path(&format!("{pid}/cgroup")))
             .ok()
             .and_then(|t| cgroup::parse(&t)),
-        fds_total: count_fds(roots, None, false, pid).unwrap_or(0),
         ..ProcDetail::default()
     };
     let mut targets = Vec::new();
     match fds::walk(roots, None, pid, |fd, t| targets.push((fd, t))) {
-        Ok(_) => {}
-        Err(SourceError::Denied { .. }) => d.fds_hidden = true,
+        Ok(walked) => {
+            d.fds_total = walked.listed;
+            d.fds_unreadable = walked.unreadable;
+        }
+        Err(SourceError::Denied { .. }) => {
+            d.fds_hidden = true;
+            // Counted by the pass all the same (since Linux 6.2 anyone may count them).
+            let counted = ctx.table.and_then(|t| {
+                let i = t.procs.binary_search_by_key(&pid, |p| p.pid).ok()?;
+                t.procs.get(i)?.fds
+            });
+            d.fds_total = counted.unwrap_or(0);
+        }
         Err(e) => return Err(e),
-    }
-    if !d.fds_hidden {
-        d.fds_total = targets.len() as u64;
     }
     describe_fds(roots, pid, &targets, ctx.method, &mut d);
     if let Ok(l) = read_parsed(&roots.proc_path(&format!("{pid}/limits")), limits::parse) {
@@ -152,6 +160,9 @@ fn describe_fds(
             Target::Other(_) => "other".into(),
         };
         *kinds.entry(kind).or_default() += 1;
+    }
+    if d.fds_unreadable > 0 {
+        kinds.insert(UNREADABLE.to_string(), d.fds_unreadable);
     }
     d.fds = most_first(kinds)
         .into_iter()
