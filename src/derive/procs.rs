@@ -15,7 +15,8 @@ mod groups;
 pub mod history;
 pub use groups::{groups, label};
 
-/// One process as the Processes pane and `snapshot --json` show it.
+/// One process as the Processes pane and `snapshot --json` show it. Serialized, it is an entry
+/// of the JSON's `processes`: what only the pane shows is skipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcRow {
     pub pid: u32,
@@ -36,12 +37,16 @@ pub struct ProcRow {
     /// None with one reading.
     pub fd_growth_per_min: Option<f64>,
     pub rss_growth_per_min: Option<f64>,
+    #[serde(skip)]
     pub read_bytes_per_s: Option<f64>,
+    #[serde(skip)]
     pub write_bytes_per_s: Option<f64>,
     pub cgroup: Option<Arc<str>>,
     /// The systemd unit or container the cgroup names.
+    #[serde(skip)]
     pub unit: Option<Arc<str>>,
     /// Steady fd growth: the slope and the time to the limit (boxed: few rows have one).
+    #[serde(skip)]
     pub leak: Option<Box<Leak>>,
 }
 
@@ -57,7 +62,8 @@ pub struct Leak {
     pub text: String,
 }
 
-/// Processes folded by command.
+/// Processes folded by command. Serialized, it is an entry of the JSON's `process_groups`:
+/// what only the pane shows is skipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcGroup {
     pub comm: String,
@@ -70,10 +76,13 @@ pub struct ProcGroup {
     pub threads: u64,
     pub rss_bytes: u64,
     /// The one parent all of them share, when there are several: (pid, comm).
+    #[serde(skip)]
     pub parent: Option<(u32, String)>,
     /// The TCP peer most of their sockets go to, and how many.
+    #[serde(skip)]
     pub top_peer: Option<(SocketAddr, u64)>,
     /// "cleanup ×87 · 348 unix sockets".
+    #[serde(skip)]
     pub label: String,
 }
 
