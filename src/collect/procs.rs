@@ -70,7 +70,8 @@ const IO_TOP: usize = 100;
 /// How much of every process a pass reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Depth {
-    /// Every column of the Processes pane: state, parent, threads and memory every pass.
+    /// Every column of the Processes pane: state, parent, threads, memory and I/O (see
+    /// [`STAT_EVERY`]).
     #[default]
     Full,
     /// What the limits need while no pane shows processes: descriptor and thread counts;
@@ -93,9 +94,10 @@ pub struct ProcCache {
     /// The process a drill-down is open on: its links are read every pass.
     pub selected: Option<u32>,
     pub depth: Depth,
-    /// The largest holders: their links are read every pass, whatever their count does.
+    /// The largest holders: their links are read every [`WATCH_EVERY`] passes, whatever
+    /// their count does.
     watch: Vec<u32>,
-    /// The holders whose I/O counters are read every pass.
+    /// The [`IO_TOP`] largest holders: their stat line and I/O counters are read every pass.
     io_every_pass: HashSet<u32>,
     /// Per-user and per-process limits (nproc, inotify, maps) summed on the same pass.
     pub perproc: crate::collect::perproc::Pass,
