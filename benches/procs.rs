@@ -1,13 +1,14 @@
 //! Cost of the process pass with 2,000 and 5,000 processes: real sleeping children spawned in
-//! the setup (`cargo bench --bench procs`). `steady` is the dashboard's case (descriptor counts
-//! unchanged, no links read); `cold` reads every process's links (the first pass, or a host
-//! where every count moved); `derive` is the derivation of one snapshot.
+//! the setup (`cargo bench --bench procs`). `steady` is the dashboard's case with the Processes
+//! pane shown (descriptor counts unchanged, no links read); `steady_background` the same with
+//! another pane shown (counts only); `cold` reads every process in full (the first pass, or a
+//! host where every process is new); `derive` is the derivation of one snapshot.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Child, Command, Stdio};
 
-use headroom::collect::procs::{self, ProcCache};
+use headroom::collect::procs::{self, Depth, ProcCache};
 use headroom::collect::{Collector, Roots};
 use headroom::derive::Deriver;
 
@@ -58,6 +59,16 @@ fn steady(b: divan::Bencher, n: usize) {
     let roots = Roots::default();
     let mut cache = ProcCache::default();
     procs::read(&roots, &mut cache).unwrap();
+    b.bench_local(|| procs::read(&roots, &mut cache).unwrap());
+}
+
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn steady_background(b: divan::Bencher, n: usize) {
+    let _kids = Sleepers::up_to(n);
+    let roots = Roots::default();
+    let mut cache = ProcCache::default();
+    procs::read(&roots, &mut cache).unwrap();
+    cache.depth = Depth::Counts;
     b.bench_local(|| procs::read(&roots, &mut cache).unwrap());
 }
 

@@ -113,8 +113,10 @@ pub struct Collector {
     roots: Roots,
     statvfs: mounts::LiveStat,
     procs: procs::ProcCache,
-    /// The last process pass and when it ran: see [`PROCESS_SCAN_EVERY`].
+    /// The last process pass and when it ran: see [`PROCESS_SCAN_EVERY`]. With it, its
+    /// summary for the limits table, worked out once per pass.
     procs_last: Option<(std::time::Instant, Reading<Arc<ProcessTable>>)>,
+    nofile_last: Reading<crate::model::NofileScan>,
     /// The process a drill-down is open on: read in full every sample.
     pub selected_pid: Option<u32>,
     /// The kernel's reserve from /proc/zoneinfo (a long file on big machines that changes only
@@ -149,6 +151,9 @@ impl Collector {
             statvfs: mounts::LiveStat::default(),
             procs: procs::ProcCache::default(),
             procs_last: None,
+            nofile_last: Err(SourceError::Missing {
+                path: "processes not walked yet".into(),
+            }),
             selected_pid: None,
             zone_reserve: None,
             cpuinfo_freq: None,
@@ -200,6 +205,10 @@ impl Collector {
         self.procs.selected = self.selected_pid;
         let table = procs::read(&self.roots, &mut self.procs).map(Arc::new);
         self.procs_last = Some((now, table.clone()));
+        self.nofile_last = table
+            .as_ref()
+            .map(|t| nofile::summary(t))
+            .map_err(Clone::clone);
         table
     }
 
@@ -277,10 +286,7 @@ impl Collector {
             mounts: mounts::read(roots, &mountinfo, &self.statvfs, self.statvfs_budget),
             kernel: kernel::read_kernel(roots, &loadavg, &mut self.sysctls),
             net: kernel::read_net(roots, &mut self.sysctls),
-            nofile: processes
-                .as_ref()
-                .map(|t| nofile::summary(t))
-                .map_err(Clone::clone),
+            nofile: self.nofile_last.clone(),
             memory: read_memory_with(roots, meminfo::from_text(roots, &meminfo), reserve),
             cpu: crate::model::graphs::CpuReadings {
                 freq,

@@ -20,8 +20,9 @@ fn child_main() {
     let Ok(role) = std::env::var("HEADROOM_CHILD") else {
         return;
     };
-    // The parent closing our stdin (or dying) ends us; "grow" reads its stdin itself.
-    if role != "grow" {
+    // The parent closing our stdin (or dying) ends us; "grow" reads its stdin itself, and
+    // "detail" ends on its own.
+    if role != "grow" && role != "detail" {
         std::thread::spawn(|| {
             let _ = std::io::stdin().read(&mut [0u8; 1]);
             std::process::exit(0);
@@ -31,6 +32,7 @@ fn child_main() {
         "leak" => leak(),
         "cleanup" => cleanup(),
         "grow" => grow(),
+        "detail" => detail(),
         _ => panic!("unknown role {role}"),
     }
 }
@@ -87,6 +89,27 @@ fn grow() -> ! {
         println!("\ngrown");
         std::io::stdout().flush().unwrap();
     }
+    std::process::exit(0);
+}
+
+/// Reads the drill-down of the process in HEADROOM_TARGET and prints it, with the pass's
+/// count of its descriptors, as one JSON line.
+fn detail() -> ! {
+    let pid: u32 = std::env::var("HEADROOM_TARGET").unwrap().parse().unwrap();
+    let mut c = Collector::new(Roots::default());
+    c.selected_pid = Some(pid);
+    let snap = c.sample();
+    let counted = snap
+        .processes
+        .unwrap()
+        .procs
+        .iter()
+        .find(|p| p.pid == pid)
+        .unwrap()
+        .fds;
+    let detail = snap.process_detail.unwrap().unwrap();
+    let line = serde_json::json!({ "counted": counted, "detail": detail });
+    println!("\n{line}");
     std::process::exit(0);
 }
 
@@ -178,7 +201,7 @@ fn a_leaking_child_is_ranked_first_by_fd_growth_with_its_time_to_limit() {
         std::thread::sleep(Duration::from_millis(500));
         d = deriver.update(&collector.sample());
     }
-    let mut rows = d.procs.rows.clone();
+    let mut rows = d.procs.rows.to_vec();
     rows.sort_by(|a, b| {
         b.fd_growth_per_min
             .unwrap_or(0.0)
@@ -291,5 +314,77 @@ fn thirty_cleanup_processes_with_socketpairs_are_one_group() {
     assert_eq!(g.count, 30);
     assert_eq!(g.unix, 120);
     assert_eq!(g.label, "cleanup ×30 · 120 unix sockets");
+    drop(kids);
+}
+
+/// Root without CAP_SYS_PTRACE lists another user's descriptors but may not read their links,
+/// as root may not for init in some VMs: the drill-down counts them all the same.
+#[test]
+fn a_drill_down_counts_descriptors_whose_links_the_kernel_refuses() {
+    use std::os::unix::process::CommandExt;
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: needs root (to drop CAP_SYS_PTRACE and keep reading directories)");
+        return;
+    }
+    // nobody's sleep, holding three descriptors more than its standard ones.
+    let target = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args([
+            "sh",
+            "-c",
+            "exec 3</dev/null 4</dev/null 5</dev/null; exec sleep 60",
+        ])
+        .stdin(Stdio::null())
+        .process_group(0)
+        .spawn();
+    let Ok(target) = target else {
+        eprintln!("skipped: setpriv not here");
+        return;
+    };
+    let kids = Children(vec![target]);
+    let pid = kids.0[0].id();
+    let comm = || std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    let start = Instant::now();
+    while comm().trim() != "sleep" {
+        assert!(start.elapsed() < Duration::from_secs(10), "{}", comm());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = Command::new("setpriv")
+        .args(["--bounding-set=-sys_ptrace", "--inh-caps=-sys_ptrace", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args(["child_main", "--exact", "--nocapture", "--test-threads=1"])
+        .env("HEADROOM_CHILD", "detail")
+        .env("HEADROOM_TARGET", pid.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| {
+            panic!(
+                "no reading: {stdout} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let d = &v["detail"];
+    // Its three, its standard three, and whatever else it inherited.
+    let held = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count();
+    assert!(held >= 6);
+    assert_eq!(v["counted"], held, "{v}");
+    assert_eq!(d["fds_total"], held, "{d}");
+    assert_eq!(d["fds_unreadable"], held, "{d}");
+    assert_eq!(d["fds_hidden"], false);
+    assert_eq!(d["fds"][0]["kind"], "link not readable");
+    let open = d["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "open files");
+    assert_eq!(open.unwrap()["used"], held);
     drop(kids);
 }

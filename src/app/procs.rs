@@ -391,7 +391,7 @@ mod tests {
             pid,
             ppid: 1,
             comm: comm.into(),
-            cmdline: format!("/usr/bin/{comm} --serve"),
+            cmdline: format!("/usr/bin/{comm} --serve").into(),
             user: "root".into(),
             state: 'S',
             threads,
@@ -418,7 +418,8 @@ mod tests {
                 row(10, "nginx", 500, 4, 300),
                 row(20, "java", 90, 200, 0),
                 row(30, "bash", 4, 1, 0),
-            ],
+            ]
+            .into(),
             ..ProcsView::default()
         }
     }
@@ -475,7 +476,7 @@ mod tests {
         s.apply(Action::Down, &v);
         assert_eq!(s.selected_pid(), Some(20));
         // java opens more files than nginx: it moves to the top, the cursor with it.
-        if let Some(r) = v.rows.get_mut(1) {
+        if let Some(r) = std::sync::Arc::make_mut(&mut v.rows).get_mut(1) {
             r.fds = Some(900);
         }
         s.refresh(&v);

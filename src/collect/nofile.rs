@@ -73,7 +73,7 @@ pub fn summary(table: &ProcessTable) -> NofileScan {
         .filter_map(|p| {
             Some(ProcNofile {
                 pid: p.pid,
-                comm: p.comm.clone(),
+                comm: p.comm.to_string(),
                 open: p.fds?,
                 soft: p.fd_soft,
                 hard: p.fd_hard,

@@ -114,7 +114,7 @@ impl Pass {
                 .binary_search_by_key(&pid, |p| p.pid)
                 .ok()
                 .and_then(|i| procs.get(i))
-                .map(|p| p.comm.clone())
+                .map(|p| p.comm.to_string())
                 .unwrap_or_default()
         };
         self.last = Ok(PerProcess {
@@ -169,7 +169,7 @@ impl Pass {
             };
             out.push(ProcMaps {
                 pid: p.pid,
-                comm: p.comm.clone(),
+                comm: p.comm.to_string(),
                 rss_bytes: rss,
                 maps,
             });

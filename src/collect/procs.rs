@@ -1,16 +1,18 @@
 //! Every process in one pass, as cheaply as each column allows (proc(5)):
 //!
 //! - every pass, for every process: its descriptor count (one statx of /proc/PID/fd, whose
-//!   size is the count since Linux 6.2) and, while the Processes pane is shown
-//!   ([`Depth::Full`]), /proc/PID/stat (state, parent, threads, memory); otherwise
-//!   ([`Depth::Counts`]) only its threads (one statx of /proc/PID/task), which is what the
+//!   size is the count since Linux 6.2); while the Processes pane is shown ([`Depth::Full`]),
+//!   /proc/PID/stat (state, parent, threads, memory) every pass for the largest holders and
+//!   every [`STAT_EVERY`] passes for the others; otherwise ([`Depth::Counts`]) only their
+//!   threads (one statx of /proc/PID/task) every [`THREADS_EVERY`] passes, which is what the
 //!   limits need;
 //! - when a process is first seen, on the next pass (a fork is mostly followed by exec), when
 //!   its name, start time or owner changes, and every [`REFRESH`] passes otherwise: its owner
 //!   (status), limits, command line and cgroup;
 //! - its links (`socket:[INODE]` matched against /proc/net/{tcp,tcp6,udp,udp6,unix}, inotify
-//!   instances) only when its count changed, when it is watched (the selected process, the
-//!   largest holders), or every [`LINKS_EVERY`] passes;
+//!   instances) only when its count changed, when it is selected (every pass), when it is one
+//!   of the largest holders (every [`WATCH_EVERY`] passes: a socket may replace a file), or
+//!   every [`LINKS_EVERY`] passes;
 //! - /proc/PID/io for the largest holders every pass, for the others with the rest.
 //!
 //! On the live system every file is opened relative to the open proc root and read into one
@@ -30,6 +32,7 @@ pub mod status;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::collect::inotify::InotifyUse;
@@ -48,12 +51,18 @@ pub const REFRESH: u64 = 60;
 pub const LINKS_EVERY: u64 = 60;
 /// Passes between thread counts of one process at [`Depth::Counts`].
 const THREADS_EVERY: u64 = 5;
+/// Passes between stat lines of one process at [`Depth::Full`], but for the new, the selected
+/// and the [`IO_TOP`] largest holders, read every pass: state and memory of a process the
+/// pane does not single out may be a pass old.
+const STAT_EVERY: u64 = 2;
 /// Passes between re-reads of the passwd file.
 const USERS_EVERY: u64 = 60;
 /// Longest command line kept, in bytes.
 const CMDLINE_MAX: usize = 512;
-/// The largest fd holders whose links are read every pass.
+/// The largest fd holders, whose links are read every [`WATCH_EVERY`] passes.
 const WATCH_TOP: usize = 5;
+/// Passes between reads of the largest holders' links when their count did not move.
+pub const WATCH_EVERY: u64 = 5;
 /// The largest fd holders whose /proc/PID/io is read every pass; the others' every
 /// [`REFRESH`] passes (each file costs as much as the stat file, and few rows are shown).
 const IO_TOP: usize = 100;
@@ -61,7 +70,8 @@ const IO_TOP: usize = 100;
 /// How much of every process a pass reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Depth {
-    /// Every column of the Processes pane: state, parent, threads and memory every pass.
+    /// Every column of the Processes pane: state, parent, threads, memory and I/O (see
+    /// [`STAT_EVERY`]).
     #[default]
     Full,
     /// What the limits need while no pane shows processes: descriptor and thread counts;
@@ -72,20 +82,22 @@ pub enum Depth {
 /// What lives between passes.
 #[derive(Debug, Default)]
 pub struct ProcCache {
-    entries: foldhash::HashMap<u32, Entry>,
+    /// Boxed: the map's free slots then cost a pointer each, not an entry.
+    entries: foldhash::HashMap<u32, Box<Entry>>,
     pass: u64,
     /// The open proc root (decided on the first pass): None for a captured tree.
     live: Option<LiveProc>,
     opened: bool,
-    users: HashMap<u32, String>,
+    users: HashMap<u32, Arc<str>>,
     pids: Vec<u32>,
     scratch: links::Scratch,
     /// The process a drill-down is open on: its links are read every pass.
     pub selected: Option<u32>,
     pub depth: Depth,
-    /// The largest holders: their links are read every pass, whatever their count does.
+    /// The largest holders: their links are read every [`WATCH_EVERY`] passes, whatever
+    /// their count does.
     watch: Vec<u32>,
-    /// The holders whose I/O counters are read every pass.
+    /// The [`IO_TOP`] largest holders: their stat line and I/O counters are read every pass.
     io_every_pass: HashSet<u32>,
     /// Per-user and per-process limits (nproc, inotify, maps) summed on the same pass.
     pub perproc: crate::collect::perproc::Pass,
@@ -93,7 +105,7 @@ pub struct ProcCache {
 
 impl ProcCache {
     /// The user names this cache resolved uids with.
-    pub fn users(&self) -> &HashMap<u32, String> {
+    pub fn users(&self) -> &HashMap<u32, Arc<str>> {
         &self.users
     }
 
@@ -141,6 +153,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
     let mut table = ProcessTable {
         time_ms: now_ms(),
         procs: Vec::with_capacity(pids.len()),
+        as_root: cache.live.is_some() && rustix::process::geteuid().is_root(),
         ..ProcessTable::default()
     };
     cache.scratch.fresh_protos = false;
@@ -207,18 +220,23 @@ fn one(
         roots,
         live: cache.live.as_mut(),
     };
-    let e = cache.entries.entry(pid).or_insert_with(|| Entry {
-        first_pass: pass,
-        ..Entry::default()
+    let e = cache.entries.entry(pid).or_insert_with(|| {
+        Box::new(Entry {
+            first_pass: pass,
+            ..Entry::default()
+        })
     });
+    let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+    let selected = cache.selected == Some(pid);
+    let watched = selected || cache.io_every_pass.contains(&pid);
     let depth = match cache.depth {
         // Thread counts move slowly; at this depth they name who fills the task tables.
-        Depth::Counts if !(pass + u64::from(pid)).is_multiple_of(THREADS_EVERY) => None,
+        Depth::Counts if !staggered(THREADS_EVERY) => None,
+        Depth::Full if !(watched || e.static_pass == 0 || staggered(STAT_EVERY)) => None,
         depth => Some(depth),
     };
     let moved = dynamic(&mut files, depth, pid, e)?;
     let (fds, owner) = count(&mut files, pid)?;
-    let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
     let static_due = e.static_pass == 0
         || pass == e.first_pass + 1
         || staggered(REFRESH)
@@ -233,10 +251,7 @@ fn one(
             e.comm = comm;
         }
     }
-    let watched = cache.selected == Some(pid) || cache.watch.contains(&pid);
-    let io = if cache.depth == Depth::Full
-        && (static_due || (!e.io_denied && (watched || cache.io_every_pass.contains(&pid))))
-    {
+    let io = if cache.depth == Depth::Full && (static_due || (!e.io_denied && watched)) {
         let io = files.read_once(pid, "io", io::parse);
         e.io_denied = matches!(io, Err(SourceError::Denied { .. }));
         io.ok()
@@ -250,7 +265,10 @@ fn one(
         e.inotify_fds.clear();
         e.links_at = fds;
     } else if fds.is_some()
-        && (e.links_at != fds || watched || links_due)
+        && (e.links_at != fds
+            || selected
+            || (cache.watch.contains(&pid) && staggered(WATCH_EVERY))
+            || links_due)
         && (links_due || !e.links_denied)
     {
         links::read(&mut files, &mut cache.scratch, pid, e);
@@ -308,7 +326,7 @@ struct Moved {
     /// Renamed (exec, prctl) or started anew under the same pid.
     again: bool,
     /// The name the stat line gives, kept over the status file's (which escapes some bytes).
-    name: Option<String>,
+    name: Option<Arc<str>>,
 }
 
 /// What moves between passes: /proc/PID/stat on the live system (the status file in a
@@ -338,15 +356,15 @@ fn dynamic(
             e.threads = st.threads;
             e.rss_bytes = st.rss_bytes(rustix::param::page_size() as u64);
             e.start_ticks = Some(st.start_ticks);
-            let renamed = st.comm != e.comm;
+            let renamed = *st.comm != *e.comm;
             Ok(Moved {
                 again: renamed || restarted,
-                name: renamed.then(|| st.comm.to_string()),
+                name: renamed.then(|| Arc::from(st.comm)),
             })
         }),
         (None, _) => {
             let st = read_status(files.roots, pid)?;
-            let renamed = st.name != e.comm && e.static_pass > 0;
+            let renamed = *st.name != *e.comm && e.static_pass > 0;
             e.take_status(st);
             Ok(Moved {
                 again: renamed,
@@ -412,9 +430,9 @@ mod tests {
     fn reads_a_captured_tree() {
         let t = read(&fixture(), &mut ProcCache::default()).unwrap();
         let bash = t.procs.iter().find(|p| p.pid == 4242).unwrap();
-        assert_eq!(bash.comm, "bash");
-        assert_eq!(bash.user, "alice");
-        assert_eq!(bash.cmdline, "-bash --login");
+        assert_eq!(&*bash.comm, "bash");
+        assert_eq!(&*bash.user, "alice");
+        assert_eq!(&*bash.cmdline, "-bash --login");
         assert_eq!(bash.fd_soft, Some(2048));
         assert_eq!(bash.read_bytes, Some(4_096_000));
         assert_eq!(
@@ -427,7 +445,7 @@ mod tests {
         assert_eq!(t.vanished, 1, "4300 exited between its status and its fds");
         assert!(t.procs.iter().all(|p| p.pid != 4300));
         let worker = t.procs.iter().find(|p| p.pid == 4243).unwrap();
-        assert_eq!((worker.user.as_str(), worker.read_bytes), ("33", None));
+        assert_eq!((&*worker.user, worker.read_bytes), ("33", None));
         assert_eq!(t.malformed.len(), 1, "{:?}", t.malformed);
     }
 

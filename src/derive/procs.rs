@@ -1,33 +1,29 @@
 //! Processes derived over time: fd and RSS growth per minute, a leak verdict with the time to
-//! the limit, I/O rates, groups by command, and bounded sparkline histories per process.
+//! the limit, I/O rates, groups by command, and a bounded history of every process since the
+//! dashboard started ([`history`]).
 
-use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::slope::{self, duration_words, grouped, rate_words};
 use crate::model::Snapshot;
-use crate::model::procs::{ProcDetail, Process, ProcessTable};
+use crate::model::procs::{ProcDetail, Process};
 
 mod groups;
+pub mod history;
 pub use groups::{groups, label};
 
-/// Points kept per process for growth: the trend window at a 2 s pass (16 bytes each).
-const POINTS: usize = 32;
-/// Processes with a sparkline history: the largest by fds, and the selected one.
-const SPARK_TOP: usize = 20;
-/// Points of a sparkline history: 10 minutes at a 2 s pass.
-pub const SPARK_POINTS: usize = 300;
-
-/// One process as the Processes pane and `snapshot --json` show it.
+/// One process as the Processes pane and `snapshot --json` show it. Serialized, it is an entry
+/// of the JSON's `processes`: what only the pane shows is skipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcRow {
     pub pid: u32,
     pub ppid: u32,
-    pub comm: String,
-    pub cmdline: String,
-    pub user: String,
+    pub comm: Arc<str>,
+    pub cmdline: Arc<str>,
+    pub user: Arc<str>,
     pub state: char,
     pub threads: u64,
     pub fds: Option<u64>,
@@ -41,13 +37,17 @@ pub struct ProcRow {
     /// None with one reading.
     pub fd_growth_per_min: Option<f64>,
     pub rss_growth_per_min: Option<f64>,
+    #[serde(skip)]
     pub read_bytes_per_s: Option<f64>,
+    #[serde(skip)]
     pub write_bytes_per_s: Option<f64>,
-    pub cgroup: Option<String>,
+    pub cgroup: Option<Arc<str>>,
     /// The systemd unit or container the cgroup names.
-    pub unit: Option<String>,
-    /// Steady fd growth: the slope and the time to the limit.
-    pub leak: Option<Leak>,
+    #[serde(skip)]
+    pub unit: Option<Arc<str>>,
+    /// Steady fd growth: the slope and the time to the limit (boxed: few rows have one).
+    #[serde(skip)]
+    pub leak: Option<Box<Leak>>,
 }
 
 /// Steady growth of a process's descriptors.
@@ -62,7 +62,8 @@ pub struct Leak {
     pub text: String,
 }
 
-/// Processes folded by command.
+/// Processes folded by command. Serialized, it is an entry of the JSON's `process_groups`:
+/// what only the pane shows is skipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcGroup {
     pub comm: String,
@@ -75,14 +76,18 @@ pub struct ProcGroup {
     pub threads: u64,
     pub rss_bytes: u64,
     /// The one parent all of them share, when there are several: (pid, comm).
+    #[serde(skip)]
     pub parent: Option<(u32, String)>,
     /// The TCP peer most of their sockets go to, and how many.
+    #[serde(skip)]
     pub top_peer: Option<(SocketAddr, u64)>,
     /// "cleanup ×87 · 348 unix sockets".
+    #[serde(skip)]
     pub label: String,
 }
 
-/// A process's recent fds, sockets, RSS and threads, oldest first.
+/// A process's fds, sockets, RSS and threads since it was first seen, oldest first: one point
+/// per slot of [`history`] (each the largest reading of the passes it covers).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcSeries {
     pub time_ms: Vec<u64>,
@@ -96,15 +101,15 @@ pub struct ProcSeries {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetailView {
     pub detail: ProcDetail,
-    pub leak: Option<Leak>,
+    pub leak: Option<Box<Leak>>,
     pub history: ProcSeries,
 }
 
 /// Everything the Processes pane shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcsView {
-    /// Most fds first.
-    pub rows: Vec<ProcRow>,
+    /// Most fds first. Shared between the views of the samples of one pass.
+    pub rows: Arc<Vec<ProcRow>>,
     /// Most fds first.
     pub groups: Vec<ProcGroup>,
     pub hidden: u64,
@@ -118,46 +123,13 @@ pub struct ProcsView {
     pub detail_error: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Point {
-    time_ms: u64,
-    fds: u32,
-    rss_kb: u32,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct SparkPoint {
-    time_ms: u64,
-    fds: u32,
-    sockets: u32,
-    rss_kb: u32,
-    threads: u32,
-}
-
-/// What one process keeps between passes.
-#[derive(Debug, Default)]
-struct Track {
-    comm: String,
-    points: VecDeque<Point>,
-    /// (time_ms, read_bytes, write_bytes) of the previous pass.
-    io: Option<(u64, u64, u64)>,
-    rates: (Option<f64>, Option<f64>),
-}
-
 /// Keeps per-process history between snapshots.
 #[derive(Debug, Default)]
 pub struct ProcDeriver {
     last_pass_ms: Option<u64>,
-    tracks: HashMap<u32, Track>,
-    sparks: HashMap<u32, VecDeque<SparkPoint>>,
-}
-
-fn kb(bytes: Option<u64>) -> u32 {
-    u32::try_from(bytes.unwrap_or(0) / 1024).unwrap_or(u32::MAX)
-}
-
-fn small(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+    history: history::Histories,
+    /// The rows of the last pass, shared with the views until the next pass.
+    rows: Arc<Vec<ProcRow>>,
 }
 
 impl ProcDeriver {
@@ -171,21 +143,21 @@ impl ProcDeriver {
                 };
             }
         };
-        let selected = snap.process_detail.as_ref().map(|d| match d {
-            Ok(d) => d.pid,
-            Err(_) => 0,
-        });
         if self.last_pass_ms != Some(table.time_ms) {
             self.last_pass_ms = Some(table.time_ms);
-            self.record(table, selected);
+            self.history.record(table);
+            let mut rows: Vec<ProcRow> = table.procs.iter().map(|p| self.row(p)).collect();
+            rows.sort_unstable_by(|a, b| b.fds.cmp(&a.fds).then(a.pid.cmp(&b.pid)));
+            self.rows = Arc::new(rows);
         }
-        let mut rows: Vec<ProcRow> = table.procs.iter().map(|p| self.row(p)).collect();
-        rows.sort_by(|a, b| b.fds.cmp(&a.fds).then(a.pid.cmp(&b.pid)));
+        let rows = &self.rows;
         let hidden_note = (table.hidden > 0).then(|| {
-            format!(
-                "{} processes hidden: run as root to see their fds",
-                grouped(table.hidden)
-            )
+            let why = if table.as_root {
+                "the kernel refuses even root their fd links"
+            } else {
+                "run as root to see their fds"
+            };
+            format!("{} processes hidden: {why}", grouped(table.hidden))
         });
         let (detail, detail_error) = match &snap.process_detail {
             None => (None, None),
@@ -204,7 +176,7 @@ impl ProcDeriver {
         };
         ProcsView {
             groups: groups(table, snap),
-            rows,
+            rows: Arc::clone(rows),
             hidden: table.hidden,
             hidden_note,
             error: None,
@@ -213,100 +185,20 @@ impl ProcDeriver {
         }
     }
 
-    /// Adds one pass to every process's history and forgets processes that are gone.
-    fn record(&mut self, table: &ProcessTable, selected: Option<u32>) {
-        let mut tracks = HashMap::with_capacity(table.procs.len());
-        for p in &table.procs {
-            let mut t = match self.tracks.remove(&p.pid) {
-                Some(t) if t.comm == p.comm => t,
-                _ => Track {
-                    comm: p.comm.clone(),
-                    ..Track::default()
-                },
-            };
-            if t.points.len() == POINTS {
-                t.points.pop_front();
-            }
-            t.points.push_back(Point {
-                time_ms: table.time_ms,
-                fds: small(p.fds.unwrap_or(0)),
-                rss_kb: kb(p.rss_bytes),
-            });
-            if let (Some(r), Some(w)) = (p.read_bytes, p.write_bytes) {
-                t.rates = match t.io {
-                    Some((t0, r0, w0)) if table.time_ms > t0 => {
-                        let secs = (table.time_ms - t0) as f64 / 1000.0;
-                        let rate = |a: u64, b: u64| Some(a.saturating_sub(b) as f64 / secs);
-                        (rate(r, r0), rate(w, w0))
-                    }
-                    _ => (None, None),
-                };
-                t.io = Some((table.time_ms, r, w));
-            }
-            tracks.insert(p.pid, t);
-        }
-        self.tracks = tracks;
-        self.record_sparks(table, selected);
-    }
-
-    fn record_sparks(&mut self, table: &ProcessTable, selected: Option<u32>) {
-        let mut by_fds: Vec<&Process> = table.procs.iter().collect();
-        by_fds.sort_by_key(|p| std::cmp::Reverse(p.fds));
-        let keep: Vec<&Process> = by_fds
-            .iter()
-            .take(SPARK_TOP)
-            .copied()
-            .chain(table.procs.iter().filter(|p| Some(p.pid) == selected))
-            .collect();
-        self.sparks
-            .retain(|pid, _| keep.iter().any(|p| p.pid == *pid));
-        for p in keep {
-            let q = self.sparks.entry(p.pid).or_default();
-            if q.back().is_some_and(|b| b.time_ms == table.time_ms) {
-                continue;
-            }
-            if q.len() == SPARK_POINTS {
-                q.pop_front();
-            }
-            q.push_back(SparkPoint {
-                time_ms: table.time_ms,
-                fds: small(p.fds.unwrap_or(0)),
-                sockets: small(p.sockets.map_or(0, |s| s.total())),
-                rss_kb: kb(p.rss_bytes),
-                threads: small(p.threads),
-            });
-        }
-    }
-
-    /// The sparkline history of one process (empty when it is not tracked).
+    /// The history of one process since it was first seen (empty when it is not there).
     pub fn history(&self, pid: u32) -> ProcSeries {
-        let mut s = ProcSeries::default();
-        for p in self.sparks.get(&pid).into_iter().flatten() {
-            s.time_ms.push(p.time_ms);
-            s.fds.push(u64::from(p.fds));
-            s.sockets.push(u64::from(p.sockets));
-            s.rss_bytes.push(u64::from(p.rss_kb) * 1024);
-            s.threads.push(u64::from(p.threads));
-        }
-        s
+        self.history.series(pid)
     }
 
-    fn row(&self, p: &Process) -> ProcRow {
-        let track = self.tracks.get(&p.pid);
-        let series = |f: fn(&Point) -> f64| -> Vec<(u64, f64)> {
-            track
-                .map(|t| t.points.iter().map(|pt| (pt.time_ms, f(pt))).collect())
-                .unwrap_or_default()
-        };
-        let fd_trend = slope::trend(&series(|pt| f64::from(pt.fds)));
-        let rss_trend = slope::trend(&series(|pt| f64::from(pt.rss_kb) * 1024.0));
+    fn row(&mut self, p: &Process) -> ProcRow {
+        let (fd_trend, rss_trend) = self.history.trends(p.pid);
         let leak = match (fd_trend, p.fds) {
             (Some(t), Some(used)) if t.steady && t.per_min > 0.0 => {
-                Some(leak(t.per_min, used, p.fd_soft))
+                Some(Box::new(leak(t.per_min, used, p.fd_soft)))
             }
             _ => None,
         };
-        let (read_rate, write_rate) = track.map_or((None, None), |t| t.rates);
+        let (read_rate, write_rate) = self.history.rates(p.pid);
         ProcRow {
             pid: p.pid,
             ppid: p.ppid,
@@ -326,10 +218,7 @@ impl ProcDeriver {
             rss_growth_per_min: rss_trend.map(|t| t.per_min),
             read_bytes_per_s: read_rate,
             write_bytes_per_s: write_rate,
-            unit: p
-                .cgroup
-                .as_deref()
-                .and_then(crate::collect::procs::cgroup::owner),
+            unit: self.history.unit(p, crate::collect::procs::cgroup::owner),
             cgroup: p.cgroup.clone(),
             leak,
         }
@@ -363,7 +252,7 @@ pub fn leak(per_min: f64, used: u64, limit: Option<u64>) -> Leak {
 mod tests {
     use super::*;
     use crate::collect::{Collector, Roots};
-    use crate::model::procs::SocketCounts;
+    use crate::model::procs::{ProcessTable, SocketCounts};
 
     fn base() -> Snapshot {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/procs");
@@ -448,6 +337,30 @@ mod tests {
     }
 
     #[test]
+    fn a_drill_down_on_any_process_shows_it_since_it_was_first_seen() {
+        let mut d = ProcDeriver::default();
+        let procs = |i: u64| -> Vec<Process> {
+            let mut v: Vec<Process> = (0..25)
+                .map(|n| proc(100 + n, 1, "busy", 1000 + n as u64, SocketCounts::default()))
+                .collect();
+            v.push(proc(9, 1, "quiet", 3 + i, SocketCounts::default()));
+            v
+        };
+        for i in 0..10 {
+            d.update(&at(base(), i * 2000, procs(i)));
+        }
+        let mut snap = at(base(), 10 * 2000, procs(10));
+        snap.process_detail = Some(Ok(ProcDetail {
+            pid: 9,
+            ..ProcDetail::default()
+        }));
+        let view = d.update(&snap);
+        let history = view.detail.unwrap().history;
+        assert_eq!(history.fds, (3..=13).collect::<Vec<u64>>());
+        assert_eq!(history.time_ms.first(), Some(&0));
+    }
+
+    #[test]
     fn hidden_processes_are_said() {
         let mut snap = at(base(), 0, vec![]);
         if let Ok(t) = &mut snap.processes {
@@ -457,6 +370,14 @@ mod tests {
         assert_eq!(
             v.hidden_note.as_deref(),
             Some("312 processes hidden: run as root to see their fds")
+        );
+        if let Ok(t) = &mut snap.processes {
+            std::sync::Arc::make_mut(t).as_root = true;
+        }
+        let v = ProcDeriver::default().update(&snap);
+        assert_eq!(
+            v.hidden_note.as_deref(),
+            Some("312 processes hidden: the kernel refuses even root their fd links")
         );
     }
 }

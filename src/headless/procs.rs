@@ -4,12 +4,11 @@
 //! each `{pid, ppid, comm, cmdline, user, state, threads, fds, fd_limit, sockets, tcp, udp,
 //! unix, rss_bytes, fd_growth_per_min, rss_growth_per_min, cgroup}` (growth null with one
 //! reading); `process_groups`: `{comm, count, fds, sockets, tcp, udp, unix, threads, rss_bytes}`
-//! per command, largest first.
+//! per command, largest first. Both are the Processes pane's rows and groups as they serialize
+//! ([`ProcRow`], [`ProcGroup`]).
 
 use std::collections::HashSet;
 use std::io::Write;
-
-use serde::Serialize;
 
 use crate::derive::procs::{ProcGroup, ProcRow, ProcsView};
 use crate::derive::{Derived, LimitView};
@@ -18,64 +17,8 @@ use crate::limits::Consumer;
 /// Processes listed by fds before the limits' consumers.
 pub const TOP: usize = 50;
 
-#[derive(Debug, Serialize)]
-pub struct ProcessJson<'a> {
-    pub pid: u32,
-    pub ppid: u32,
-    pub comm: &'a str,
-    pub cmdline: &'a str,
-    pub user: &'a str,
-    pub state: char,
-    pub threads: u64,
-    pub fds: Option<u64>,
-    pub fd_limit: Option<u64>,
-    pub sockets: Option<u64>,
-    pub tcp: Option<u64>,
-    pub udp: Option<u64>,
-    pub unix: Option<u64>,
-    pub rss_bytes: Option<u64>,
-    pub fd_growth_per_min: Option<f64>,
-    pub rss_growth_per_min: Option<f64>,
-    pub cgroup: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GroupJson<'a> {
-    pub comm: &'a str,
-    pub count: u64,
-    pub fds: u64,
-    pub sockets: u64,
-    pub tcp: u64,
-    pub udp: u64,
-    pub unix: u64,
-    pub threads: u64,
-    pub rss_bytes: u64,
-}
-
-fn process(r: &ProcRow) -> ProcessJson<'_> {
-    ProcessJson {
-        pid: r.pid,
-        ppid: r.ppid,
-        comm: &r.comm,
-        cmdline: &r.cmdline,
-        user: &r.user,
-        state: r.state,
-        threads: r.threads,
-        fds: r.fds,
-        fd_limit: r.fd_limit,
-        sockets: r.sockets,
-        tcp: r.tcp,
-        udp: r.udp,
-        unix: r.unix,
-        rss_bytes: r.rss_bytes,
-        fd_growth_per_min: r.fd_growth_per_min,
-        rss_growth_per_min: r.rss_growth_per_min,
-        cgroup: r.cgroup.as_deref(),
-    }
-}
-
 /// The top by fds (rows come most fds first), then the limits' consumers not among them.
-pub fn processes<'a>(d: &'a Derived) -> Vec<ProcessJson<'a>> {
+pub fn processes(d: &Derived) -> Vec<&ProcRow> {
     let consumers: HashSet<u32> = d
         .limits
         .iter()
@@ -89,26 +32,11 @@ pub fn processes<'a>(d: &'a Derived) -> Vec<ProcessJson<'a>> {
     rows.iter()
         .take(TOP)
         .chain(rows.iter().skip(TOP).filter(|r| consumers.contains(&r.pid)))
-        .map(process)
         .collect()
 }
 
-pub fn groups(d: &Derived) -> Vec<GroupJson<'_>> {
-    d.procs
-        .groups
-        .iter()
-        .map(|g: &ProcGroup| GroupJson {
-            comm: &g.comm,
-            count: g.count,
-            fds: g.fds,
-            sockets: g.sockets,
-            tcp: g.tcp,
-            udp: g.udp,
-            unix: g.unix,
-            threads: g.threads,
-            rss_bytes: g.rss_bytes,
-        })
-        .collect()
+pub fn groups(d: &Derived) -> &[ProcGroup] {
+    &d.procs.groups
 }
 
 /// The text report's lines: leaks first, then the largest groups and what is hidden.

@@ -34,8 +34,8 @@ pub struct Report<'a> {
     /// Kernel messages about limits, failures and crossings of 90% since the previous reading.
     pub events: &'a [crate::derive::events::Event],
     /// The top processes by fds and every limit's consumers (see `headless::procs`).
-    pub processes: Vec<super::procs::ProcessJson<'a>>,
-    pub process_groups: Vec<super::procs::GroupJson<'a>>,
+    pub processes: Vec<&'a crate::derive::procs::ProcRow>,
+    pub process_groups: &'a [crate::derive::procs::ProcGroup],
     /// Leaks and groups for the text report.
     #[serde(skip)]
     pub procs: &'a crate::derive::procs::ProcsView,

@@ -151,7 +151,7 @@ pub fn by_command(procs: &[Process], amount: impl Fn(&Process) -> u64) -> Vec<Co
     let mut groups: HashMap<&str, Acc> = HashMap::new();
     for p in procs {
         let a = amount(p);
-        let g = groups.entry(p.comm.as_str()).or_insert(Acc {
+        let g = groups.entry(&*p.comm).or_insert(Acc {
             first: p,
             count: 0,
             amount: 0,
@@ -163,7 +163,12 @@ pub fn by_command(procs: &[Process], amount: impl Fn(&Process) -> u64) -> Vec<Co
             g.ppid = None;
         }
     }
-    let comm_of = |pid: u32| procs.iter().find(|p| p.pid == pid).map(|p| p.comm.clone());
+    let comm_of = |pid: u32| {
+        procs
+            .iter()
+            .find(|p| p.pid == pid)
+            .map(|p| p.comm.to_string())
+    };
     let mut v: Vec<Acc> = groups.into_values().filter(|g| g.amount > 0).collect();
     v.sort_by(|a, b| {
         b.amount
@@ -176,12 +181,12 @@ pub fn by_command(procs: &[Process], amount: impl Fn(&Process) -> u64) -> Vec<Co
             if g.count == 1 {
                 Consumer::Process {
                     pid: g.first.pid,
-                    comm: g.first.comm.clone(),
+                    comm: g.first.comm.to_string(),
                     amount: g.amount,
                 }
             } else {
                 Consumer::Group {
-                    comm: g.first.comm.clone(),
+                    comm: g.first.comm.to_string(),
                     count: g.count,
                     amount: g.amount,
                     parent: g.ppid.filter(|pp| *pp > 0).map(|pid| Parent {

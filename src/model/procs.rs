@@ -1,6 +1,8 @@
 //! Processes as the collector reads them: one row per process, and the drill-down reading of
 //! one selected process. Plain serde data; growth and groups are derived (`derive::procs`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::Reading;
@@ -19,6 +21,9 @@ pub struct ProcessTable {
     /// Of these, processes not even their status could be read of (hidepid).
     #[serde(default)]
     pub denied: u64,
+    /// The pass ran as root: what stays hidden, the kernel refuses even root.
+    #[serde(default)]
+    pub as_root: bool,
     /// Processes that exited while being read.
     pub vanished: u64,
     /// Files that could not be parsed (the first few errors).
@@ -27,17 +32,18 @@ pub struct ProcessTable {
     pub took_us: u64,
 }
 
-/// One process.
+/// One process. Its strings are shared with the collector's cache and the derived rows: a
+/// pass over thousands of processes copies none of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Process {
     pub pid: u32,
     pub ppid: u32,
-    pub comm: String,
+    pub comm: Arc<str>,
     /// Arguments joined by spaces; empty for kernel threads.
-    pub cmdline: String,
+    pub cmdline: Arc<str>,
     pub uid: Option<u32>,
     /// The user's name from the passwd file, or the uid as a number.
-    pub user: String,
+    pub user: Arc<str>,
     /// R, S, D, Z, T, I … as in /proc/PID/status.
     pub state: char,
     pub threads: u64,
@@ -54,7 +60,7 @@ pub struct Process {
     pub read_bytes: Option<u64>,
     pub write_bytes: Option<u64>,
     /// The cgroup v2 path (or the pids/systemd v1 path).
-    pub cgroup: Option<String>,
+    pub cgroup: Option<Arc<str>>,
 }
 
 /// Sockets a process holds, by protocol (each inode once per process).
@@ -91,6 +97,10 @@ pub struct ProcDetail {
     /// The fd table could not be read: another user's process without root, or one whose
     /// links are denied even to root (another user namespace, ptrace protection).
     pub fds_hidden: bool,
+    /// Of `fds_total`, descriptors whose links the kernel refused (readlink needs ptrace
+    /// access, which a listing does not: even root may be refused, as for init in some VMs).
+    #[serde(default)]
+    pub fds_unreadable: u64,
     /// Its TCP sockets grouped by peer and state (the Sockets pane's aggregation).
     pub tcp_peers: Vec<Peer>,
     pub tcp_listeners: Vec<Listener>,

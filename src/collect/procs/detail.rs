@@ -17,12 +17,14 @@ use crate::model::tcp::TcpMethod;
 /// What the reading borrows from the collector.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
-    pub users: &'a HashMap<u32, String>,
+    pub users: &'a HashMap<u32, std::sync::Arc<str>>,
     /// The last process pass, for the use of per-user limits.
     pub table: Option<&'a ProcessTable>,
     pub method: tcp::Method,
 }
 
+/// The kind of descriptors whose links the kernel would not let us read.
+pub const UNREADABLE: &str = "link not readable";
 /// Most directories named.
 const DIRS: usize = 5;
 /// Longest parent chain followed.
@@ -38,7 +40,7 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
             .unwrap_or_default(),
         user: st
             .uid
-            .map(|u| passwd::name(ctx.users, u))
+            .map(|u| passwd::name(ctx.users, u).to_string())
             .unwrap_or_default(),
         parents: parents(roots, st.ppid),
         cgroup: read_text(&roots.proc_path(&format!("{pid}/cgroup")))
@@ -46,20 +48,24 @@ pub fn read(roots: &Roots, pid: u32, ctx: &Context<'_>) -> Reading<ProcDetail> {
             .and_then(|t| cgroup::parse(&t)),
         ..ProcDetail::default()
     };
-    let counted = fd_count(roots, pid);
-    d.fds_total = counted.unwrap_or(0);
     let mut targets = Vec::new();
-    match fds::walk(roots, None, pid, |fd, t| targets.push((fd, t))) {
-        Ok(_) => {}
-        Err(SourceError::Denied { .. }) => d.fds_hidden = true,
+    let counted = match fds::walk(roots, None, pid, |fd, t| targets.push((fd, t))) {
+        Ok(walked) => {
+            d.fds_unreadable = walked.unreadable;
+            Some(walked.listed)
+        }
+        Err(SourceError::Denied { .. }) => {
+            d.fds_hidden = true;
+            // Counted all the same: since Linux 6.2 anyone may stat PID/fd; else the pass's count.
+            fd_count(roots, pid).or_else(|| {
+                let t = ctx.table?;
+                let i = t.procs.binary_search_by_key(&pid, |p| p.pid).ok()?;
+                t.procs.get(i)?.fds
+            })
+        }
         Err(e) => return Err(e),
-    }
-    let counted = if d.fds_hidden {
-        counted
-    } else {
-        d.fds_total = targets.len() as u64;
-        Some(d.fds_total)
     };
+    d.fds_total = counted.unwrap_or(0);
     describe_fds(roots, pid, &targets, ctx.method, &mut d);
     if let Ok(l) = read_parsed(&roots.proc_path(&format!("{pid}/limits")), limits::parse) {
         let tasks = ctx.table.map(|t| {
@@ -170,6 +176,9 @@ fn describe_fds(
         };
         *kinds.entry(kind).or_default() += 1;
     }
+    if d.fds_unreadable > 0 {
+        kinds.insert(UNREADABLE.to_string(), d.fds_unreadable);
+    }
     d.fds = most_first(kinds)
         .into_iter()
         .map(|(kind, count)| FdKindCount { kind, count })
@@ -228,7 +237,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_descriptor_in_a_captured_tree() {
-        let users = HashMap::from([(1000, "alice".to_string())]);
+        let users = HashMap::from([(1000, "alice".into())]);
         let ctx = Context {
             users: &users,
             table: None,

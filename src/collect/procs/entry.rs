@@ -1,6 +1,8 @@
 //! What the pass keeps of each process between passes, and the reading of what rarely changes:
 //! its owner (/proc/PID/status), its limits, command line and cgroup.
 
+use std::sync::Arc;
+
 use super::live::LiveProc;
 use super::{cgroup, limits, parse_cmdline, status};
 use crate::collect::inotify::InotifyUse;
@@ -65,9 +67,9 @@ impl Files<'_> {
 /// One process as the pass keeps it.
 #[derive(Debug, Clone, Default)]
 pub struct Entry {
-    pub comm: String,
-    pub cmdline: String,
-    pub cgroup: Option<String>,
+    pub comm: Arc<str>,
+    pub cmdline: Arc<str>,
+    pub cgroup: Option<Arc<str>>,
     pub ruid: Option<u32>,
     pub euid: Option<u32>,
     /// The owner of /proc/PID/fd when the owner above was read: when it changes, the process
@@ -113,7 +115,9 @@ impl Entry {
 
     /// Takes what a status file says.
     pub fn take_status(&mut self, st: status::Status) {
-        self.comm = st.name;
+        if *self.comm != *st.name {
+            self.comm = st.name.into();
+        }
         self.state = st.state;
         self.ppid = st.ppid;
         self.threads = st.threads;
@@ -143,13 +147,19 @@ pub fn read_static(
     (e.fd_soft, e.fd_hard) = l.and_then(|l| l.open_files).unwrap_or((None, None));
     e.nproc = l.and_then(|l| l.processes).and_then(|(soft, _)| soft);
     e.limits_known = l.is_some();
-    e.cmdline = files
+    let cmdline = files
         .read(pid, "cmdline", CMDLINE_READ, |t| Ok(parse_cmdline(t)))
         .unwrap_or_default();
-    e.cgroup = files
+    if *e.cmdline != *cmdline {
+        e.cmdline = cmdline.into();
+    }
+    let cgroup = files
         .read(pid, "cgroup", FILE_READ, |t| Ok(cgroup::parse(t)))
         .ok()
         .flatten();
+    if e.cgroup.as_deref() != cgroup.as_deref() {
+        e.cgroup = cgroup.map(Arc::from);
+    }
     Ok(limits
         .err()
         .filter(|e| matches!(e, SourceError::Parse { .. })))

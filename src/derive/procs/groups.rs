@@ -10,17 +10,13 @@ use crate::model::procs::ProcessTable;
 
 /// Processes folded by command, most fds first (then most processes).
 pub fn groups(table: &ProcessTable, snap: &Snapshot) -> Vec<ProcGroup> {
-    let comm_of: HashMap<u32, &str> = table
-        .procs
-        .iter()
-        .map(|p| (p.pid, p.comm.as_str()))
-        .collect();
+    let comm_of: HashMap<u32, &str> = table.procs.iter().map(|p| (p.pid, &*p.comm)).collect();
     let mut by_comm: HashMap<&str, (ProcGroup, Option<Option<u32>>)> = HashMap::new();
     for p in &table.procs {
-        let (g, parent) = by_comm.entry(p.comm.as_str()).or_insert_with(|| {
+        let (g, parent) = by_comm.entry(&*p.comm).or_insert_with(|| {
             (
                 ProcGroup {
-                    comm: p.comm.clone(),
+                    comm: p.comm.to_string(),
                     count: 0,
                     fds: 0,
                     sockets: 0,
@@ -78,11 +74,7 @@ fn top_peers<'a>(table: &'a ProcessTable, snap: &Snapshot) -> HashMap<&'a str, (
     let Ok(tcp) = &snap.tcp.table else {
         return HashMap::new();
     };
-    let comm_of: HashMap<u32, &str> = table
-        .procs
-        .iter()
-        .map(|p| (p.pid, p.comm.as_str()))
-        .collect();
+    let comm_of: HashMap<u32, &str> = table.procs.iter().map(|p| (p.pid, &*p.comm)).collect();
     let mut best: HashMap<&str, (SocketAddr, u64)> = HashMap::new();
     for peer in &tcp.peers {
         let mut per_comm: HashMap<&str, u64> = HashMap::new();

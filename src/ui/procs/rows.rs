@@ -58,12 +58,12 @@ fn sockets(tcp: Option<u64>, udp: Option<u64>, unix: Option<u64>) -> String {
 
 fn command(r: &ProcRow, wide: bool) -> Line<'static> {
     if !wide || r.cmdline.is_empty() {
-        return Line::from(r.comm.clone());
+        return Line::from(r.comm.to_string());
     }
     Line::from(vec![
-        Span::raw(r.comm.clone()),
+        Span::raw(r.comm.to_string()),
         Span::raw(" "),
-        Span::styled(r.cmdline.clone(), theme::dim()),
+        Span::styled(r.cmdline.to_string(), theme::dim()),
     ])
 }
 
@@ -75,7 +75,7 @@ fn process_row(r: &ProcRow, wide: bool) -> Row<'static> {
     };
     Row::new(vec![
         Line::from(r.pid.to_string()),
-        Line::from(r.user.clone()),
+        Line::from(r.user.to_string()),
         command(r, wide),
         Line::from(r.state.to_string()),
         Line::from(count(r.threads)),
@@ -88,9 +88,10 @@ fn process_row(r: &ProcRow, wide: bool) -> Row<'static> {
         io_rate(r.write_bytes_per_s),
         Line::from(
             r.unit
-                .clone()
-                .or_else(|| r.cgroup.clone())
-                .unwrap_or_default(),
+                .as_deref()
+                .or(r.cgroup.as_deref())
+                .unwrap_or_default()
+                .to_string(),
         ),
     ])
     .style(style)
