@@ -53,7 +53,7 @@ fn main() -> anyhow::Result<()> {
     }
     let (med, min, t) = time(runs, || tcp::read(&roots, Method::Netlink, None));
     println!("sample_netlink_single {med:.1} {min:.1} {}", t?.total);
-    let (med, min, map) = time(runs, || owners::scan(&roots));
+    let (med, min, map) = time(runs, || owners::scan(&roots, None));
     let map = map?;
     println!("owner_map {med:.1} {min:.1} {}", map.sockets());
     for (name, method) in [
@@ -62,7 +62,7 @@ fn main() -> anyhow::Result<()> {
     ] {
         let mut reader = Reader::new(method);
         let (med, min, t) = time(runs, || {
-            let map = owners::scan(&roots)?;
+            let map = owners::scan(&roots, None)?;
             reader.read(&roots, Some(&map))
         });
         let t = t?;

@@ -296,7 +296,7 @@ impl Collector {
             disks: diskstats::read(roots),
             pressure: pressure::read(roots),
             load: crate::model::graphs::LoadReadings { loadavg, stat },
-            tcp: self.tcp.sample(roots),
+            tcp: self.tcp.sample(roots, processes.as_deref().ok()),
             kmsg,
             processes,
             process_detail,

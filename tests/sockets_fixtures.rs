@@ -19,7 +19,7 @@ fn roots() -> Roots {
 #[test]
 fn peers_listeners_and_owners_from_the_files() {
     let roots = roots();
-    let owners = owners::scan(&roots).unwrap();
+    let owners = owners::scan(&roots, None).unwrap();
     let t = tcp::read(&roots, Method::Auto, Some(&owners)).unwrap();
     assert_eq!(
         t.method,

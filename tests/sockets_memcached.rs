@@ -227,7 +227,7 @@ fn netlink_and_procfs_agree_on_memcached_peers_and_listener() {
     // Wait for the churned sockets to settle in TIME_WAIT, then read both ways.
     let started = Instant::now();
     let (nl, pf) = loop {
-        let owners = owners::scan(&roots).unwrap();
+        let owners = owners::scan(&roots, None).unwrap();
         let nl = tcp::read(&roots, Method::Netlink, Some(&owners)).unwrap();
         let pf = tcp::read(&roots, Method::Procfs, Some(&owners)).unwrap();
         let settled = [&nl, &pf]

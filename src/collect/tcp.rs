@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use crate::collect::counters;
 use crate::collect::{Roots, SourceError, now_ms, read_parsed, read_text};
+use crate::model::procs::ProcessTable;
 use crate::model::tcp::{TcpMethod, TcpSample, TcpState, TcpTable};
 use owners::OwnerMap;
 use split::Pivot;
@@ -219,6 +220,9 @@ pub struct TcpCollector {
     pub background: bool,
     table: Option<(Instant, std::time::Duration, Result<TcpTable, SourceError>)>,
     owners: Option<(Instant, std::time::Duration, OwnerMap)>,
+    /// The owner map covers only the processes the last process pass saw holding TCP
+    /// sockets (a background walk); the foreground walks every process at once.
+    owners_partial: bool,
 }
 
 impl TcpCollector {
@@ -248,21 +252,26 @@ impl TcpCollector {
         at.is_none_or(|at| at.elapsed() >= gap)
     }
 
-    /// Everything the sockets pane needs at this tick.
-    pub fn sample(&mut self, roots: &Roots) -> TcpSample {
+    /// Everything the sockets pane needs at this tick. `processes`: the last process pass. In
+    /// the background only the port rows of the Limits pane name owners, and only of TCP
+    /// sockets, so the walk is limited to the processes that pass saw holding TCP sockets.
+    pub fn sample(&mut self, roots: &Roots, processes: Option<&ProcessTable>) -> TcpSample {
         let owners_gap = if self.background {
             Self::BACKGROUND_OWNERS_GAP
         } else {
             Self::OWNERS_MIN_GAP
         };
-        let owners_due = Self::due(self.owners.as_ref().map(|(a, t, _)| (*a, *t)))
-            && Self::gap_passed(self.owners.as_ref().map(|(at, _, _)| *at), owners_gap);
+        let owners_due = (!self.background && self.owners_partial)
+            || (Self::due(self.owners.as_ref().map(|(a, t, _)| (*a, *t)))
+                && Self::gap_passed(self.owners.as_ref().map(|(at, _, _)| *at), owners_gap));
         if owners_due {
             let at = Instant::now();
-            match owners::scan(roots) {
+            let only = processes.filter(|_| self.background).map(tcp_holders);
+            match owners::scan(roots, only.as_deref()) {
                 Ok(mut map) => {
                     map.scan.time_ms = now_ms();
                     self.owners = Some((at, at.elapsed(), map));
+                    self.owners_partial = only.is_some();
                 }
                 Err(_) => self.owners = None,
             }
@@ -287,6 +296,18 @@ impl TcpCollector {
     }
 }
 
+/// The processes that held TCP sockets at the last pass, or whose sockets it could not see.
+fn tcp_holders(table: &ProcessTable) -> Vec<u32> {
+    let mut pids: Vec<u32> = table
+        .procs
+        .iter()
+        .filter(|p| p.sockets.is_none_or(|s| s.tcp > 0))
+        .map(|p| p.pid)
+        .collect();
+    pids.sort_unstable();
+    pids
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -299,15 +320,51 @@ mod tests {
             background: true,
             ..TcpCollector::default()
         };
-        let first = c.sample(&roots).table.unwrap().time_ms;
+        let first = c.sample(&roots, None).table.unwrap().time_ms;
         std::thread::sleep(std::time::Duration::from_millis(30));
-        assert_eq!(c.sample(&roots).table.unwrap().time_ms, first);
+        assert_eq!(c.sample(&roots, None).table.unwrap().time_ms, first);
         c.background = false;
         let start = Instant::now();
-        while c.sample(&roots).table.unwrap().time_ms == first {
+        while c.sample(&roots, None).table.unwrap().time_ms == first {
             assert!(
                 start.elapsed() < std::time::Duration::from_secs(3),
                 "never dumped again"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn in_the_background_only_tcp_holders_are_walked() {
+        use crate::model::procs::{Process, SocketCounts};
+        let roots = Roots::default();
+        let _listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let holder = |pid, tcp| Process {
+            pid,
+            sockets: Some(SocketCounts {
+                tcp,
+                ..SocketCounts::default()
+            }),
+            ..Process::default()
+        };
+        let table = ProcessTable {
+            procs: vec![holder(1, 0), holder(std::process::id(), 1)],
+            ..ProcessTable::default()
+        };
+        let mut c = TcpCollector {
+            background: true,
+            ..TcpCollector::default()
+        };
+        let owners = |c: &mut TcpCollector| c.sample(&roots, Some(&table)).table.unwrap().owners;
+        let walked = owners(&mut c).unwrap();
+        assert_eq!(walked.processes, 1, "only this process holds TCP sockets");
+        assert!(walked.sockets_owned >= 1, "{walked:?}");
+        c.background = false;
+        let start = Instant::now();
+        while owners(&mut c).unwrap().processes <= 1 {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(3),
+                "never walked all"
             );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
@@ -330,7 +387,7 @@ mod tests {
             .join("tests/fixtures/memcached-clients");
         let roots = Roots::fixture(dir);
         let mut c = TcpCollector::new(Method::Auto);
-        let a = c.sample(&roots);
+        let a = c.sample(&roots, None);
         let t = a.table.unwrap();
         assert_eq!(t.method, TcpMethod::Procfs);
         assert!(t.owners.is_some_and(|o| o.sockets_owned > 1000));
@@ -341,7 +398,7 @@ mod tests {
             *took = std::time::Duration::from_secs(3600);
             *at = Instant::now();
         }
-        let b = c.sample(&roots);
+        let b = c.sample(&roots, None);
         assert_eq!(b.table.unwrap().time_ms, t.time_ms);
     }
 
