@@ -2,7 +2,7 @@
 //! storm names the children and their parent), descriptors by fds, sockets by kind, each
 //! folded by command. A command run by one process is named as that process.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::{Deserialize, Serialize};
 
