@@ -1,14 +1,16 @@
 //! Every process in one pass, as cheaply as each column allows (proc(5)):
 //!
-//! - every pass, for every process: its descriptor count (one statx of /proc/PID/fd, whose
-//!   size is the count since Linux 6.2); while the Processes pane is shown ([`Depth::Full`]),
-//!   /proc/PID/stat (state, parent, threads, memory) every pass for the largest holders and
-//!   every [`STAT_EVERY`] passes for the others; otherwise ([`Depth::Counts`]) only their
+//! - its descriptor count (one statx of /proc/PID/fd, whose size is the count since Linux
+//!   6.2) every pass for the new, the selected and the [`IO_TOP`] largest holders, every
+//!   [`FDS_EVERY`] passes for the others; while the Processes pane is shown ([`Depth::Full`]),
+//!   /proc/PID/stat (state, parent, threads, memory) every pass for the largest by
+//!   descriptors, memory and threads, every [`STAT_EVERY`] passes for the others; otherwise ([`Depth::Counts`]) only their
 //!   threads (one statx of /proc/PID/task) every [`THREADS_EVERY`] passes, which is what the
 //!   limits need;
 //! - when a process is first seen, on the next pass (a fork is mostly followed by exec), when
-//!   its name, start time or owner changes, and every [`REFRESH`] passes otherwise: its owner
-//!   (status), limits, command line and cgroup;
+//!   its name, start time or owner changes, and every [`REFRESH`] × [`STATUS_REFRESHES`]
+//!   passes otherwise: its owner (status), limits, command line and cgroup; its limits alone
+//!   every [`REFRESH`] passes;
 //! - its links (`socket:[INODE]` matched against /proc/net/{tcp,tcp6,udp,udp6,unix}, inotify
 //!   instances) only when its count changed, when it is selected (every pass), when it is one
 //!   of the largest holders (every [`WATCH_EVERY`] passes: a socket may replace a file), or
@@ -44,17 +46,27 @@ use crate::model::procs::{Process, ProcessTable, SocketCounts};
 use entry::{Entry, Files};
 use live::LiveProc;
 
-/// Passes between re-reads of what rarely changes (owner, limits, command line, cgroup):
-/// two minutes at the dashboard's pace. prlimit(1) on a running process shows within that.
+/// Passes between re-reads of a process's limits: two minutes at the dashboard's pace.
+/// prlimit(1) on a running process shows within that.
 pub const REFRESH: u64 = 60;
+/// Limits re-reads between re-reads of the status file, command line and cgroup, which change
+/// only with what the pass notices anyway (an exec renames, a setuid changes the owner of
+/// /proc/PID/fd) or with rarer moves (reparenting, a move to another cgroup): ten minutes.
+const STATUS_REFRESHES: u64 = 5;
 /// Passes between re-reads of the links of a process whose descriptor count did not move.
 pub const LINKS_EVERY: u64 = 60;
 /// Passes between thread counts of one process at [`Depth::Counts`].
 const THREADS_EVERY: u64 = 5;
 /// Passes between stat lines of one process at [`Depth::Full`], but for the new, the selected
-/// and the [`IO_TOP`] largest holders, read every pass: state and memory of a process the
-/// pane does not single out may be a pass old.
-const STAT_EVERY: u64 = 2;
+/// and the largest (see [`watch_largest`]), read every pass: the state and memory of a
+/// process the pane does not put on top may be three passes old (6 s).
+const STAT_EVERY: u64 = 4;
+/// The largest processes by memory, and by threads, whose stat line is read every pass.
+const STAT_TOP: usize = 50;
+/// Passes between descriptor counts of a process that is not new, selected or one of the
+/// [`IO_TOP`] largest holders: on a host of thousands of processes most hold a few
+/// descriptors that never move, and a leak makes its process a large holder within a pass.
+const FDS_EVERY: u64 = 2;
 /// Passes between re-reads of the passwd file.
 const USERS_EVERY: u64 = 60;
 /// Longest command line kept, in bytes.
@@ -97,8 +109,11 @@ pub struct ProcCache {
     /// The largest holders: their links are read every [`WATCH_EVERY`] passes, whatever
     /// their count does.
     watch: Vec<u32>,
-    /// The [`IO_TOP`] largest holders: their stat line and I/O counters are read every pass.
+    /// The [`IO_TOP`] largest holders: their counts and I/O counters are read every pass.
     io_every_pass: HashSet<u32>,
+    /// Those and the [`STAT_TOP`] largest by memory and by threads: their stat line is read
+    /// every pass.
+    stat_every_pass: HashSet<u32>,
     /// Per-user and per-process limits (nproc, inotify, maps) summed on the same pass.
     pub perproc: crate::collect::perproc::Pass,
 }
@@ -190,21 +205,32 @@ fn report(malformed: &mut Vec<String>, e: SourceError) {
     }
 }
 
-/// Picks the holders whose links and I/O are read every pass.
+/// Picks the processes read every pass: the largest fd holders (their links, counts and
+/// I/O), and with them the largest by memory and by threads (their stat line), so that the
+/// rows a sort by any of those columns puts on top are never a pass old.
 fn watch_largest(cache: &mut ProcCache, table: &ProcessTable) {
-    let mut by_fds: Vec<(u64, u32)> = table
-        .procs
-        .iter()
-        .map(|p| (p.fds.unwrap_or(0), p.pid))
-        .collect();
-    let top = IO_TOP.min(by_fds.len());
-    if top > 0 && top < by_fds.len() {
-        by_fds.select_nth_unstable_by(top - 1, |a, b| b.cmp(a));
+    let by_fds = largest(table, IO_TOP, |p| p.fds.unwrap_or(0));
+    cache.watch = by_fds.iter().take(WATCH_TOP).copied().collect();
+    cache.io_every_pass = by_fds.iter().copied().collect();
+    cache.stat_every_pass.clone_from(&cache.io_every_pass);
+    cache
+        .stat_every_pass
+        .extend(largest(table, STAT_TOP, |p| p.rss_bytes.unwrap_or(0)));
+    cache
+        .stat_every_pass
+        .extend(largest(table, STAT_TOP, |p| p.threads));
+}
+
+/// The pids of the `n` largest processes by `key`, largest first.
+fn largest(table: &ProcessTable, n: usize, key: impl Fn(&Process) -> u64) -> Vec<u32> {
+    let mut by: Vec<(u64, u32)> = table.procs.iter().map(|p| (key(p), p.pid)).collect();
+    let top = n.min(by.len());
+    if top > 0 && top < by.len() {
+        by.select_nth_unstable_by(top - 1, |a, b| b.cmp(a));
     }
-    by_fds.truncate(top);
-    by_fds.sort_unstable_by(|a, b| b.cmp(a));
-    cache.watch = by_fds.iter().take(WATCH_TOP).map(|(_, pid)| *pid).collect();
-    cache.io_every_pass = by_fds.iter().map(|(_, pid)| *pid).collect();
+    by.truncate(top);
+    by.sort_unstable_by(|a, b| b.cmp(a));
+    by.into_iter().map(|(_, pid)| pid).collect()
 }
 
 type Read = (Process, Option<ProcUser>, Option<InotifyUse>);
@@ -232,14 +258,27 @@ fn one(
     let depth = match cache.depth {
         // Thread counts move slowly; at this depth they name who fills the task tables.
         Depth::Counts if !staggered(THREADS_EVERY) => None,
-        Depth::Full if !(watched || e.static_pass == 0 || staggered(STAT_EVERY)) => None,
+        Depth::Full
+            if !(selected
+                || cache.stat_every_pass.contains(&pid)
+                || e.static_pass == 0
+                || staggered(STAT_EVERY)) =>
+        {
+            None
+        }
         depth => Some(depth),
     };
     let moved = dynamic(&mut files, depth, pid, e)?;
-    let (fds, owner) = count(&mut files, pid)?;
+    let (fds, owner) = if watched || e.first_pass == pass || staggered(FDS_EVERY) {
+        let counted = count(&mut files, pid)?;
+        e.fds = counted.0;
+        counted
+    } else {
+        (e.fds, None)
+    };
     let static_due = e.static_pass == 0
         || pass == e.first_pass + 1
-        || staggered(REFRESH)
+        || staggered(REFRESH * STATUS_REFRESHES)
         || moved.again
         || (owner.is_some() && owner != e.owner);
     if static_due {
@@ -250,8 +289,14 @@ fn one(
         if let Some(comm) = moved.name {
             e.comm = comm;
         }
+    } else if staggered(REFRESH)
+        && let Some(err) = entry::read_limits(&mut files, pid, e)
+    {
+        report(malformed, err);
     }
-    let io = if cache.depth == Depth::Full && (static_due || (!e.io_denied && watched)) {
+    let io = if cache.depth == Depth::Full
+        && (static_due || staggered(REFRESH) || (!e.io_denied && watched))
+    {
         let io = files.read_once(pid, "io", io::parse);
         e.io_denied = matches!(io, Err(SourceError::Denied { .. }));
         io.ok()
@@ -278,16 +323,28 @@ fn one(
     if walked || static_due || fds == Some(0) {
         e.inotify = links::inotify(roots, pid, e);
     }
-    let p = Process {
+    let user = e
+        .ruid
+        .map(|u| passwd::name(&cache.users, u))
+        .unwrap_or_default();
+    Ok((process(pid, e, fds, io, user), e.user(), e.inotify))
+}
+
+/// The process as the pass shows it.
+fn process(
+    pid: u32,
+    e: &Entry,
+    fds: Option<u64>,
+    io: Option<(u64, u64)>,
+    user: Arc<str>,
+) -> Process {
+    Process {
         pid,
         ppid: e.ppid,
         comm: e.comm.clone(),
         cmdline: e.cmdline.clone(),
         uid: e.ruid,
-        user: e
-            .ruid
-            .map(|u| passwd::name(&cache.users, u))
-            .unwrap_or_default(),
+        user,
         state: e.state,
         threads: e.threads,
         fds,
@@ -298,8 +355,7 @@ fn one(
         read_bytes: io.map(|(r, _)| r),
         write_bytes: io.map(|(_, w)| w),
         cgroup: e.cgroup.clone(),
-    };
-    Ok((p, e.user(), e.inotify))
+    }
 }
 
 /// Open descriptors (None when they cannot be counted), and the owner of the fd directory
@@ -452,8 +508,11 @@ mod tests {
     #[test]
     fn live_pass_sees_this_process_and_its_sockets() {
         let roots = Roots::default();
-        let mut cache = ProcCache::default();
         let me = std::process::id();
+        let mut cache = ProcCache {
+            selected: Some(me),
+            ..ProcCache::default()
+        };
         let find = |t: &ProcessTable| t.procs.iter().find(|p| p.pid == me).cloned().unwrap();
         // Other tests of this binary open and close descriptors in threads beside this one:
         // the exact change must be seen in one of a few tries, not necessarily the first.

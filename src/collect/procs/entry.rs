@@ -93,6 +93,8 @@ pub struct Entry {
     pub rss_bytes: Option<u64>,
     pub start_ticks: Option<u64>,
     pub io_denied: bool,
+    /// Open descriptors as last counted (None when they cannot be).
+    pub fds: Option<u64>,
     /// The descriptor count its links were last read at, and what they held.
     pub links_at: Option<u64>,
     pub sockets: Option<SocketCounts>,
@@ -142,11 +144,7 @@ pub fn read_static(
     };
     e.take_status(st);
     e.static_pass = pass;
-    let limits = files.read(pid, "limits", FILE_READ, limits::parse);
-    let l = limits.as_ref().ok();
-    (e.fd_soft, e.fd_hard) = l.and_then(|l| l.open_files).unwrap_or((None, None));
-    e.nproc = l.and_then(|l| l.processes).and_then(|(soft, _)| soft);
-    e.limits_known = l.is_some();
+    let malformed = read_limits(files, pid, e);
     let cmdline = files
         .read(pid, "cmdline", CMDLINE_READ, |t| Ok(parse_cmdline(t)))
         .unwrap_or_default();
@@ -160,7 +158,18 @@ pub fn read_static(
     if e.cgroup.as_deref() != cgroup.as_deref() {
         e.cgroup = cgroup.map(Arc::from);
     }
-    Ok(limits
+    Ok(malformed)
+}
+
+/// Reads the limits file into the entry; a file that cannot be parsed is returned, to be
+/// reported.
+pub fn read_limits(files: &mut Files<'_>, pid: u32, e: &mut Entry) -> Option<SourceError> {
+    let limits = files.read(pid, "limits", FILE_READ, limits::parse);
+    let l = limits.as_ref().ok();
+    (e.fd_soft, e.fd_hard) = l.and_then(|l| l.open_files).unwrap_or((None, None));
+    e.nproc = l.and_then(|l| l.processes).and_then(|(soft, _)| soft);
+    e.limits_known = l.is_some();
+    limits
         .err()
-        .filter(|e| matches!(e, SourceError::Parse { .. })))
+        .filter(|e| matches!(e, SourceError::Parse { .. }))
 }
