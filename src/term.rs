@@ -197,7 +197,7 @@ fn write_frames(mut terminal: DefaultTerminal, mailbox: &Mailbox) {
             Work::Frame(frame) => {
                 // Given back (a panic's hook, or a restore queued behind): draw nothing more.
                 if !RESTORED.load(Ordering::SeqCst) {
-                    let _ = terminal.draw(|f| copy(&frame, f.buffer_mut()));
+                    let _ = terminal.draw(|f| place(frame, f.buffer_mut()));
                 }
             }
         }
@@ -224,11 +224,12 @@ fn mouse(on: bool) {
     let _ = out.write_all(codes.as_bytes()).and_then(|()| out.flush());
 }
 
-/// Copies a rendered frame onto the terminal's buffer; after a resize the two differ until the
-/// next frame, and only the part both cover is copied.
-fn copy(from: &Buffer, to: &mut Buffer) {
+/// Puts a rendered frame in the terminal's buffer, moved whole when both are the same size;
+/// after a resize the two differ until the next frame, and only the part both cover is
+/// copied.
+fn place(from: Buffer, to: &mut Buffer) {
     if from.area == to.area {
-        to.clone_from(from);
+        *to = from;
         return;
     }
     let both = from.area.intersection(to.area);
@@ -250,10 +251,10 @@ mod tests {
     fn a_frame_of_another_size_copies_only_what_both_cover() {
         let from = Buffer::with_lines(["abc", "def"]);
         let mut to = Buffer::with_lines(["....", "....", "...."]);
-        copy(&from, &mut to);
+        place(from.clone(), &mut to);
         assert_eq!(to, Buffer::with_lines(["abc.", "def.", "...."]));
         let mut same = Buffer::with_lines(["xxx", "yyy"]);
-        copy(&from, &mut same);
+        place(from.clone(), &mut same);
         assert_eq!(same, from);
     }
 
