@@ -62,7 +62,7 @@ const THREADS_EVERY: u64 = 5;
 /// process the pane does not put on top may be three passes old (6 s).
 const STAT_EVERY: u64 = 4;
 /// The largest processes by memory, and by threads, whose stat line is read every pass.
-const STAT_TOP: usize = 50;
+const STAT_TOP: usize = 20;
 /// Passes between descriptor counts of a process that is not new, selected or one of the
 /// [`IO_TOP`] largest holders: on a host of thousands of processes most hold a few
 /// descriptors that never move, and a leak makes its process a large holder within a pass.
@@ -77,7 +77,7 @@ const WATCH_TOP: usize = 5;
 pub const WATCH_EVERY: u64 = 5;
 /// The largest fd holders whose /proc/PID/io is read every pass; the others' every
 /// [`REFRESH`] passes (each file costs as much as the stat file, and few rows are shown).
-const IO_TOP: usize = 100;
+const IO_TOP: usize = 40;
 
 /// How much of every process a pass reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
