@@ -129,6 +129,7 @@ pub struct Collector {
     distro: Option<String>,
     /// The sysctls that bound the kernel tables and network limits, read every few samples.
     sysctls: sysctl_cache::SysctlCache,
+    neighs: netlimits::NeighCache,
     /// How long statvfs of all mounts may take before the slow ones are reported as hung.
     pub statvfs_budget: std::time::Duration,
     /// The last socket dump and owner map, and how sockets are enumerated.
@@ -158,6 +159,7 @@ impl Collector {
             zone_reserve: None,
             cpuinfo_freq: None,
             sysctls: sysctl_cache::SysctlCache::default(),
+            neighs: netlimits::NeighCache::default(),
             statvfs_budget: std::time::Duration::from_millis(500),
             tcp: tcp::TcpCollector::default(),
         }
@@ -303,7 +305,7 @@ impl Collector {
             sample_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
             cgroup_more: cgroup_more::read(roots, &mountinfo),
             tables: tables::read(roots, &mountinfo, &mut self.sysctls),
-            net_limits: netlimits::read(roots, &mut self.sysctls),
+            net_limits: netlimits::read(roots, &mut self.sysctls, &mut self.neighs),
             overcommit: overcommit::read(roots, &meminfo, &mut self.sysctls),
             per_process: self.procs.perproc.last(),
         }
