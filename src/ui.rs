@@ -225,7 +225,7 @@ fn footer_lines(state: &AppState, area: Rect) -> Vec<Line<'static>> {
         .into_iter()
         .filter(|b| state.live || b.action != Action::ToggleRecord);
     for b in replay.iter().chain(global).chain(pane.keys).chain(pause) {
-        let Some((key, what)) = b.footer else {
+        let Some((key, what)) = b.footer_for(state.replay.is_some()) else {
             continue;
         };
         let what = match b.action {

@@ -168,6 +168,15 @@ fn the_graphs_pane_shows_the_whole_night_and_the_next_event_is_one_not_yet_playe
         screen.contains("22:00──") && screen.contains("02:00"),
         "{screen}"
     );
+    // Replaying, + and - set the speed: the footer names z and Z for the zoom.
+    assert!(
+        screen.contains("zZ zoom") && !screen.contains("+- zoom"),
+        "{screen}"
+    );
+    t.send(&["z"]);
+    t.wait_for("window 2h", WAIT);
+    t.send(&["Z"]);
+    t.wait_for("window all", WAIT);
     t.send(&["}"]);
     at(&t, "05:28:00Z");
     t.send(&["6"]);

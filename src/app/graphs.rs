@@ -75,7 +75,8 @@ pub const KEYS: &[Binding] = &[
         "+/z",
         "zoom in: all → 2h → 30m → 5m → 1m",
     )
-    .footer("+-", "zoom"),
+    .footer("+-", "zoom")
+    .replay_footer("zZ", "zoom"),
     b(
         &[KeyCode::Char('-'), KeyCode::Char('Z')],
         GraphsAction::ZoomOut.key(),

@@ -18,6 +18,8 @@ pub struct Binding {
     pub help: &'static str,
     /// The key and one word for the footer.
     pub footer: Option<(&'static str, &'static str)>,
+    /// The footer while a recording plays, where the replay keys take some of these keys.
+    pub replay_footer: Option<(&'static str, &'static str)>,
 }
 
 pub const fn b(
@@ -32,6 +34,7 @@ pub const fn b(
         label,
         help,
         footer: None,
+        replay_footer: None,
     }
 }
 
@@ -40,6 +43,20 @@ impl Binding {
     pub const fn footer(mut self, key: &'static str, what: &'static str) -> Binding {
         self.footer = Some((key, what));
         self
+    }
+
+    /// The same binding, shown in the footer of a replay as `key what` instead.
+    pub const fn replay_footer(mut self, key: &'static str, what: &'static str) -> Binding {
+        self.replay_footer = Some((key, what));
+        self
+    }
+
+    /// What the footer shows of it, replaying or not.
+    pub fn footer_for(&self, replaying: bool) -> Option<(&'static str, &'static str)> {
+        match self.replay_footer {
+            Some(f) if replaying => Some(f),
+            _ => self.footer,
+        }
     }
 }
 
