@@ -125,12 +125,42 @@ fn statvfs(path: &Path) -> Result<FsUsage, SourceError> {
     })
 }
 
-/// Runs statvfs on the live system off the collector thread. Mount points that did not answer
-/// stay marked as hung until their call returns, so a dead server costs one blocked thread, not one
-/// per sample.
+/// Runs statvfs on the live system off the collector thread, on one worker that lives across
+/// samples. Mount points that did not answer stay marked as hung until their call returns, and
+/// are skipped meanwhile; a worker still in such a call is left to it and a new one takes the
+/// next samples, so a dead server costs one blocked thread, not one per sample.
 #[derive(Debug, Default)]
 pub struct LiveStat {
     hung: Arc<Mutex<HashSet<PathBuf>>>,
+    worker: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+type StatFn = fn(&Path) -> Result<FsUsage, SourceError>;
+
+/// One sample's mount points, by index, and where their answers go.
+#[derive(Debug)]
+struct Job {
+    todo: Vec<(usize, PathBuf)>,
+    stat: StatFn,
+    answers: mpsc::Sender<(usize, Result<FsUsage, SourceError>)>,
+}
+
+/// Answers jobs until the queue is dropped; a job whose sample stopped waiting is left.
+fn work(jobs: &mpsc::Receiver<Job>, hung: &Mutex<HashSet<PathBuf>>) {
+    for job in jobs {
+        for (i, p) in job.todo {
+            if let Ok(mut h) = hung.lock() {
+                h.insert(p.clone());
+            }
+            let r = (job.stat)(&p);
+            if let Ok(mut h) = hung.lock() {
+                h.remove(&p);
+            }
+            if job.answers.send((i, r)).is_err() {
+                break;
+            }
+        }
+    }
 }
 
 impl LiveStat {
@@ -142,41 +172,58 @@ impl LiveStat {
         self.stat_all_with(paths, budget, statvfs)
     }
 
+    /// Hands the job to the worker, starting one when there is none or it is stuck in a call
+    /// (a mount point is still marked hung). False when no thread could be had.
+    fn hand_over(&self, job: Job, stuck: bool) -> bool {
+        let Ok(mut worker) = self.worker.lock() else {
+            return false;
+        };
+        if stuck {
+            *worker = None;
+        }
+        let job = match worker.as_ref() {
+            Some(w) => match w.send(job) {
+                Ok(()) => return true,
+                // Its worker is gone (it panicked): a new one takes the job.
+                Err(mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (tx, rx) = mpsc::channel();
+        let hung = Arc::clone(&self.hung);
+        let spawned = thread::Builder::new()
+            .name("statvfs".into())
+            .spawn(move || work(&rx, &hung));
+        if spawned.is_err() || tx.send(job).is_err() {
+            *worker = None;
+            return false;
+        }
+        *worker = Some(tx);
+        true
+    }
+
     fn stat_all_with(
         &self,
         paths: &[PathBuf],
         budget: Duration,
-        stat: fn(&Path) -> Result<FsUsage, SourceError>,
+        stat: StatFn,
     ) -> Vec<Result<FsUsage, SourceError>> {
         let (tx, rx) = mpsc::channel();
-        let todo: Vec<(usize, PathBuf)> = {
-            let hung = self.hung.lock().map(|h| h.clone()).unwrap_or_default();
-            paths
-                .iter()
-                .cloned()
-                .enumerate()
-                .filter(|(_, p)| !hung.contains(p))
-                .collect()
+        let hung = self.hung.lock().map(|h| h.clone()).unwrap_or_default();
+        let todo: Vec<(usize, PathBuf)> = paths
+            .iter()
+            .cloned()
+            .enumerate()
+            .filter(|(_, p)| !hung.contains(p))
+            .collect();
+        let job = Job {
+            todo,
+            stat,
+            answers: tx,
         };
-        let hung = Arc::clone(&self.hung);
-        let spawned = thread::Builder::new()
-            .name("statvfs".into())
-            .spawn(move || {
-                for (i, p) in todo {
-                    if let Ok(mut h) = hung.lock() {
-                        h.insert(p.clone());
-                    }
-                    let r = stat(&p);
-                    if let Ok(mut h) = hung.lock() {
-                        h.remove(&p);
-                    }
-                    if tx.send((i, r)).is_err() {
-                        return;
-                    }
-                }
-            });
+        let spawned = self.hand_over(job, !hung.is_empty());
         let mut out: Vec<Option<Result<FsUsage, SourceError>>> = vec![None; paths.len()];
-        if spawned.is_ok() {
+        if spawned {
             let deadline = Instant::now() + budget;
             while let Some(left) = deadline.checked_duration_since(Instant::now()) {
                 match rx.recv_timeout(left) {
@@ -327,6 +374,46 @@ mod tests {
         );
         assert!(second[0].is_ok());
         assert!(matches!(second[1], Err(SourceError::TimedOut { .. })));
+    }
+
+    static SEEN: Mutex<Vec<(PathBuf, thread::ThreadId)>> = Mutex::new(Vec::new());
+
+    fn seen_stat(p: &Path) -> Result<FsUsage, SourceError> {
+        SEEN.lock()
+            .unwrap()
+            .push((p.to_path_buf(), thread::current().id()));
+        slow_stat(p)
+    }
+
+    #[test]
+    fn samples_share_one_worker_until_it_is_stuck() {
+        let live = LiveStat::default();
+        let fine = PathBuf::from("/shared-worker");
+        for _ in 0..3 {
+            let r = live.stat_all_with(
+                std::slice::from_ref(&fine),
+                Duration::from_secs(5),
+                seen_stat,
+            );
+            assert!(r[0].is_ok());
+        }
+        let workers = |p: &Path| -> HashSet<thread::ThreadId> {
+            let seen = SEEN.lock().unwrap();
+            seen.iter()
+                .filter(|(q, _)| q == p)
+                .map(|(_, t)| *t)
+                .collect()
+        };
+        assert_eq!(workers(&fine).len(), 1, "one thread answered three samples");
+        let paths = [PathBuf::from("/hung-nfs"), PathBuf::from("/after-hung")];
+        live.stat_all_with(&paths, Duration::from_millis(100), seen_stat);
+        let later = live.stat_all_with(&paths, Duration::from_secs(5), seen_stat);
+        assert!(
+            later[1].is_ok(),
+            "a new worker answers while the old one waits"
+        );
+        assert_eq!(workers(Path::new("/after-hung")).len(), 1);
+        assert!(workers(Path::new("/after-hung")).is_disjoint(&workers(&fine)));
     }
 
     proptest! {
