@@ -32,7 +32,7 @@ pub mod passwd;
 pub mod stat;
 pub mod status;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -110,10 +110,10 @@ pub struct ProcCache {
     /// their count does.
     watch: Vec<u32>,
     /// The [`IO_TOP`] largest holders: their counts and I/O counters are read every pass.
-    io_every_pass: HashSet<u32>,
+    io_every_pass: foldhash::HashSet<u32>,
     /// Those and the [`STAT_TOP`] largest by memory and by threads: their stat line is read
     /// every pass.
-    stat_every_pass: HashSet<u32>,
+    stat_every_pass: foldhash::HashSet<u32>,
     /// Per-user and per-process limits (nproc, inotify, maps) summed on the same pass.
     pub perproc: crate::collect::perproc::Pass,
 }
