@@ -139,6 +139,7 @@ pub struct Deriver {
     tcp: tcp::TcpDeriver,
     events: events::EventDeriver,
     procs: procs::ProcDeriver,
+    consumers: limits::consumers::Cache,
 }
 
 impl Deriver {
@@ -189,7 +190,7 @@ impl Deriver {
     }
 
     pub fn update(&mut self, snap: &Snapshot) -> Derived {
-        let rows = limits::rows(snap);
+        let rows = limits::rows_with(snap, &mut self.consumers);
         self.history.push(
             snap.time_ms,
             rows.iter().map(|r| {

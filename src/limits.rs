@@ -207,11 +207,16 @@ pub const SOURCES: &[Source] = &[
 
 /// Every row of the table, unsorted, with the processes that hold the most of each.
 pub fn rows(snap: &Snapshot) -> Vec<Limit> {
+    rows_with(snap, &mut consumers::Cache::default())
+}
+
+/// [`rows`], naming consumers through a cache kept across samples.
+pub fn rows_with(snap: &Snapshot, consumers: &mut consumers::Cache) -> Vec<Limit> {
     let mut out = Vec::new();
     for s in SOURCES {
         (s.rows)(snap, &mut out);
     }
-    consumers::name(snap, &mut out);
+    consumers.name(snap, &mut out);
     out
 }
 

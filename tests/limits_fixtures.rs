@@ -363,3 +363,25 @@ fn old_failures_say_when_an_increase_was_last_seen() {
         .unwrap();
     assert!(f.text.contains("no increase seen in 2 min"), "{}", f.text);
 }
+
+#[test]
+fn consumers_are_named_once_per_process_pass() {
+    let mut snap = sample("cgroup2-container", 1_000);
+    let mut cache = headroom::limits::consumers::Cache::default();
+    let files = |rows: &[headroom::limits::Limit]| {
+        let row = rows.iter().find(|r| r.id == "fs.files").unwrap();
+        row.consumers[0].amount()
+    };
+    assert_eq!(files(&headroom::limits::rows_with(&snap, &mut cache)), 62);
+    // The next sample of the same pass: the table is the same, and so are its consumers.
+    let table = std::sync::Arc::make_mut(snap.processes.as_mut().unwrap());
+    table
+        .procs
+        .iter_mut()
+        .for_each(|p| p.fds = p.fds.map(|n| n * 2));
+    assert_eq!(files(&headroom::limits::rows_with(&snap, &mut cache)), 62);
+    // A new pass names them again.
+    std::sync::Arc::make_mut(snap.processes.as_mut().unwrap()).time_ms += 2_000;
+    assert_eq!(files(&headroom::limits::rows_with(&snap, &mut cache)), 124);
+    assert_eq!(files(&headroom::limits::rows(&snap)), 124);
+}

@@ -119,23 +119,40 @@ fn resource(id: &str, one_block: bool) -> Option<Resource> {
     }
 }
 
-/// Names the consumers of every row processes fill.
-pub fn name(snap: &Snapshot, rows: &mut [Limit]) {
-    let one_block = snap
-        .beancounters
-        .as_ref()
-        .is_ok_and(|b| b.blocks.len() == 1);
-    let Ok(table) = &snap.processes else {
-        from_nofile(snap, rows, one_block);
-        return;
-    };
-    let mut done: HashMap<Resource, Vec<Consumer>> = HashMap::new();
-    for row in rows.iter_mut() {
-        if let Some(r) = resource(&row.id, one_block) {
-            row.consumers = done
-                .entry(r)
-                .or_insert_with(|| by_command(&table.procs, |p| r.of(p)))
-                .clone();
+/// The consumers of the last process pass, by resource: the samples between two passes share
+/// its table, so they share its consumers too.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// The pass (its time) and the attribution (one beancounter block) they were named for.
+    key: Option<(u64, bool)>,
+    done: HashMap<Resource, Vec<Consumer>>,
+}
+
+impl Cache {
+    /// Names the consumers of every row processes fill, from this cache when the pass is
+    /// the one it was filled from.
+    pub fn name(&mut self, snap: &Snapshot, rows: &mut [Limit]) {
+        let one_block = snap
+            .beancounters
+            .as_ref()
+            .is_ok_and(|b| b.blocks.len() == 1);
+        let Ok(table) = &snap.processes else {
+            from_nofile(snap, rows, one_block);
+            return;
+        };
+        let key = Some((table.time_ms, one_block));
+        if self.key != key {
+            self.key = key;
+            self.done.clear();
+        }
+        for row in rows.iter_mut() {
+            if let Some(r) = resource(&row.id, one_block) {
+                row.consumers = self
+                    .done
+                    .entry(r)
+                    .or_insert_with(|| by_command(&table.procs, |p| r.of(p)))
+                    .clone();
+            }
         }
     }
 }
