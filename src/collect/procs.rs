@@ -1,5 +1,7 @@
 //! Every process in one pass, as cheaply as each column allows (proc(5)):
 //!
+//! - the pids: listed again only when /proc/loadavg says a process may have come or gone
+//!   ([`ProcCache::list_pids`]);
 //! - its descriptor count (one statx of /proc/PID/fd, whose size is the count since Linux
 //!   6.2) every pass for the new, the selected and the [`IO_TOP`] largest holders, every
 //!   [`FDS_EVERY`] passes for the others; while the Processes pane is shown ([`Depth::Full`]),
@@ -102,6 +104,8 @@ pub struct ProcCache {
     opened: bool,
     users: HashMap<u32, Arc<str>>,
     pids: Vec<u32>,
+    /// The last pid and the count of threads /proc/loadavg gave when `pids` was listed.
+    listed_at: Option<(u64, u64)>,
     scratch: links::Scratch,
     /// The process a drill-down is open on: its links are read every pass.
     pub selected: Option<u32>,
@@ -136,14 +140,24 @@ impl ProcCache {
         }
     }
 
+    /// Every pid. Listing /proc costs a dentry lookup per process, so on the live system the
+    /// last listing is reused while /proc/loadavg says no process came or went: its last pid
+    /// moves with every fork (in this namespace and those below it) and its count of threads
+    /// with every fork and exit anywhere. Processes found gone meanwhile leave the list.
     fn list_pids(&mut self, roots: &Roots) -> Result<Vec<u32>, SourceError> {
         let mut pids = std::mem::take(&mut self.pids);
-        match self.live.as_mut() {
-            Some(live) => live
-                .pids(&mut pids)
-                .map_err(|e| SourceError::io(&roots.proc, &e.into()))?,
-            None => pids = crate::collect::nofile::pids(roots)?,
+        let Some(live) = self.live.as_mut() else {
+            return crate::collect::nofile::pids(roots);
+        };
+        let mark = crate::collect::loadavg::read(roots)
+            .ok()
+            .map(|l| (l.last_pid, l.entities));
+        if mark.is_some() && mark == self.listed_at && !pids.is_empty() {
+            return Ok(pids);
         }
+        live.pids(&mut pids)
+            .map_err(|e| SourceError::io(&roots.proc, &e.into()))?;
+        self.listed_at = mark;
         Ok(pids)
     }
 }
@@ -161,7 +175,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
     let started = Instant::now();
     cache.pass += 1;
     cache.open(roots);
-    let pids = cache.list_pids(roots)?;
+    let mut pids = cache.list_pids(roots)?;
     cache
         .entries
         .retain(|pid, _| pids.binary_search(pid).is_ok());
@@ -173,6 +187,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
     };
     cache.scratch.fresh_protos = false;
     cache.perproc.begin();
+    let mut gone = Vec::new();
     for &pid in &pids {
         match one(roots, cache, pid, &mut table.malformed) {
             Ok((p, user, inotify)) => {
@@ -181,7 +196,10 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
                 table.hidden += u64::from(hidden);
                 table.procs.push(p);
             }
-            Err(SourceError::Missing { .. }) => table.vanished += 1,
+            Err(SourceError::Missing { .. }) => {
+                table.vanished += 1;
+                gone.push(pid);
+            }
             Err(SourceError::Denied { .. }) => {
                 table.hidden += 1;
                 table.denied += 1;
@@ -189,6 +207,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
             Err(e) => report(&mut table.malformed, e),
         }
     }
+    pids.retain(|p| gone.binary_search(p).is_err());
     cache.pids = pids;
     cache
         .perproc
@@ -503,6 +522,28 @@ mod tests {
         let worker = t.procs.iter().find(|p| p.pid == 4243).unwrap();
         assert_eq!((&*worker.user, worker.read_bytes), ("33", None));
         assert_eq!(t.malformed.len(), 1, "{:?}", t.malformed);
+    }
+
+    #[test]
+    fn a_reused_listing_still_sees_processes_come_and_go() {
+        let roots = Roots::default();
+        let mut cache = ProcCache::default();
+        read(&roots, &mut cache).unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let id = child.id();
+        let has = |t: &ProcessTable| t.procs.iter().any(|p| p.pid == id);
+        assert!(has(&read(&roots, &mut cache).unwrap()), "the fork is seen");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Gone from the table within two passes, and from the listing with it.
+        let seen: Vec<bool> = (0..2)
+            .map(|_| has(&read(&roots, &mut cache).unwrap()))
+            .collect();
+        assert_eq!(seen.last(), Some(&false), "{seen:?}");
+        assert!(!cache.pids.contains(&id));
     }
 
     #[test]
