@@ -157,7 +157,12 @@ impl ProcDeriver {
             } else {
                 "run as root to see their fds"
             };
-            format!("{} processes hidden: {why}", grouped(table.hidden))
+            let noun = if table.hidden == 1 {
+                "process"
+            } else {
+                "processes"
+            };
+            format!("{} {noun} hidden: {why}", grouped(table.hidden))
         });
         let (detail, detail_error) = match &snap.process_detail {
             None => (None, None),
@@ -378,6 +383,14 @@ mod tests {
         assert_eq!(
             v.hidden_note.as_deref(),
             Some("312 processes hidden: the kernel refuses even root their fd links")
+        );
+        if let Ok(t) = &mut snap.processes {
+            std::sync::Arc::make_mut(t).hidden = 1;
+        }
+        let v = ProcDeriver::default().update(&snap);
+        assert_eq!(
+            v.hidden_note.as_deref(),
+            Some("1 process hidden: the kernel refuses even root their fd links")
         );
     }
 }

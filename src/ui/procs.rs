@@ -76,9 +76,19 @@ impl<'a> ProcsPane<'a> {
         let s = self.state;
         let arrow = if s.descending { "▼" } else { "▲" };
         let what = if s.grouped {
-            format!("{} commands", count(s.group_order.len() as u64))
+            let n = s.group_order.len();
+            format!(
+                "{} {}",
+                count(n as u64),
+                if n == 1 { "command" } else { "commands" }
+            )
         } else {
-            format!("{} processes", count(s.order.len() as u64))
+            let n = s.order.len();
+            format!(
+                "{} {}",
+                count(n as u64),
+                if n == 1 { "process" } else { "processes" }
+            )
         };
         let mut spans = vec![
             Span::raw(what),
