@@ -228,7 +228,18 @@ fn a_leaking_child_is_ranked_first_by_fd_growth_with_its_time_to_limit() {
         .as_ref()
         .expect("drill-down of the selected pid");
     assert_eq!(detail.detail.pid, pid);
-    assert_eq!(detail.leak.as_ref(), Some(leak));
+    // The same slope, at the count the drill-down read this sample.
+    let verdict = detail.leak.as_ref().expect("the verdict in the drill-down");
+    assert_eq!(verdict.per_min, leak.per_min);
+    assert_eq!(verdict.used, detail.detail.fds_total);
+    assert!(
+        verdict.text.contains(&format!(
+            "{} of 2,048",
+            headroom::derive::slope::grouped(verdict.used)
+        )),
+        "{}",
+        verdict.text
+    );
     assert!(detail.history.fds.len() >= 5);
     let peer = detail
         .detail

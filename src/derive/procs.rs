@@ -169,10 +169,15 @@ impl ProcDeriver {
             Some(Err(e)) => (None, Some(e.to_string())),
             Some(Ok(d)) => (
                 Some(DetailView {
+                    // The verdict at the drill-down's own count, read this sample.
                     leak: rows
                         .iter()
                         .find(|r| r.pid == d.pid)
-                        .and_then(|r| r.leak.clone()),
+                        .and_then(|r| r.leak.as_deref())
+                        .map(|l| {
+                            let used = if d.fds_total > 0 { d.fds_total } else { l.used };
+                            Box::new(leak(l.per_min, used, l.limit))
+                        }),
                     history: self.history(d.pid),
                     detail: d.clone(),
                 }),
@@ -309,6 +314,25 @@ mod tests {
         assert_eq!(view.rows[1].fd_growth_per_min, Some(0.0));
         assert!(view.rows[1].leak.is_none());
         assert_eq!(d.history(10).fds.len(), 31);
+        // The drill-down reads its process every sample: the verdict counts what it read.
+        let mut snap = at(
+            base(),
+            60_000,
+            vec![proc(10, 1, "leaky", 1_400, SocketCounts::default())],
+        );
+        snap.process_detail = Some(Ok(ProcDetail {
+            pid: 10,
+            fds_total: 1_420,
+            ..ProcDetail::default()
+        }));
+        let detail = d.update(&snap).detail.unwrap();
+        assert!(
+            detail
+                .leak
+                .unwrap()
+                .text
+                .starts_with("fds +600/min, 1,420 of 2,048")
+        );
     }
 
     #[test]
