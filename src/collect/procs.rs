@@ -30,9 +30,11 @@ pub mod io;
 pub mod limits;
 mod links;
 pub mod live;
+mod moving;
 pub mod passwd;
 pub mod stat;
 pub mod status;
+mod watch;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -40,13 +42,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::collect::inotify::InotifyUse;
-use crate::collect::nofile::count_fds;
 use crate::collect::perproc::ProcUser;
 use crate::collect::{Roots, SourceError, now_ms, read_parsed, read_text};
 use crate::model::Reading;
 use crate::model::procs::{Process, ProcessTable, SocketCounts};
 use entry::{Entry, Files};
 use live::LiveProc;
+use moving::{count, dynamic};
+use watch::watch_largest;
 
 /// Passes between re-reads of a process's limits: two minutes at the dashboard's pace.
 /// prlimit(1) on a running process shows within that.
@@ -224,34 +227,6 @@ fn report(malformed: &mut Vec<String>, e: SourceError) {
     }
 }
 
-/// Picks the processes read every pass: the largest fd holders (their links, counts and
-/// I/O), and with them the largest by memory and by threads (their stat line), so that the
-/// rows a sort by any of those columns puts on top are never a pass old.
-fn watch_largest(cache: &mut ProcCache, table: &ProcessTable) {
-    let by_fds = largest(table, IO_TOP, |p| p.fds.unwrap_or(0));
-    cache.watch = by_fds.iter().take(WATCH_TOP).copied().collect();
-    cache.io_every_pass = by_fds.iter().copied().collect();
-    cache.stat_every_pass.clone_from(&cache.io_every_pass);
-    cache
-        .stat_every_pass
-        .extend(largest(table, STAT_TOP, |p| p.rss_bytes.unwrap_or(0)));
-    cache
-        .stat_every_pass
-        .extend(largest(table, STAT_TOP, |p| p.threads));
-}
-
-/// The pids of the `n` largest processes by `key`, largest first.
-fn largest(table: &ProcessTable, n: usize, key: impl Fn(&Process) -> u64) -> Vec<u32> {
-    let mut by: Vec<(u64, u32)> = table.procs.iter().map(|p| (key(p), p.pid)).collect();
-    let top = n.min(by.len());
-    if top > 0 && top < by.len() {
-        by.select_nth_unstable_by(top - 1, |a, b| b.cmp(a));
-    }
-    by.truncate(top);
-    by.sort_unstable_by(|a, b| b.cmp(a));
-    by.into_iter().map(|(_, pid)| pid).collect()
-}
-
 type Read = (Process, Option<ProcUser>, Option<InotifyUse>);
 
 fn one(
@@ -374,78 +349,6 @@ fn process(
         read_bytes: io.map(|(r, _)| r),
         write_bytes: io.map(|(_, w)| w),
         cgroup: e.cgroup.clone(),
-    }
-}
-
-/// Open descriptors (None when they cannot be counted), and the owner of the fd directory
-/// on the live system. Fails when the process is gone.
-fn count(files: &mut Files<'_>, pid: u32) -> Result<(Option<u64>, Option<u32>), SourceError> {
-    let counted = match files.live.as_deref_mut() {
-        Some(live) if live.sized_fd_dirs() => live
-            .fd_count(pid)
-            .map(|(n, owner)| (n, Some(owner)))
-            .map_err(|e| LiveProc::error(files.roots, pid, "fd", e)),
-        Some(live) => count_fds(files.roots, Some(live.dir()), false, pid).map(|n| (n, None)),
-        None => count_fds(files.roots, None, false, pid).map(|n| (n, None)),
-    };
-    match counted {
-        Ok((n, owner)) => Ok((Some(n), owner)),
-        Err(e @ SourceError::Missing { .. }) => Err(e),
-        Err(_) => Ok((None, None)),
-    }
-}
-
-/// What the reading of a pass saw that calls for the rarely changing fields again.
-#[derive(Debug, Default)]
-struct Moved {
-    /// Renamed (exec, prctl) or started anew under the same pid.
-    again: bool,
-    /// The name the stat line gives, kept over the status file's (which escapes some bytes).
-    name: Option<Arc<str>>,
-}
-
-/// What moves between passes: /proc/PID/stat on the live system (the status file in a
-/// captured tree) at [`Depth::Full`], the thread count alone at [`Depth::Counts`], nothing
-/// when not due.
-fn dynamic(
-    files: &mut Files<'_>,
-    depth: Option<Depth>,
-    pid: u32,
-    e: &mut Entry,
-) -> Result<Moved, SourceError> {
-    let Some(depth) = depth else {
-        return Ok(Moved::default());
-    };
-    match (files.live.as_deref_mut(), depth) {
-        (Some(live), Depth::Counts) => {
-            if let Ok(n) = live.threads(pid) {
-                e.threads = n;
-            }
-            Ok(Moved::default())
-        }
-        (Some(_), Depth::Full) => files.read_once(pid, "stat", |text| {
-            let st = stat::parse(text)?;
-            let restarted = e.start_ticks.is_some_and(|t| t != st.start_ticks);
-            e.state = st.state;
-            e.ppid = st.ppid;
-            e.threads = st.threads;
-            e.rss_bytes = st.rss_bytes(rustix::param::page_size() as u64);
-            e.start_ticks = Some(st.start_ticks);
-            let renamed = *st.comm != *e.comm;
-            Ok(Moved {
-                again: renamed || restarted,
-                name: renamed.then(|| Arc::from(st.comm)),
-            })
-        }),
-        (None, _) => {
-            let st = read_status(files.roots, pid)?;
-            let renamed = *st.name != *e.comm && e.static_pass > 0;
-            e.take_status(st);
-            Ok(Moved {
-                again: renamed,
-                name: None,
-            })
-        }
     }
 }
 
