@@ -105,14 +105,24 @@ impl LiveProc {
         Ok(u64::from(st.stx_nlink).saturating_sub(2))
     }
 
+    /// Opens `PID/name` relative to the open proc root.
+    fn open_file(
+        &mut self,
+        pid: u32,
+        name: &str,
+        flags: OFlags,
+    ) -> Result<std::os::fd::OwnedFd, Errno> {
+        openat(
+            &self.dir,
+            rel(&mut self.path, pid, name),
+            flags,
+            Mode::empty(),
+        )
+    }
+
     /// Reads every link of the process's fd directory (see [`fds::links`]).
     pub fn links(&mut self, pid: u32, each: impl FnMut(u32, &[u8])) -> Result<Walked, Errno> {
-        let fd_dir = openat(
-            &self.dir,
-            rel(&mut self.path, pid, "fd"),
-            DIR_FLAGS,
-            Mode::empty(),
-        )?;
+        let fd_dir = self.open_file(pid, "fd", DIR_FLAGS)?;
         if self.dir_buf.is_empty() {
             self.dir_buf = vec![MaybeUninit::uninit(); DIR_BUF];
         }
@@ -122,13 +132,7 @@ impl LiveProc {
     /// A file the kernel writes whole in one read (a seq_file such as stat or io, shorter than
     /// the buffer): one read, with no second one to see the end.
     pub fn read_once(&mut self, pid: u32, name: &str) -> Result<Cow<'_, str>, Errno> {
-        let flags = OFlags::RDONLY | OFlags::CLOEXEC;
-        let file = openat(
-            &self.dir,
-            rel(&mut self.path, pid, name),
-            flags,
-            Mode::empty(),
-        )?;
+        let file = self.open_file(pid, name, OFlags::RDONLY | OFlags::CLOEXEC)?;
         let n = retry_on_intr(|| read(&file, &mut self.buf[..]))?;
         if n < self.buf.len() {
             return Ok(String::from_utf8_lossy(
@@ -141,13 +145,7 @@ impl LiveProc {
 
     /// The whole of a file of the process (at most `max` bytes), as text.
     pub fn read(&mut self, pid: u32, name: &str, max: usize) -> Result<Cow<'_, str>, Errno> {
-        let flags = OFlags::RDONLY | OFlags::CLOEXEC;
-        let file = openat(
-            &self.dir,
-            rel(&mut self.path, pid, name),
-            flags,
-            Mode::empty(),
-        )?;
+        let file = self.open_file(pid, name, OFlags::RDONLY | OFlags::CLOEXEC)?;
         let max = max.min(MAX_READ);
         let mut len = 0;
         while len < max {
@@ -173,13 +171,7 @@ impl LiveProc {
     /// Lines of a file of the process, counted as it streams through the buffer (a maps file
     /// can be megabytes).
     pub fn count_lines(&mut self, pid: u32, name: &str) -> Result<u64, Errno> {
-        let flags = OFlags::RDONLY | OFlags::CLOEXEC;
-        let file = openat(
-            &self.dir,
-            rel(&mut self.path, pid, name),
-            flags,
-            Mode::empty(),
-        )?;
+        let file = self.open_file(pid, name, OFlags::RDONLY | OFlags::CLOEXEC)?;
         let mut lines = 0;
         loop {
             let n = retry_on_intr(|| read(&file, &mut self.buf[..]))?;
