@@ -156,6 +156,15 @@ fn unreadable(shared: &Shared, job: &Job, err: Errno) {
     record_unread(shared, job.parent, job.name.as_bytes(), err, own_bytes);
 }
 
+/// How a directory that could not be read (or read whole) is shown.
+fn unread_status(err: Errno) -> DirStatus {
+    if is_denied(err) {
+        DirStatus::Denied
+    } else {
+        DirStatus::Failed
+    }
+}
+
 pub(super) fn record_unread(shared: &Shared, parent: u32, name: &[u8], err: Errno, own_bytes: u64) {
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
     shared.error(err);
@@ -165,11 +174,7 @@ pub(super) fn record_unread(shared: &Shared, parent: u32, name: &[u8], err: Errn
             parent,
             name_start: 0,
             name_len: 0,
-            status: if is_denied(err) {
-                DirStatus::Denied
-            } else {
-                DirStatus::Failed
-            },
+            status: unread_status(err),
             own_entries: 0,
             own_bytes,
         },
@@ -204,11 +209,7 @@ fn read_dir(
         None => DirStatus::Read,
         Some(err) => {
             shared.error(err);
-            if is_denied(err) {
-                DirStatus::Denied
-            } else {
-                DirStatus::Failed
-            }
+            unread_status(err)
         }
     };
     shared.record(
