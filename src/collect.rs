@@ -25,6 +25,7 @@ pub mod mountinfo;
 pub mod mounts;
 pub mod neigh;
 pub mod netlimits;
+pub mod nlmsg;
 pub mod nofile;
 pub mod overcommit;
 pub mod perproc;

@@ -20,10 +20,9 @@ use netlink_sys::{Socket, SocketAddr};
 use rustix::net::sockopt::Timeout;
 
 use crate::collect::ParseError;
+pub use crate::collect::nlmsg::Chunk;
+use crate::collect::nlmsg::messages;
 
-const NLMSG_HDRLEN: usize = 16;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
 const RTM_NEWNEIGH: u16 = 28;
 const RTM_NEWNEIGHTBL: u16 = 64;
 /// The kernel fills dump skbs of up to 32 KiB; this takes one whole.
@@ -55,17 +54,6 @@ pub struct Family {
 pub struct Dump {
     pub v4: Family,
     pub v6: Family,
-}
-
-/// What one received datagram held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chunk {
-    /// More datagrams follow.
-    More,
-    /// NLMSG_DONE: the dump is complete.
-    Done,
-    /// NLMSG_ERROR with this errno (positive).
-    Error(i32),
 }
 
 /// Why the dumps could not be had.
@@ -135,40 +123,11 @@ fn exchange(
 
 /// Reads one received datagram of netlink messages into `out`.
 pub fn parse_chunk(buf: &[u8], out: &mut Dump) -> Result<Chunk, ParseError> {
-    let mut off = 0usize;
-    let mut index = 0usize;
-    while off < buf.len() {
-        index += 1;
-        let rest = buf.get(off..).unwrap_or(&[]);
-        let len = u32_ne(rest, 0).ok_or_else(|| ParseError::new(index, "nlmsghdr", "truncated"))?;
-        let len = usize::try_from(len).unwrap_or(usize::MAX);
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            return Err(ParseError::new(
-                index,
-                "nlmsg_len",
-                format!("{len} does not fit the {} bytes left", rest.len()),
-            ));
-        }
-        let payload = rest.get(NLMSG_HDRLEN..len).unwrap_or(&[]);
-        match u16_ne(rest, 4).unwrap_or(0) {
-            NLMSG_DONE => return Ok(Chunk::Done),
-            NLMSG_ERROR => {
-                let err = u32_ne(payload, 0)
-                    .ok_or_else(|| ParseError::new(index, "nlmsgerr", "truncated"))?;
-                // A negative errno; 0 would be an acknowledgement.
-                let errno = (err as i32).checked_neg().unwrap_or(i32::MAX);
-                if errno != 0 {
-                    return Ok(Chunk::Error(errno));
-                }
-            }
-            RTM_NEWNEIGHTBL => table(index, payload, out)?,
-            RTM_NEWNEIGH => entry(index, payload, out)?,
-            _ => {}
-        }
-        // NLMSG_ALIGN
-        off = off.saturating_add(len.saturating_add(3) & !3);
-    }
-    Ok(Chunk::More)
+    messages(buf, |index, kind, payload| match kind {
+        RTM_NEWNEIGHTBL => table(index, payload, out),
+        RTM_NEWNEIGH => entry(index, payload, out),
+        _ => Ok(()),
+    })
 }
 
 /// A table's thresholds, size and refusals. The dump also sends one message per device's
@@ -221,20 +180,11 @@ fn entry(index: usize, payload: &[u8], out: &mut Dump) -> Result<(), ParseError>
     Ok(())
 }
 
-fn u32_ne(b: &[u8], at: usize) -> Option<u32> {
-    let bytes: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
-    Some(u32::from_ne_bytes(bytes))
-}
-
-fn u16_ne(b: &[u8], at: usize) -> Option<u16> {
-    let bytes: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
-    Some(u16::from_ne_bytes(bytes))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::collect::nlmsg::{NLMSG_ERROR, NLMSG_HDRLEN, u16_ne};
     use proptest::prelude::*;
 
     /// A captured answer: `ip link add v0 type veth peer name v1; ip -6 neigh add fe80::N

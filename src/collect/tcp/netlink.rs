@@ -26,11 +26,10 @@ use rustix::net::sockopt::Timeout;
 use super::split::Pivot;
 use super::{RawSocket, socket_addr};
 use crate::collect::ParseError;
+pub use crate::collect::nlmsg::Chunk;
+use crate::collect::nlmsg::{NLMSG_HDRLEN, messages};
 use crate::model::tcp::TcpState;
 
-const NLMSG_HDRLEN: usize = 16;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// The legacy inet_diag request and answer type (inet_diag.h).
 const TCPDIAG_GETSOCK: u16 = 18;
@@ -53,17 +52,6 @@ pub enum NetlinkError {
     Kernel(i32),
     #[error("netlink sock_diag answer: {0}")]
     Parse(ParseError),
-}
-
-/// What one received datagram held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chunk {
-    /// More datagrams follow.
-    More,
-    /// NLMSG_DONE: the dump is complete.
-    Done,
-    /// NLMSG_ERROR with this errno (positive).
-    Error(i32),
 }
 
 /// Dumps every TCP socket, appending them to `out`: in two halves on two threads, cut at
@@ -217,44 +205,14 @@ pub fn request(seq: u32, family: u8) -> Vec<u8> {
 
 /// Reads one received datagram of netlink messages at fixed offsets, appending the sockets.
 pub fn parse_chunk(buf: &[u8], out: &mut Vec<RawSocket>) -> Result<Chunk, ParseError> {
-    let mut off = 0usize;
-    let mut index = 0usize;
-    while off < buf.len() {
-        index += 1;
-        let rest = buf.get(off..).unwrap_or(&[]);
-        let len = u32_ne(rest, 0).ok_or_else(|| ParseError::new(index, "nlmsghdr", "truncated"))?;
-        let len = usize::try_from(len).unwrap_or(usize::MAX);
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            return Err(ParseError::new(
-                index,
-                "nlmsg_len",
-                format!("{len} does not fit the {} bytes left", rest.len()),
-            ));
+    messages(buf, |index, kind, payload| {
+        if matches!(kind, SOCK_DIAG_BY_FAMILY | TCPDIAG_GETSOCK)
+            && let Some(sock) = diag_msg(index, payload)?
+        {
+            out.push(sock);
         }
-        let kind = u16_ne(rest, 4).unwrap_or(0);
-        let payload = rest.get(NLMSG_HDRLEN..len).unwrap_or(&[]);
-        match kind {
-            NLMSG_DONE => return Ok(Chunk::Done),
-            NLMSG_ERROR => {
-                let err = u32_ne(payload, 0)
-                    .ok_or_else(|| ParseError::new(index, "nlmsgerr", "truncated"))?;
-                // A negative errno; 0 would be an acknowledgement.
-                let errno = (err as i32).checked_neg().unwrap_or(i32::MAX);
-                if errno != 0 {
-                    return Ok(Chunk::Error(errno));
-                }
-            }
-            SOCK_DIAG_BY_FAMILY | TCPDIAG_GETSOCK => {
-                if let Some(sock) = diag_msg(index, payload)? {
-                    out.push(sock);
-                }
-            }
-            _ => {}
-        }
-        // NLMSG_ALIGN
-        off = off.saturating_add(len.saturating_add(3) & !3);
-    }
-    Ok(Chunk::More)
+        Ok(())
+    })
 }
 
 /// One `inet_diag_msg`; None for a family or state headroom does not know.
@@ -306,20 +264,11 @@ fn bytes16(m: &[u8; DIAG_MSG_LEN], at: usize) -> [u8; 16] {
     b
 }
 
-fn u32_ne(b: &[u8], at: usize) -> Option<u32> {
-    let s: [u8; 4] = b.get(at..at.checked_add(4)?)?.try_into().ok()?;
-    Some(u32::from_ne_bytes(s))
-}
-
-fn u16_ne(b: &[u8], at: usize) -> Option<u16> {
-    let s: [u8; 2] = b.get(at..at.checked_add(2)?)?.try_into().ok()?;
-    Some(u16::from_ne_bytes(s))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::collect::nlmsg::{NLMSG_DONE, NLMSG_ERROR, u16_ne, u32_ne};
     use netlink_packet_core::{NLM_F_MULTIPART, NetlinkPayload};
     use netlink_packet_sock_diag::inet::{InetResponse, InetResponseHeader};
     use proptest::prelude::*;
