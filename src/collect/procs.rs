@@ -6,9 +6,11 @@
 //!   6.2) every pass for the new, the selected and the [`IO_TOP`] largest holders, every
 //!   [`FDS_EVERY`] passes for the others; while the Processes pane is shown ([`Depth::Full`]),
 //!   /proc/PID/stat (state, parent, threads, memory) every pass for the largest by
-//!   descriptors, memory and threads, every [`STAT_EVERY`] passes for the others; otherwise ([`Depth::Counts`]) only their
-//!   threads (one statx of /proc/PID/task) every [`THREADS_EVERY`] passes, which is what the
-//!   limits need;
+//!   descriptors, memory and threads, every [`STAT_EVERY`] passes for the others; otherwise
+//!   ([`Depth::Counts`]) only their threads (one statx of /proc/PID/task) every
+//!   [`THREADS_EVERY`] passes, which is what the limits need. A process whose count or stat
+//!   line did not move for [`QUIET_AFTER`] readings has that one read every [`QUIET_EVERY`]
+//!   passes until it moves;
 //! - when a process is first seen, on the next pass (a fork is mostly followed by exec), when
 //!   its name, start time or owner changes, and every [`REFRESH`] × [`STATUS_REFRESHES`]
 //!   passes otherwise: its owner (status), limits, command line and cgroup; its limits alone
@@ -72,6 +74,15 @@ const STAT_TOP: usize = 20;
 /// [`IO_TOP`] largest holders: on a host of thousands of processes most hold a few
 /// descriptors that never move, and a leak makes its process a large holder within a pass.
 const FDS_EVERY: u64 = 2;
+/// Readings in a row that found nothing moved, after which a process counts as quiet.
+const QUIET_AFTER: u8 = 3;
+/// Passes between descriptor counts, and between stat lines, of a quiet process that is not
+/// new, selected or one of the largest: most of a host's thousands of processes sleep with
+/// the same few descriptors and pages for hours, and reading each every pass or two costs
+/// more than anything else the dashboard does. The first reading that finds one moved puts it
+/// back on the common pace, so a process that wakes up and leaks is a pass late by at most
+/// this many passes (8 s), once.
+const QUIET_EVERY: u64 = 8;
 /// Passes between re-reads of the passwd file.
 const USERS_EVERY: u64 = 60;
 /// Longest command line kept, in bytes.
@@ -247,6 +258,13 @@ fn one(
         })
     });
     let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+    let pace = |base: u64, still: u8| {
+        if still >= QUIET_AFTER {
+            QUIET_EVERY
+        } else {
+            base
+        }
+    };
     let selected = cache.selected == Some(pid);
     let watched = selected || cache.io_every_pass.contains(&pid);
     let depth = match cache.depth {
@@ -256,15 +274,21 @@ fn one(
             if !(selected
                 || cache.stat_every_pass.contains(&pid)
                 || e.static_pass == 0
-                || staggered(STAT_EVERY)) =>
+                || staggered(pace(STAT_EVERY, e.stat_still))) =>
         {
             None
         }
         depth => Some(depth),
     };
     let moved = dynamic(&mut files, depth, pid, e)?;
-    let (fds, owner) = if watched || e.first_pass == pass || staggered(FDS_EVERY) {
+    let (fds, owner) = if watched || e.first_pass == pass || staggered(pace(FDS_EVERY, e.fds_still))
+    {
         let counted = count(&mut files, pid)?;
+        e.fds_still = if counted.0 == e.fds {
+            e.fds_still.saturating_add(1)
+        } else {
+            0
+        };
         e.fds = counted.0;
         counted
     } else {
@@ -447,6 +471,44 @@ mod tests {
             .collect();
         assert_eq!(seen.last(), Some(&false), "{seen:?}");
         assert!(!cache.pids.contains(&id));
+    }
+
+    #[test]
+    fn a_quiet_process_is_read_less_often_and_still_seen_to_move() {
+        use std::io::Write;
+        let roots = Roots::default();
+        let mut cache = ProcCache::default();
+        // A shell that waits on its input, then opens two descriptors and waits on.
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "read x; exec 3</dev/null 4</dev/null; sleep 30"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let id = child.id();
+        for _ in 0..QUIET_EVERY * u64::from(QUIET_AFTER) + 2 {
+            read(&roots, &mut cache).unwrap();
+        }
+        let e = &cache.entries[&id];
+        assert!(e.fds_still >= QUIET_AFTER, "{e:?}");
+        assert!(e.stat_still >= QUIET_AFTER, "{e:?}");
+        let before = e.fds.unwrap();
+        child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+        // Once the shell has opened them, a pass must see them within the quiet pace.
+        let fd_dir = format!("/proc/{id}/fd");
+        let opened = (0..200).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::fs::read_dir(&fd_dir).map_or(0, Iterator::count) as u64 == before + 2
+        });
+        let seen: Vec<Option<u64>> = (0..QUIET_EVERY)
+            .map(|_| {
+                let t = read(&roots, &mut cache).unwrap();
+                t.procs.iter().find(|p| p.pid == id).and_then(|p| p.fds)
+            })
+            .collect();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(opened, "the shell never opened its descriptors");
+        assert!(seen.contains(&Some(before + 2)), "{seen:?}");
     }
 
     #[test]

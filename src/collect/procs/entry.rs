@@ -95,6 +95,10 @@ pub struct Entry {
     pub io_denied: bool,
     /// Open descriptors as last counted (None when they cannot be).
     pub fds: Option<u64>,
+    /// Counts in a row, and stat lines in a row, that found nothing moved: a process still
+    /// for [`super::QUIET_AFTER`] readings is read every [`super::QUIET_EVERY`] passes.
+    pub fds_still: u8,
+    pub stat_still: u8,
     /// The descriptor count its links were last read at, and what they held.
     pub links_at: Option<u64>,
     pub sockets: Option<SocketCounts>,

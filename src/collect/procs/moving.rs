@@ -57,10 +57,18 @@ pub fn dynamic(
         (Some(_), Depth::Full) => files.read_once(pid, "stat", |text| {
             let st = stat::parse(text)?;
             let restarted = e.start_ticks.is_some_and(|t| t != st.start_ticks);
+            let rss = st.rss_bytes(rustix::param::page_size() as u64);
+            let still =
+                (e.state, e.ppid, e.threads, e.rss_bytes) == (st.state, st.ppid, st.threads, rss);
+            e.stat_still = if still {
+                e.stat_still.saturating_add(1)
+            } else {
+                0
+            };
             e.state = st.state;
             e.ppid = st.ppid;
             e.threads = st.threads;
-            e.rss_bytes = st.rss_bytes(rustix::param::page_size() as u64);
+            e.rss_bytes = rss;
             e.start_ticks = Some(st.start_ticks);
             let renamed = *st.comm != *e.comm;
             Ok(Moved {
