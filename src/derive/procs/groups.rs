@@ -1,7 +1,8 @@
 //! Processes folded by command: counts, what they hold, and the parent they share.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
+
+use foldhash::{HashMap, HashMapExt};
 
 use super::ProcGroup;
 use super::slope::grouped;
@@ -10,7 +11,6 @@ use crate::model::procs::ProcessTable;
 
 /// Processes folded by command, most fds first (then most processes).
 pub fn groups(table: &ProcessTable, snap: &Snapshot) -> Vec<ProcGroup> {
-    let comm_of: HashMap<u32, &str> = table.procs.iter().map(|p| (p.pid, &*p.comm)).collect();
     let mut by_comm: HashMap<&str, (ProcGroup, Option<Option<u32>>)> = HashMap::new();
     for p in &table.procs {
         let (g, parent) = by_comm.entry(&*p.comm).or_insert_with(|| {
@@ -54,7 +54,7 @@ pub fn groups(table: &ProcessTable, snap: &Snapshot) -> Vec<ProcGroup> {
             g.parent = parent
                 .flatten()
                 .filter(|pp| g.count > 1 && *pp > 0)
-                .map(|pp| (pp, comm_of.get(&pp).map_or("?", |c| c).to_string()));
+                .map(|pp| (pp, comm_of(table, pp).unwrap_or("?").to_string()));
             g.top_peer = peers.get(g.comm.as_str()).copied();
             g.label = label(&g);
             g
@@ -74,12 +74,11 @@ fn top_peers<'a>(table: &'a ProcessTable, snap: &Snapshot) -> HashMap<&'a str, (
     let Ok(tcp) = &snap.tcp.table else {
         return HashMap::new();
     };
-    let comm_of: HashMap<u32, &str> = table.procs.iter().map(|p| (p.pid, &*p.comm)).collect();
     let mut best: HashMap<&str, (SocketAddr, u64)> = HashMap::new();
     for peer in &tcp.peers {
         let mut per_comm: HashMap<&str, u64> = HashMap::new();
         for o in &peer.processes {
-            if let Some(c) = comm_of.get(&o.pid) {
+            if let Some(c) = comm_of(table, o.pid) {
                 *per_comm.entry(c).or_default() += o.sockets;
             }
         }
@@ -91,6 +90,12 @@ fn top_peers<'a>(table: &'a ProcessTable, snap: &Snapshot) -> HashMap<&'a str, (
         }
     }
     best
+}
+
+/// The command of a process of the table, which lists them by pid.
+fn comm_of(table: &ProcessTable, pid: u32) -> Option<&str> {
+    let i = table.procs.binary_search_by_key(&pid, |p| p.pid).ok()?;
+    table.procs.get(i).map(|p| &*p.comm)
 }
 
 /// "php-fpm ×10 · 993 TCP to 127.0.0.1:11211": what most describes a group.
