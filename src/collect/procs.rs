@@ -10,7 +10,7 @@
 //!   ([`Depth::Counts`]) only their threads (one statx of /proc/PID/task) every
 //!   [`THREADS_EVERY`] passes, which is what the limits need. A process whose count or stat
 //!   line did not move for [`QUIET_AFTER`] readings has that one read every [`QUIET_EVERY`]
-//!   passes until it moves;
+//!   passes until it moves (every [`LARGEST_QUIET_EVERY`] for the largest), see [`watch`];
 //! - when a process is first seen, on the next pass (a fork is mostly followed by exec), when
 //!   its name, start time or owner changes, and every [`REFRESH`] × [`STATUS_REFRESHES`]
 //!   passes otherwise: its owner (status), limits, command line and cgroup; its limits alone
@@ -51,7 +51,7 @@ use crate::model::procs::{Process, ProcessTable, SocketCounts};
 use entry::{Entry, Files};
 use live::LiveProc;
 use moving::{count, dynamic};
-use watch::watch_largest;
+use watch::{Due, Largest};
 
 /// Passes between re-reads of a process's limits: two minutes at the dashboard's pace.
 /// prlimit(1) on a running process shows within that.
@@ -80,9 +80,12 @@ const QUIET_AFTER: u8 = 3;
 /// new, selected or one of the largest: most of a host's thousands of processes sleep with
 /// the same few descriptors and pages for hours, and reading each every pass or two costs
 /// more than anything else the dashboard does. The first reading that finds one moved puts it
-/// back on the common pace, so a process that wakes up and leaks is a pass late by at most
-/// this many passes (8 s), once.
+/// back on the common pace, so a process that wakes up and leaks is seen at most this many
+/// passes late (16 s at the dashboard's pace of a pass every 2 s), once.
 const QUIET_EVERY: u64 = 8;
+/// Passes between readings of a quiet process among the largest (read every pass while they
+/// move): a screen of rows that did not move for a while may be one pass older than the rest.
+const LARGEST_QUIET_EVERY: u64 = 2;
 /// Passes between re-reads of the passwd file.
 const USERS_EVERY: u64 = 60;
 /// Longest command line kept, in bytes.
@@ -124,14 +127,8 @@ pub struct ProcCache {
     /// The process a drill-down is open on: its links are read every pass.
     pub selected: Option<u32>,
     pub depth: Depth,
-    /// The largest holders: their links are read every [`WATCH_EVERY`] passes, whatever
-    /// their count does.
-    watch: Vec<u32>,
-    /// The [`IO_TOP`] largest holders: their counts and I/O counters are read every pass.
-    io_every_pass: foldhash::HashSet<u32>,
-    /// Those and the [`STAT_TOP`] largest by memory and by threads: their stat line is read
-    /// every pass.
-    stat_every_pass: foldhash::HashSet<u32>,
+    /// The largest holders, by descriptors, memory and threads: read every pass.
+    largest: Largest,
     /// Per-user and per-process limits (nproc, inotify, maps) summed on the same pass.
     pub perproc: crate::collect::perproc::Pass,
 }
@@ -226,7 +223,7 @@ pub fn read(roots: &Roots, cache: &mut ProcCache) -> Reading<ProcessTable> {
     cache
         .perproc
         .finish(roots, cache.live.as_mut(), &table.procs);
-    watch_largest(cache, &table);
+    cache.largest = Largest::of(&table);
     table.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     Ok(table)
 }
@@ -258,31 +255,14 @@ fn one(
         })
     });
     let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
-    let pace = |base: u64, still: u8| {
-        if still >= QUIET_AFTER {
-            QUIET_EVERY
-        } else {
-            base
-        }
-    };
     let selected = cache.selected == Some(pid);
-    let watched = selected || cache.io_every_pass.contains(&pid);
-    let depth = match cache.depth {
-        // Thread counts move slowly; at this depth they name who fills the task tables.
-        Depth::Counts if !staggered(THREADS_EVERY) => None,
-        Depth::Full
-            if !(selected
-                || cache.stat_every_pass.contains(&pid)
-                || e.static_pass == 0
-                || staggered(pace(STAT_EVERY, e.stat_still))) =>
-        {
-            None
-        }
-        depth => Some(depth),
-    };
+    let Due {
+        watched,
+        depth,
+        count: count_due,
+    } = cache.largest.due(pass, pid, selected, cache.depth, e);
     let moved = dynamic(&mut files, depth, pid, e)?;
-    let (fds, owner) = if watched || e.first_pass == pass || staggered(pace(FDS_EVERY, e.fds_still))
-    {
+    let (fds, owner) = if count_due {
         let counted = count(&mut files, pid)?;
         e.fds_still = if counted.0 == e.fds {
             e.fds_still.saturating_add(1)
@@ -330,7 +310,7 @@ fn one(
     } else if fds.is_some()
         && (e.links_at != fds
             || selected
-            || (cache.watch.contains(&pid) && staggered(WATCH_EVERY))
+            || (cache.largest.links.contains(&pid) && staggered(WATCH_EVERY))
             || links_due)
         && (links_due || !e.links_denied)
     {

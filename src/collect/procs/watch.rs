@@ -1,23 +1,82 @@
-//! Which processes a pass reads in full every pass: the largest by descriptors, memory and
-//! threads.
+//! Which processes a pass reads, and what of each: the largest by descriptors, memory and
+//! threads every pass, the others at a pace that slows down while they do not move.
 
-use super::{IO_TOP, ProcCache, STAT_TOP, WATCH_TOP};
+use super::entry::Entry;
+use super::{
+    Depth, FDS_EVERY, IO_TOP, LARGEST_QUIET_EVERY, QUIET_AFTER, QUIET_EVERY, STAT_EVERY, STAT_TOP,
+    THREADS_EVERY, WATCH_TOP,
+};
 use crate::model::procs::{Process, ProcessTable};
 
-/// Picks the processes read every pass: the largest fd holders (their links, counts and
-/// I/O), and with them the largest by memory and by threads (their stat line), so that the
-/// rows a sort by any of those columns puts on top are never a pass old.
-pub fn watch_largest(cache: &mut ProcCache, table: &ProcessTable) {
-    let by_fds = largest(table, IO_TOP, |p| p.fds.unwrap_or(0));
-    cache.watch = by_fds.iter().take(WATCH_TOP).copied().collect();
-    cache.io_every_pass = by_fds.iter().copied().collect();
-    cache.stat_every_pass.clone_from(&cache.io_every_pass);
-    cache
-        .stat_every_pass
-        .extend(largest(table, STAT_TOP, |p| p.rss_bytes.unwrap_or(0)));
-    cache
-        .stat_every_pass
-        .extend(largest(table, STAT_TOP, |p| p.threads));
+/// The processes read every pass, picked after each pass.
+#[derive(Debug, Default)]
+pub struct Largest {
+    /// The [`WATCH_TOP`] largest holders: their links are read every
+    /// [`super::WATCH_EVERY`] passes, whatever their count does.
+    pub links: Vec<u32>,
+    /// The [`IO_TOP`] largest holders: their counts and I/O counters are read every pass.
+    io: foldhash::HashSet<u32>,
+    /// Those and the [`STAT_TOP`] largest by memory and by threads: their stat line is read
+    /// every pass.
+    stat: foldhash::HashSet<u32>,
+}
+
+/// What a pass reads of one process.
+pub struct Due {
+    /// Its count and I/O counters every pass: it is selected or one of the largest holders.
+    pub watched: bool,
+    /// How much of what moves ([`super::moving::dynamic`]); None when not due.
+    pub depth: Option<Depth>,
+    /// Its descriptor count.
+    pub count: bool,
+}
+
+impl Largest {
+    /// The largest fd holders (their links, counts and I/O), and with them the largest by
+    /// memory and by threads (their stat line), so that the rows a sort by any of those
+    /// columns puts on top are never a pass old.
+    pub fn of(table: &ProcessTable) -> Self {
+        let by_fds = largest(table, IO_TOP, |p| p.fds.unwrap_or(0));
+        let io: foldhash::HashSet<u32> = by_fds.iter().copied().collect();
+        let mut stat = io.clone();
+        stat.extend(largest(table, STAT_TOP, |p| p.rss_bytes.unwrap_or(0)));
+        stat.extend(largest(table, STAT_TOP, |p| p.threads));
+        Self {
+            links: by_fds.into_iter().take(WATCH_TOP).collect(),
+            io,
+            stat,
+        }
+    }
+
+    /// What pass `pass` reads of process `pid`, as its entry stands.
+    pub fn due(&self, pass: u64, pid: u32, selected: bool, depth: Depth, e: &Entry) -> Due {
+        let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+        let quiet = |still: u8| still >= QUIET_AFTER;
+        let pace = |base: u64, still: u8| if quiet(still) { QUIET_EVERY } else { base };
+        let largest = |set: &foldhash::HashSet<u32>, still: u8| {
+            set.contains(&pid) && staggered(if quiet(still) { LARGEST_QUIET_EVERY } else { 1 })
+        };
+        let watched = selected || largest(&self.io, e.fds_still);
+        let depth = match depth {
+            // Thread counts move slowly; at this depth they name who fills the task tables.
+            Depth::Counts if !staggered(THREADS_EVERY) => None,
+            Depth::Full
+                if !(selected
+                    || largest(&self.stat, e.stat_still)
+                    || e.static_pass == 0
+                    || staggered(pace(STAT_EVERY, e.stat_still))) =>
+            {
+                None
+            }
+            depth => Some(depth),
+        };
+        let count = watched || e.first_pass == pass || staggered(pace(FDS_EVERY, e.fds_still));
+        Due {
+            watched,
+            depth,
+            count,
+        }
+    }
 }
 
 /// The pids of the `n` largest processes by `key`, largest first.
