@@ -5,6 +5,8 @@ use std::path::Path;
 
 use super::{ParseError, SourceError};
 
+mod kept;
+
 /// The most a source file may hold. /proc/net/tcp of a host with 400,000 sockets is about
 /// 60 MB; a file larger than this is not one the kernel wrote.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -17,9 +19,37 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// [`MAX_FILE_BYTES`] are taken (a symlink to a huge file). The error names the file.
 ///
 /// Not `fs::read`: it stats the file to size its buffer, and /proc and /sys files all claim a
-/// size of 0 or 4096; the type check needs the stat, not the size.
+/// size of 0 or 4096; the type check needs the stat, not the size. The live system's own files
+/// are kept open and read again from their start ([`kept`]).
 pub fn read_text(path: &Path) -> Result<String, SourceError> {
     use std::io::Read;
+    let mut bytes = Vec::with_capacity(4096);
+    let keepable = kept::keepable(path);
+    if !(keepable && kept::read_again(path, &mut bytes, MAX_FILE_BYTES).is_some()) {
+        let file = open_regular(path)?;
+        // Through `take`, which reads to the end without asking the file for its size.
+        (&file)
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| SourceError::io(path, &e))?;
+        if keepable {
+            kept::keep(path, file);
+        }
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SourceError::Io {
+            path: path.display().to_string(),
+            message: format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
+        });
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// Opens a file to read without waiting, if it is a regular file.
+fn open_regular(path: &Path) -> Result<fs::File, SourceError> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = fs::OpenOptions::new()
         .read(true)
@@ -36,21 +66,7 @@ pub fn read_text(path: &Path) -> Result<String, SourceError> {
             message: format!("not a regular file (a {})", file_kind(kind)),
         });
     }
-    let mut bytes = Vec::with_capacity(4096);
-    // Through `take`, which reads to the end without asking the file for its size.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| SourceError::io(path, &e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(SourceError::Io {
-            path: path.display().to_string(),
-            message: format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
-        });
-    }
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+    Ok(file)
 }
 
 /// What a file that is not a regular one is, for the message.
