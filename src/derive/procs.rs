@@ -110,8 +110,8 @@ pub struct DetailView {
 pub struct ProcsView {
     /// Most fds first. Shared between the views of the samples of one pass.
     pub rows: Arc<Vec<ProcRow>>,
-    /// Most fds first.
-    pub groups: Vec<ProcGroup>,
+    /// Most fds first. Shared between the views of the samples of one pass.
+    pub groups: Arc<Vec<ProcGroup>>,
     pub hidden: u64,
     /// "312 processes hidden: run as root to see their fds".
     pub hidden_note: Option<String>,
@@ -128,8 +128,9 @@ pub struct ProcsView {
 pub struct ProcDeriver {
     last_pass_ms: Option<u64>,
     history: history::Histories,
-    /// The rows of the last pass, shared with the views until the next pass.
+    /// The rows and groups of the last pass, shared with the views until the next pass.
     rows: Arc<Vec<ProcRow>>,
+    groups: Arc<Vec<ProcGroup>>,
 }
 
 impl ProcDeriver {
@@ -149,6 +150,7 @@ impl ProcDeriver {
             let mut rows: Vec<ProcRow> = table.procs.iter().map(|p| self.row(p)).collect();
             rows.sort_unstable_by(|a, b| b.fds.cmp(&a.fds).then(a.pid.cmp(&b.pid)));
             self.rows = Arc::new(rows);
+            self.groups = Arc::new(groups(table, snap));
         }
         let rows = &self.rows;
         let hidden_note = (table.hidden > 0).then(|| {
@@ -185,7 +187,7 @@ impl ProcDeriver {
             ),
         };
         ProcsView {
-            groups: groups(table, snap),
+            groups: Arc::clone(&self.groups),
             rows: Arc::clone(rows),
             hidden: table.hidden,
             hidden_note,

@@ -94,7 +94,7 @@ mod tests {
             (0..30).map(|i| g(&format!("c{i}"), 1000 - i, 0)).collect();
         groups.push(g("cleanup", 5, 348));
         let v = ProcsView {
-            groups,
+            groups: groups.into(),
             ..ProcsView::default()
         };
         let mut out = String::new();
