@@ -134,8 +134,11 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let (scan_tx, mut scan_rx) = mpsc::unbounded_channel::<ScanEvent>();
     let mut keys = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    // Keys, resizes, scans and snapshots redraw; a tick only when the data has gone stale.
+    // Keys, resizes, scans and snapshots redraw; a tick only when the data has gone stale, so
+    // it waits until the data could be stale, then comes every second until data comes again.
+    let stale_after = Duration::from_millis(2 * state.interval_ms + 1000);
+    let tick = tokio::time::sleep(stale_after);
+    tokio::pin!(tick);
     let mut redraw = true;
     let mut shown = None;
     let mut paused = false;
@@ -179,7 +182,7 @@ async fn event_loop(
                 None => Input::FeedEnded,
             },
             Some(ev) = scan_rx.recv() => Input::Event(AppEvent::Scan(ev)),
-            _ = tick.tick() => Input::Event(AppEvent::Tick),
+            () = &mut tick => Input::Event(AppEvent::Tick),
             sig = signals.recv() => match sig {
                 Signal::Stop(name) => Input::Event(AppEvent::Signal(name)),
                 Signal::Suspend => Input::Suspend,
@@ -189,10 +192,21 @@ async fn event_loop(
         redraw = true;
         match input {
             Input::Event(event) => {
-                let tick = matches!(event, AppEvent::Tick);
+                if let AppEvent::Term(Event::Resize(w, h)) = event {
+                    guard.resized(w, h);
+                }
+                let ticked = matches!(event, AppEvent::Tick);
+                let next_tick = match event {
+                    AppEvent::Tick => Some(Duration::from_secs(1)),
+                    AppEvent::Feed(_) => Some(stale_after),
+                    _ => None,
+                };
+                if let Some(after) = next_tick {
+                    tick.as_mut().reset(tokio::time::Instant::now() + after);
+                }
                 handle(state, event);
                 // On a tick only the "data Ns old" warning can change.
-                redraw = !tick || state.is_stale();
+                redraw = !ticked || state.is_stale();
             }
             Input::Suspend => {
                 guard.suspend();

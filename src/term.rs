@@ -124,9 +124,6 @@ impl TerminalGuard {
     /// Renders the state into a new frame and hands it to the writer; never waits for the
     /// terminal.
     pub fn draw(&mut self, state: &AppState) -> std::io::Result<()> {
-        if let Ok((width, height)) = crossterm::terminal::size() {
-            self.area = Rect::new(0, 0, width, height);
-        }
         let mut frame = Buffer::empty(self.area);
         crate::ui::render(state, self.area, &mut frame);
         self.mailbox.post(|slot| slot.frame = Some(frame));
@@ -143,8 +140,18 @@ impl TerminalGuard {
         }
     }
 
-    /// Takes the terminal again after a stop; the next frame is drawn whole.
+    /// The terminal's new size, from the resize event (asking the terminal on every frame
+    /// costs an open of /dev/tty).
+    pub fn resized(&mut self, width: u16, height: u16) {
+        self.area = Rect::new(0, 0, width, height);
+    }
+
+    /// Takes the terminal again after a stop; the next frame is drawn whole, at the size the
+    /// terminal has now.
     pub fn resume(&mut self) {
+        if let Ok((width, height)) = crossterm::terminal::size() {
+            self.resized(width, height);
+        }
         self.mailbox.post(|slot| slot.jobs.push_back(Job::Resume));
     }
 }
