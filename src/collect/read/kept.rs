@@ -4,7 +4,7 @@
 //! That was a tenth of the dashboard's idle CPU.
 //!
 //! Only files read again within [`KEEP_WITHIN`] (those a sample reads, not the sysctls read
-//! every ten) whose path names no process (not /proc/PID/..., /proc/self/...) are kept, at most
+//! every ten) whose path names no other process (not /proc/PID/...) are kept, at most
 //! [`KEPT_MAX`] per thread, and only on the live system: a captured tree's files may be
 //! replaced between reads, and an open descriptor would go on reading the old one.
 
@@ -40,10 +40,10 @@ pub fn keepable(path: &Path) -> bool {
         .skip(1)
         .map(|c| c.as_os_str().as_encoded_bytes());
     match (parts.next(), parts.next()) {
+        // /proc/self stays bound to this process; thread-self to the thread that opened it,
+        // which need not be the one that reads it next.
         (Some(b"proc"), Some(next)) => {
-            !next.first().is_some_and(u8::is_ascii_digit)
-                && next != b"self"
-                && next != b"thread-self"
+            !next.first().is_some_and(u8::is_ascii_digit) && next != b"thread-self"
         }
         (Some(b"sys"), Some(_)) => true,
         _ => false,
@@ -118,12 +118,12 @@ mod tests {
             "/proc/net/netstat",
             "/proc/sys/fs/file-nr",
             "/sys/fs/cgroup/pids/pids.max",
+            "/proc/self/mountinfo",
         ] {
             assert!(keepable(Path::new(path)), "{path}");
         }
         for path in [
             "/proc/1/stat",
-            "/proc/self/mountinfo",
             "/proc/thread-self/stat",
             "/proc",
             "/etc/passwd",
