@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Most files kept open per thread: the collector reads about forty such files a sample.
+/// Fewer under a low descriptor limit (see [`room`]).
 const KEPT_MAX: usize = 48;
 /// A file read again this soon is kept open.
 const KEEP_WITHIN: Duration = Duration::from_millis(2500);
@@ -74,7 +75,7 @@ pub fn keep(path: &Path, file: File) {
             .seen
             .get(path)
             .is_some_and(|at| now.duration_since(*at) < KEEP_WITHIN);
-        if lately && kept.open.len() < KEPT_MAX {
+        if lately && kept.open.len() < room() {
             kept.seen.remove(path);
             kept.open.insert(path.to_path_buf(), file);
             return;
@@ -84,6 +85,16 @@ pub fn keep(path: &Path, file: File) {
         }
         kept.seen.insert(path.to_path_buf(), now);
     });
+}
+
+/// How many files may be kept: a sixteenth of the soft descriptor limit, at most
+/// [`KEPT_MAX`], so that a process started with `ulimit -n 64` keeps four and still has its
+/// descriptors for everything else.
+fn room() -> usize {
+    let soft = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+        .current
+        .unwrap_or(u64::MAX);
+    usize::try_from(soft / 16).unwrap_or(KEPT_MAX).min(KEPT_MAX)
 }
 
 /// Reads the whole file from offset 0, at most `max` + 1 bytes. Each read starts where the
