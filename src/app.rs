@@ -20,10 +20,9 @@ pub mod state;
 use std::time::Duration;
 
 use crossterm::event::{
-    Event, EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
+    Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
     MouseEventKind,
 };
-use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::feed::signals::{self, JobControl, Signal, Signals};
@@ -133,7 +132,7 @@ async fn event_loop(
     signals: &mut Signals,
 ) -> anyhow::Result<()> {
     let (scan_tx, mut scan_rx) = mpsc::unbounded_channel::<ScanEvent>();
-    let mut keys = EventStream::new();
+    let mut keys = term_events()?;
     // Keys, resizes, scans and snapshots redraw; a tick only when the data has gone stale, so
     // it waits until the data could be stale, then comes every second until data comes again.
     let stale_after = Duration::from_millis(2 * state.interval_ms + 1000);
@@ -172,7 +171,7 @@ async fn event_loop(
         }
         crash_test_hook();
         let input = tokio::select! {
-            ev = keys.next() => match ev {
+            ev = keys.recv() => match ev {
                 Some(Ok(ev)) if is_suspend_key(&ev) => Input::Suspend,
                 Some(Ok(ev)) => Input::Event(AppEvent::Term(ev)),
                 Some(Err(_)) | None => Input::Event(AppEvent::InputClosed),
@@ -226,6 +225,26 @@ async fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// Terminal events, read by a thread of their own that blocks in crossterm's `read`. (Polling
+/// crossterm's event stream from the loop spins on its reader's lock at every wakeup of the
+/// loop, a tenth of an idle dashboard's CPU.) The thread ends when the terminal fails or the
+/// loop is gone.
+fn term_events() -> std::io::Result<mpsc::UnboundedReceiver<std::io::Result<Event>>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::Builder::new()
+        .name("keys".into())
+        .spawn(move || {
+            loop {
+                let ev = crossterm::event::read();
+                let failed = ev.is_err();
+                if tx.send(ev).is_err() || failed {
+                    return;
+                }
+            }
+        })?;
+    Ok(rx)
 }
 
 /// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
