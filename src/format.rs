@@ -70,6 +70,24 @@ pub fn bar(pct: Option<f64>) -> String {
     }
 }
 
+/// "1,420": a count as a sentence writes it.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The noun for `n` of a thing: `one` for 1, `many` otherwise.
+pub fn noun<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
 /// A count short enough for a column: 1234567 → "1.2M".
 pub fn count(n: u64) -> String {
     match n {
@@ -86,6 +104,16 @@ mod tests {
 
     #[test]
     fn counts_and_sizes() {
+        let g: Vec<String> = [0, 999, 1900, 134_000, 1_234_567, 2_048_000]
+            .into_iter()
+            .map(grouped)
+            .collect();
+        assert_eq!(
+            g,
+            ["0", "999", "1,900", "134,000", "1,234,567", "2,048,000"]
+        );
+        assert_eq!(noun(1, "process", "processes"), "process");
+        assert_eq!(noun(0, "process", "processes"), "processes");
         assert_eq!(count(400), "400");
         assert_eq!(count(2_700_000), "2.7M");
         assert_eq!(count(150_000), "150k");

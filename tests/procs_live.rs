@@ -235,7 +235,7 @@ fn a_leaking_child_is_ranked_first_by_fd_growth_with_its_time_to_limit() {
     assert!(
         verdict.text.contains(&format!(
             "{} of 2,048",
-            headroom::derive::slope::grouped(verdict.used)
+            headroom::format::grouped(verdict.used)
         )),
         "{}",
         verdict.text

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::slope::{self, duration_words, grouped, rate_words};
+use super::slope::{self, duration_words, rate_words};
+use crate::format::{grouped, noun};
 use crate::model::Snapshot;
 use crate::model::procs::{ProcDetail, Process};
 
@@ -159,12 +160,8 @@ impl ProcDeriver {
             } else {
                 "run as root to see their fds"
             };
-            let noun = if table.hidden == 1 {
-                "process"
-            } else {
-                "processes"
-            };
-            format!("{} {noun} hidden: {why}", grouped(table.hidden))
+            let what = noun(table.hidden, "process", "processes");
+            format!("{} {what} hidden: {why}", grouped(table.hidden))
         });
         let (detail, detail_error) = match &snap.process_detail {
             None => (None, None),

@@ -1,6 +1,8 @@
 //! Trends over a window that stop showing growth once growth stops, whether growth is steady
 //! (a leak) or one jump, and the time until a limit at the current rate.
 
+use crate::format::grouped;
+
 /// The span a trend is measured over.
 pub const WINDOW_MS: u64 = 60_000;
 /// With no increase for this long, growth has stopped: the trend is measured over this tail.
@@ -95,19 +97,6 @@ pub fn duration_words(secs: f64) -> String {
     }
 }
 
-/// "1,420": a count as a sentence writes it.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// "+600/min", "-3/min", "+0.5/min".
 pub fn rate_words(per_min: f64) -> String {
     let sign = if per_min < 0.0 { "-" } else { "+" };
@@ -177,9 +166,6 @@ mod tests {
         assert_eq!(duration_words(62.8), "about 1 min");
         assert_eq!(duration_words(30.0), "about 30 s");
         assert_eq!(duration_words(100.0), "about 2 min");
-        assert_eq!(grouped(1_420), "1,420");
-        assert_eq!(grouped(2_048_000), "2,048,000");
-        assert_eq!(grouped(999), "999");
         assert_eq!(rate_words(600.4), "+600/min");
         assert_eq!(rate_words(-0.5), "-0.5/min");
     }

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::format::{grouped, noun};
+
 use crate::scan::{self, Progress, ScanErrors, ScanEvent, ScanOptions, ScanResult, SortKey};
 
 /// Exit status of a scan whose counts are incomplete: some directories could not be read.
@@ -208,12 +210,8 @@ fn write_table(
         )?;
     }
     if result.other_mounts > 0 {
-        let s = if result.other_mounts == 1 { "" } else { "s" };
-        write!(
-            out,
-            "; {} other filesystem{s} not entered",
-            result.other_mounts
-        )?;
+        let what = noun(result.other_mounts, "filesystem", "filesystems");
+        write!(out, "; {} other {what} not entered", result.other_mounts)?;
     }
     writeln!(out)?;
     for n in &report.not_read {
@@ -247,19 +245,6 @@ fn write_table(
     Ok(())
 }
 
-/// 1900 as "1,900".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -288,15 +273,6 @@ mod tests {
         assert!(!s.json && !s.bytes);
         assert!(parse(&["scan"]).is_err(), "a path is needed");
         assert!(parse(&["scan", "/", "--top", "many"]).is_err());
-    }
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        let g: Vec<String> = [0, 999, 1900, 134_000, 1_234_567]
-            .into_iter()
-            .map(super::grouped)
-            .collect();
-        assert_eq!(g, ["0", "999", "1,900", "134,000", "1,234,567"]);
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl Consumer {
                 parent,
                 ..
             } => {
-                let count = crate::derive::slope::grouped(*count);
+                let count = crate::format::grouped(*count);
                 match parent {
                     Some(p) => format!(
                         "{comm} ×{count}, children of {}[{}] ({amount})",

@@ -9,6 +9,7 @@ use super::scan::{self, Cursor};
 use super::segments::V1;
 use super::v0::V0;
 use super::{Header, OpenError};
+use crate::format::noun;
 use crate::model::Snapshot;
 
 /// A frame of a recording.
@@ -33,11 +34,11 @@ impl std::fmt::Display for Loss {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "bytes {}..{}: {} frame{} lost: {}",
+            "bytes {}..{}: {} {} lost: {}",
             self.offset,
             self.end,
             self.frames,
-            if self.frames == 1 { "" } else { "s" },
+            noun(self.frames, "frame", "frames"),
             self.reason
         )
     }

@@ -21,7 +21,7 @@ use crate::app::action::Spot;
 use crate::app::procs::ProcsState;
 use crate::derive::Severity;
 use crate::derive::procs::ProcsView;
-use crate::format::count;
+use crate::format::{count, noun};
 use crate::ui::theme;
 use crate::ui::widgets::table;
 
@@ -75,21 +75,12 @@ impl<'a> ProcsPane<'a> {
     fn status(&self) -> Line<'static> {
         let s = self.state;
         let arrow = if s.descending { "▼" } else { "▲" };
-        let what = if s.grouped {
-            let n = s.group_order.len();
-            format!(
-                "{} {}",
-                count(n as u64),
-                if n == 1 { "command" } else { "commands" }
-            )
+        let (n, one, many) = if s.grouped {
+            (s.group_order.len() as u64, "command", "commands")
         } else {
-            let n = s.order.len();
-            format!(
-                "{} {}",
-                count(n as u64),
-                if n == 1 { "process" } else { "processes" }
-            )
+            (s.order.len() as u64, "process", "processes")
         };
+        let what = format!("{} {}", count(n), noun(n, one, many));
         let mut spans = vec![
             Span::raw(what),
             Span::styled(format!(" · sort {} {arrow}", s.sort.title()), theme::dim()),

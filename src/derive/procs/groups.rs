@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use foldhash::{HashMap, HashMapExt};
 
 use super::ProcGroup;
-use super::slope::grouped;
+use crate::format::grouped;
 use crate::model::Snapshot;
 use crate::model::procs::ProcessTable;
 

@@ -16,6 +16,7 @@ use super::LimitsPane;
 use crate::app::limits::WhyView;
 use crate::derive::Severity;
 use crate::derive::why::unseen;
+use crate::format::noun;
 use crate::limits::messages::MESSAGES;
 use crate::ui::theme;
 
@@ -74,8 +75,8 @@ fn question(p: &LimitsPane, q: &str) -> Vec<Line<'static>> {
     let first = Line::from(vec![
         Span::styled(format!("why {}", names.join(", ")), theme::title()),
         Span::raw(format!(
-            ": {n} limit{} here, closest first",
-            if n == 1 { "" } else { "s" }
+            ": {n} {} here, closest first",
+            noun(n as u64, "limit", "limits")
         )),
         Span::styled(" · Esc clears", theme::dim()),
     ]);
