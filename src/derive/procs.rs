@@ -390,30 +390,31 @@ mod tests {
 
     #[test]
     fn hidden_processes_are_said() {
-        let mut snap = at(base(), 0, vec![]);
-        if let Ok(t) = &mut snap.processes {
-            std::sync::Arc::make_mut(t).hidden = 312;
+        let cases = [
+            (
+                312,
+                false,
+                "312 processes hidden: run as root to see their fds",
+            ),
+            (
+                312,
+                true,
+                "312 processes hidden: the kernel refuses even root their fd links",
+            ),
+            (
+                1,
+                true,
+                "1 process hidden: the kernel refuses even root their fd links",
+            ),
+        ];
+        for (hidden, as_root, said) in cases {
+            let mut snap = at(base(), 0, vec![]);
+            if let Ok(t) = &mut snap.processes {
+                let t = std::sync::Arc::make_mut(t);
+                (t.hidden, t.as_root) = (hidden, as_root);
+            }
+            let v = ProcDeriver::default().update(&snap);
+            assert_eq!(v.hidden_note.as_deref(), Some(said));
         }
-        let v = ProcDeriver::default().update(&snap);
-        assert_eq!(
-            v.hidden_note.as_deref(),
-            Some("312 processes hidden: run as root to see their fds")
-        );
-        if let Ok(t) = &mut snap.processes {
-            std::sync::Arc::make_mut(t).as_root = true;
-        }
-        let v = ProcDeriver::default().update(&snap);
-        assert_eq!(
-            v.hidden_note.as_deref(),
-            Some("312 processes hidden: the kernel refuses even root their fd links")
-        );
-        if let Ok(t) = &mut snap.processes {
-            std::sync::Arc::make_mut(t).hidden = 1;
-        }
-        let v = ProcDeriver::default().update(&snap);
-        assert_eq!(
-            v.hidden_note.as_deref(),
-            Some("1 process hidden: the kernel refuses even root their fd links")
-        );
     }
 }
