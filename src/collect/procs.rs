@@ -254,7 +254,7 @@ fn one(
             ..Entry::default()
         })
     });
-    let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+    let staggered = |every: u64| watch::staggered(pass, pid, every);
     let selected = cache.selected == Some(pid);
     let Due {
         watched,
@@ -264,11 +264,7 @@ fn one(
     let moved = dynamic(&mut files, depth, pid, e)?;
     let (fds, owner) = if count_due {
         let counted = count(&mut files, pid)?;
-        e.fds_still = if counted.0 == e.fds {
-            e.fds_still.saturating_add(1)
-        } else {
-            0
-        };
+        e.fds_still = watch::still(e.fds_still, counted.0 != e.fds);
         e.fds = counted.0;
         counted
     } else {

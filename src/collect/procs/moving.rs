@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::entry::{Entry, Files};
 use super::live::LiveProc;
+use super::watch::still;
 use super::{Depth, read_status, stat};
 use crate::collect::SourceError;
 use crate::collect::nofile::count_fds;
@@ -58,13 +59,9 @@ pub fn dynamic(
             let st = stat::parse(text)?;
             let restarted = e.start_ticks.is_some_and(|t| t != st.start_ticks);
             let rss = st.rss_bytes(rustix::param::page_size() as u64);
-            let still =
-                (e.state, e.ppid, e.threads, e.rss_bytes) == (st.state, st.ppid, st.threads, rss);
-            e.stat_still = if still {
-                e.stat_still.saturating_add(1)
-            } else {
-                0
-            };
+            let moved =
+                (e.state, e.ppid, e.threads, e.rss_bytes) != (st.state, st.ppid, st.threads, rss);
+            e.stat_still = still(e.stat_still, moved);
             e.state = st.state;
             e.ppid = st.ppid;
             e.threads = st.threads;

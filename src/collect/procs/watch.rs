@@ -8,7 +8,7 @@ use super::{
 };
 use crate::model::procs::{Process, ProcessTable};
 
-/// The processes read every pass, picked after each pass.
+/// The largest processes, read every pass while they move; picked after each pass.
 #[derive(Debug, Default)]
 pub struct Largest {
     /// The [`WATCH_TOP`] largest holders: their links are read every
@@ -23,7 +23,7 @@ pub struct Largest {
 
 /// What a pass reads of one process.
 pub struct Due {
-    /// Its count and I/O counters every pass: it is selected or one of the largest holders.
+    /// Its count and I/O counters now: it is selected, or one of the largest holders and due.
     pub watched: bool,
     /// How much of what moves ([`super::moving::dynamic`]); None when not due.
     pub depth: Option<Depth>,
@@ -34,7 +34,7 @@ pub struct Due {
 impl Largest {
     /// The largest fd holders (their links, counts and I/O), and with them the largest by
     /// memory and by threads (their stat line), so that the rows a sort by any of those
-    /// columns puts on top are never a pass old.
+    /// columns puts on top are at most a pass old (one pass, while they do not move).
     pub fn of(table: &ProcessTable) -> Self {
         let by_fds = largest(table, IO_TOP, |p| p.fds.unwrap_or(0));
         let io: foldhash::HashSet<u32> = by_fds.iter().copied().collect();
@@ -50,7 +50,7 @@ impl Largest {
 
     /// What pass `pass` reads of process `pid`, as its entry stands.
     pub fn due(&self, pass: u64, pid: u32, selected: bool, depth: Depth, e: &Entry) -> Due {
-        let staggered = |every: u64| (pass + u64::from(pid)).is_multiple_of(every);
+        let staggered = |every: u64| staggered(pass, pid, every);
         let quiet = |still: u8| still >= QUIET_AFTER;
         let pace = |base: u64, still: u8| if quiet(still) { QUIET_EVERY } else { base };
         let largest = |set: &foldhash::HashSet<u32>, still: u8| {
@@ -77,6 +77,17 @@ impl Largest {
             count,
         }
     }
+}
+
+/// Whether pass `pass` is one of every `every` for process `pid`: the pid spreads the
+/// processes over the passes, so each pass reads a share of them.
+pub fn staggered(pass: u64, pid: u32, every: u64) -> bool {
+    (pass + u64::from(pid)).is_multiple_of(every)
+}
+
+/// Readings in a row that found nothing moved, after one more reading.
+pub fn still(readings: u8, moved: bool) -> u8 {
+    if moved { 0 } else { readings.saturating_add(1) }
 }
 
 /// The pids of the `n` largest processes by `key`, largest first.
