@@ -227,9 +227,8 @@ async fn event_loop(
 }
 
 /// Terminal events, read by a thread of their own that blocks in crossterm's `read`. (Polling
-/// crossterm's event stream from the loop spins on its reader's lock at every wakeup of the
-/// loop, a tenth of an idle dashboard's CPU.) The thread ends when the terminal fails or the
-/// loop is gone.
+/// crossterm's event stream from the loop tries its reader's lock, spinning and yielding, at
+/// every wakeup of the loop.) The thread ends when the terminal fails or the loop is gone.
 fn term_events() -> std::io::Result<mpsc::UnboundedReceiver<std::io::Result<Event>>> {
     let (tx, rx) = mpsc::unbounded_channel();
     std::thread::Builder::new()
